@@ -1,0 +1,624 @@
+"""Policy file: who may approve what, where approval cards go, and what software exists.
+
+The policy is a YAML file validated by the pydantic models below. Loading reports
+problems as ``file:line: path: message`` strings so an admin can fix the file without
+reading a traceback::
+
+    policy.yaml:12: approval.stages[1].mode: Input should be 'any' or 'all'
+
+Identities (users and channels) are platform-qualified: ``slack:U012ABC``,
+``dingtalk:manager01``, ``console:admin``.
+
+Durations are written as ``30s``, ``15m``, ``24h``, ``3d``, ``1w`` or combinations
+such as ``1d12h`` (largest unit first); a bare integer means seconds.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+from collections.abc import Iterator, Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal, NoReturn, Union, get_args, get_origin
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
+
+__all__ = [
+    "Approval",
+    "Broadcast",
+    "CatalogItem",
+    "DialogueSettings",
+    "Duration",
+    "Identity",
+    "Policy",
+    "PolicyError",
+    "Stage",
+    "bundled_policy_path",
+    "check_policy_file",
+    "format_duration",
+    "load_policy",
+    "load_policy_text",
+    "parse_duration",
+]
+
+# --------------------------------------------------------------------------- durations
+
+_UNITS: tuple[tuple[str, int], ...] = (
+    ("w", 7 * 86400),
+    ("d", 86400),
+    ("h", 3600),
+    ("m", 60),
+    ("s", 1),
+)
+_DURATION_RE = re.compile(
+    r"^(?:(?P<w>\d+)\s*w)?\s*(?:(?P<d>\d+)\s*d)?\s*(?:(?P<h>\d+)\s*h)?\s*"
+    r"(?:(?P<m>\d+)\s*m)?\s*(?:(?P<s>\d+)\s*s)?$"
+)
+_DURATION_HINT = "use e.g. '30s', '15m', '24h', '3d', '1w', '1d12h' or whole seconds"
+
+
+def parse_duration(text: str | int) -> timedelta:
+    """Parse ``"30s"``, ``"15m"``, ``"24h"``, ``"3d"``, ``"1w"``, ``"1d12h"`` or seconds.
+
+    Units must appear largest first, each at most once; matching is case-insensitive
+    and spaces between parts are allowed (``"1d 12h"``). An ``int`` or a string of
+    digits is a number of seconds. The result must be positive.
+
+    Raises ``ValueError`` with a human-readable message on bad input.
+    """
+    if isinstance(text, bool):  # bool is an int subclass; `true` is never a duration
+        raise ValueError(f"invalid duration {text!r}; {_DURATION_HINT}")
+    if isinstance(text, int):
+        seconds = text
+    elif isinstance(text, str):
+        raw = text.strip().lower()
+        if raw.isdigit():
+            seconds = int(raw)
+        else:
+            match = _DURATION_RE.match(raw)
+            if not raw or match is None:
+                raise ValueError(f"invalid duration {text!r}; {_DURATION_HINT}")
+            seconds = sum(
+                int(match.group(unit)) * size
+                for unit, size in _UNITS
+                if match.group(unit) is not None
+            )
+    else:
+        raise ValueError(f"invalid duration {text!r}; {_DURATION_HINT}")
+    if seconds <= 0:
+        raise ValueError(f"duration {text!r} must be greater than zero")
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError:
+        raise ValueError(f"duration {text!r} is too large") from None
+
+
+def format_duration(td: timedelta) -> str:
+    """Render a duration the way people write it in the policy file.
+
+    Examples: 30 min -> ``"30m"``, 24 h -> ``"24h"``, 72 h -> ``"3d"``,
+    36 h -> ``"1d12h"``, 90 s -> ``"1m30s"``.
+
+    Days are used only for durations longer than one day, so exactly one day prints
+    as the customary ``"24h"``. Weeks are never printed (``"14d"``, not ``"2w"``).
+    The output always parses back to the same value with :func:`parse_duration`
+    (sub-second parts, which the parser never produces, are printed as decimals).
+    """
+    if td < timedelta(0):
+        return "-" + format_duration(-td)
+    total_us = (td.days * 86400 + td.seconds) * 1_000_000 + td.microseconds
+    seconds, micros = divmod(total_us, 1_000_000)
+    if seconds == 0 and micros == 0:
+        return "0s"
+    parts: list[str] = []
+    if seconds > 86400 or (seconds == 86400 and micros):
+        days, seconds = divmod(seconds, 86400)
+        parts.append(f"{days}d")
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    if hours:
+        parts.append(f"{hours}h")
+    if minutes:
+        parts.append(f"{minutes}m")
+    if micros:
+        parts.append(f"{seconds}.{micros:06d}".rstrip("0") + "s")
+    elif seconds:
+        parts.append(f"{seconds}s")
+    return "".join(parts)
+
+
+def _coerce_duration(value: object) -> timedelta:
+    if isinstance(value, timedelta):
+        if value <= timedelta(0):
+            raise _error("duration", f"duration must be greater than zero, got {value}")
+        return value
+    if isinstance(value, str | int):
+        try:
+            return parse_duration(value)
+        except ValueError as exc:
+            raise _error("duration", str(exc)) from None
+    raise _error("duration", f"invalid duration {value!r}; {_DURATION_HINT}")
+
+
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(_coerce_duration),
+    PlainSerializer(format_duration, return_type=str, when_used="json"),
+]
+"""A positive ``timedelta`` written in the policy as ``"24h"``, ``"1d12h"`` or seconds."""
+
+# --------------------------------------------------------------------------- identities
+
+PLATFORMS: tuple[str, ...] = ("slack", "dingtalk", "console")
+IDENTITY_RE = re.compile(r"^(slack|dingtalk|console):[A-Za-z0-9._@+\-]{1,128}$")
+
+
+def _check_identity(value: str) -> str:
+    if IDENTITY_RE.match(value) is None:
+        platform, sep, _ = value.partition(":")
+        if not sep:
+            reason = "it has no platform prefix"
+        elif platform not in PLATFORMS:
+            reason = f"unknown platform {platform!r}"
+        else:
+            reason = "the id after ':' must be 1-128 characters of A-Z a-z 0-9 . _ @ + -"
+        raise _error(
+            "identity",
+            f"{value!r} is not a valid id ({reason}); write it as 'platform:id' with platform "
+            "slack, dingtalk or console, e.g. 'slack:U012ABC' or 'console:admin'",
+        )
+    return value
+
+
+Identity = Annotated[str, AfterValidator(_check_identity)]
+"""A user or channel id qualified by platform, e.g. ``slack:U012ABC``."""
+
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+
+
+def _check_slug(value: str) -> str:
+    if len(value) > 64 or _SLUG_RE.match(value) is None:
+        raise _error(
+            "slug",
+            f"stage name {value!r} must be a slug of lowercase letters, digits, '-' or '_' "
+            "(at most 64 characters), e.g. 'department-head'",
+        )
+    return value
+
+
+def _error(kind: str, message: str) -> PydanticCustomError:
+    """A validation error with a ready-made message (no ``{placeholder}`` expansion)."""
+    return PydanticCustomError(kind, message)
+
+
+Slug = Annotated[str, AfterValidator(_check_slug)]
+NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _raise_at(loc: tuple[str | int, ...], error_type: str, message: str, value: object) -> NoReturn:
+    """Raise a validation error pointing *inside* the value being validated.
+
+    pydantic prefixes ``loc`` with the field's own location, so a duplicate stage name
+    is reported at ``approval.stages[2].name`` rather than at ``approval.stages``.
+    """
+    raise ValidationError.from_exception_data(
+        "Policy",
+        [InitErrorDetails(type=_error(error_type, message), loc=loc, input=value)],
+    )
+
+
+def _check_unique_ids(values: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    for index, value in enumerate(values):
+        if value in seen:
+            _raise_at(
+                (index,), "duplicate",
+                f"{value!r} is listed twice (also at position {seen[value] + 1})", value,
+            )
+        seen[value] = index
+    return values
+
+
+# --------------------------------------------------------------------------- models
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Stage(_Model):
+    """One approval step; its card is posted to ``channel`` and decided by ``approvers``."""
+
+    name: Slug
+    approvers: Annotated[list[Identity], Field(min_length=1), AfterValidator(_check_unique_ids)]
+    channel: Identity
+    mode: Literal["any", "all"] = "any"
+    """``any``: one approval is enough; ``all``: every approver must approve."""
+    when: Literal["always", "paid"] = "always"
+    """``paid``: only for software marked ``paid`` in the catalog."""
+    fallback_approvers: Annotated[list[Identity], AfterValidator(_check_unique_ids)] = Field(
+        default_factory=list
+    )
+    """Who gets the request on escalation when the approvers do not answer."""
+
+    def applies(self, paid: bool) -> bool:
+        """Whether this stage is part of the chain for a request about (un)paid software."""
+        return self.when == "always" or paid
+
+
+class Approval(_Model):
+    stages: Annotated[list[Stage], Field(min_length=1)]
+    remind_after: Duration = timedelta(hours=24)
+    escalate_after: Duration = timedelta(hours=72)
+
+    @field_validator("stages")
+    @classmethod
+    def _unique_stage_names(cls, stages: list[Stage]) -> list[Stage]:
+        seen: dict[str, int] = {}
+        for index, stage in enumerate(stages):
+            if stage.name in seen:
+                _raise_at(
+                    (index, "name"), "duplicate_stage",
+                    f"stage name {stage.name!r} is already used by stages[{seen[stage.name]}]",
+                    stage.name,
+                )
+            seen[stage.name] = index
+        return stages
+
+    @model_validator(mode="after")
+    def _escalate_after_remind(self) -> Approval:
+        if self.escalate_after <= self.remind_after:
+            # Point at whichever of the two the file actually wrote.
+            field = "escalate_after" if "escalate_after" in self.model_fields_set else (
+                "remind_after"
+            )
+            _raise_at(
+                (field,), "escalation_order",
+                f"escalate_after ({format_duration(self.escalate_after)}) must be longer than "
+                f"remind_after ({format_duration(self.remind_after)})",
+                format_duration(getattr(self, field)),
+            )
+        return self
+
+    def stages_for(self, paid: bool) -> list[Stage]:
+        """The stages a request goes through, in order."""
+        return [stage for stage in self.stages if stage.applies(paid)]
+
+
+class CatalogItem(_Model):
+    name: NonEmptyStr
+    paid: bool = False
+    aliases: list[NonEmptyStr] = Field(default_factory=list)
+    owner: Identity | None = None
+
+    def matches(self, name: str) -> bool:
+        key = name.strip().casefold()
+        return key == self.name.casefold() or any(key == a.casefold() for a in self.aliases)
+
+
+class Broadcast(_Model):
+    channels: Annotated[list[Identity], AfterValidator(_check_unique_ids)] = Field(
+        default_factory=list
+    )
+    rate_per_second: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+
+
+class DialogueSettings(_Model):
+    idle_timeout: Duration = timedelta(minutes=30)
+
+
+class Policy(_Model):
+    admins: list[Identity]
+    approval: Approval
+    catalog: list[CatalogItem] = Field(default_factory=list)
+    broadcast: Broadcast = Field(default_factory=Broadcast)
+    support_channel: Identity | None = None
+    dialogue: DialogueSettings = Field(default_factory=DialogueSettings)
+
+    @field_validator("catalog")
+    @classmethod
+    def _unique_catalog_names(cls, items: list[CatalogItem]) -> list[CatalogItem]:
+        """Names and aliases must be unique (case-insensitively) so lookups are unambiguous."""
+        seen: dict[str, str] = {}
+        for index, item in enumerate(items):
+            labels: list[tuple[tuple[str | int, ...], str]] = [((index, "name"), item.name)]
+            labels += [((index, "aliases", i), a) for i, a in enumerate(item.aliases)]
+            for loc, label in labels:
+                key = label.casefold()
+                owner = seen.get(key)
+                if owner is not None and owner != item.name:
+                    _raise_at(
+                        loc, "duplicate_catalog_name",
+                        f"{label!r} is already used by catalog item {owner!r}", label,
+                    )
+                seen[key] = item.name
+        return items
+
+    def catalog_item(self, name: str) -> CatalogItem | None:
+        """Find software by name or alias, ignoring case and surrounding spaces."""
+        for item in self.catalog:
+            if item.matches(name):
+                return item
+        return None
+
+    def is_admin(self, user_id: str) -> bool:
+        return user_id in self.admins
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class PolicyError(Exception):
+    """The policy could not be loaded; ``errors`` holds one ``file:line: ...`` per problem."""
+
+    def __init__(self, errors: Sequence[str]) -> None:
+        self.errors: list[str] = list(errors)
+        super().__init__("\n".join(self.errors))
+
+
+def bundled_policy_path() -> Path:
+    """The example policy shipped with stopbot (works with console users)."""
+    return Path(__file__).parent / "defaults" / "policy.yaml"
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read and validate a policy file; raises :class:`PolicyError`."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise PolicyError([f"{source}: policy file not found"]) from None
+    except UnicodeDecodeError as exc:
+        raise PolicyError([f"{source}: policy file is not valid UTF-8 ({exc.reason})"]) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise PolicyError([f"{source}: cannot read policy file: {reason}"]) from None
+    return load_policy_text(text, source)
+
+
+def check_policy_file(path: str | Path) -> list[str]:
+    """Validate a policy file; an empty list means it is fine."""
+    try:
+        load_policy(path)
+    except PolicyError as exc:
+        return exc.errors
+    return []
+
+
+def load_policy_text(text: str, source: str = "<policy>") -> Policy:
+    """Validate policy YAML; ``source`` is the file name used in error messages."""
+    root, data = _parse_yaml(text, source)
+    if root is None:
+        raise PolicyError([
+            f"{source}:1: the policy is empty; it needs at least 'admins:' and 'approval:'"
+        ])
+    if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else f"a single value {data!r}"
+        raise PolicyError([
+            f"{source}:{_line(root)}: the policy must be a mapping with keys such as "
+            f"'admins:' and 'approval:', not {kind}"
+        ])
+    problems = list(_duplicate_keys(root))
+    policy: Policy | None = None
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as exc:
+        problems += [
+            (_locate(root, loc), _format_loc(loc), msg) for loc, msg in _humanize(exc)
+        ]
+    if problems:
+        problems.sort(key=lambda problem: problem[0])
+        raise PolicyError([
+            f"{source}:{line}: {path}: {msg}" if path else f"{source}:{line}: {msg}"
+            for line, path, msg in problems
+        ])
+    assert policy is not None
+    return policy
+
+
+def _parse_yaml(text: str, source: str) -> tuple[yaml.Node | None, object]:
+    """Compose (for line numbers) and construct (for values) in one pass."""
+    loader: yaml.SafeLoader | None = None
+    try:
+        loader = yaml.SafeLoader(text)
+        root = loader.get_single_node()
+        data: object = loader.construct_document(root) if root is not None else None
+    except yaml.MarkedYAMLError as exc:
+        raise PolicyError([_yaml_error_message(exc, source)]) from None
+    except yaml.reader.ReaderError as exc:
+        position = exc.position if isinstance(exc.position, int) else 0
+        line = text.count("\n", 0, position) + 1
+        char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else exc.character
+        message = f"{source}:{line}: unacceptable character {char}: {exc.reason}"
+        raise PolicyError([message]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error is one of the above
+        raise PolicyError([f"{source}: YAML error: {exc}"]) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return root, data
+
+
+def _yaml_error_message(exc: yaml.MarkedYAMLError, source: str) -> str:
+    problem = exc.problem or "invalid YAML"
+    pmark, cmark = exc.problem_mark, exc.context_mark
+    # For an unclosed bracket, brace or quote the parser only notices the problem lines
+    # later (often at the end of the file); the line to fix is where the construct opened.
+    unclosed = ("while parsing a flow", "while scanning a quoted")
+    if exc.context is not None and cmark is not None and exc.context.startswith(unclosed):
+        where = f"line {pmark.line + 1}, column {pmark.column + 1}" if pmark else "end of file"
+        opened = exc.context.removeprefix("while ")
+        return (
+            f"{source}:{cmark.line + 1}: YAML syntax error: {problem} at {where} "
+            f"({opened} that starts at line {cmark.line + 1}, column {cmark.column + 1}; "
+            "is a bracket or quote left unclosed?)"
+        )
+    line = pmark.line + 1 if pmark else (cmark.line + 1 if cmark else 1)
+    column = f" (column {pmark.column + 1})" if pmark else ""
+    context = ""
+    if exc.context and cmark is not None:
+        context = f", {exc.context} at line {cmark.line + 1}"
+    return f"{source}:{line}: YAML syntax error: {problem}{column}{context}"
+
+
+def _line(node: yaml.Node) -> int:
+    mark = node.start_mark
+    return int(mark.line) + 1 if mark is not None else 1
+
+
+def _key_text(node: yaml.Node) -> str | None:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else None
+
+
+def _locate(root: yaml.Node, loc: tuple[str | int, ...]) -> int:
+    """Line of the YAML node a pydantic error ``loc`` points at.
+
+    Mapping entries report the line of their key; list items the line of the item.
+    If the path leaves the document (a missing key), the last node found is reported,
+    i.e. the line that introduces the parent mapping.
+    """
+    node, line = root, _line(root)
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if _key_text(key) == str(part):
+                    node, line = value, _line(key)
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if not 0 <= part < len(node.value):
+                return line
+            node = node.value[part]
+            line = _line(node)
+        else:
+            return line
+    return line
+
+
+def _format_loc(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def _duplicate_keys(root: yaml.Node) -> Iterator[tuple[int, str, str]]:
+    """PyYAML silently keeps the last of two equal keys; in a policy that hides mistakes."""
+    def walk(node: yaml.Node, loc: tuple[str | int, ...], seen: set[int]) -> Iterator[
+        tuple[int, str, str]
+    ]:
+        if id(node) in seen:  # anchors/aliases can make the graph share nodes
+            return
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key, value in node.value:
+                text = _key_text(key)
+                if text is None:
+                    continue
+                if text in first:
+                    yield (
+                        _line(key), _format_loc(loc),
+                        f"duplicate key {text!r} (first defined at line {first[text]})",
+                    )
+                else:
+                    first[text] = _line(key)
+                yield from walk(value, (*loc, text), seen)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                yield from walk(item, (*loc, index), seen)
+
+    yield from walk(root, (), set())
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip ``Annotated[...]`` and ``X | None`` from a field annotation."""
+    while True:
+        origin = get_origin(tp)
+        if origin is Annotated:
+            tp = get_args(tp)[0]
+        elif origin in (Union, types.UnionType):
+            args = [arg for arg in get_args(tp) if arg is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        else:
+            return tp
+
+
+def _keys_at(loc: tuple[str | int, ...]) -> list[str] | None:
+    """The keys allowed in the mapping at ``loc`` (``None`` if it is not a model)."""
+    tp: Any = Policy
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(part, int) and get_origin(tp) is list:
+            tp = get_args(tp)[0]
+        elif isinstance(tp, type) and issubclass(tp, BaseModel) and part in tp.model_fields:
+            tp = tp.model_fields[str(part)].annotation
+        else:
+            return None
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return list(tp.model_fields)
+    return None
+
+
+def _humanize(exc: ValidationError) -> list[tuple[tuple[str | int, ...], str]]:
+    """pydantic errors as ``(loc, message)``; a misspelt key is one error, not two.
+
+    ``approvrs:`` instead of ``approvers:`` makes pydantic report both an unknown key and
+    a missing field; the two are merged into "unknown key 'approvrs'; did you mean
+    'approvers'?".
+    """
+    errors: list[ErrorDetails] = exc.errors(include_url=False)
+    dropped: set[int] = set()
+    messages: dict[int, str] = {}
+    for index, error in enumerate(errors):
+        loc = tuple(error["loc"])
+        if error["type"] == "missing":
+            messages[index] = "required key is missing"
+        elif error["type"] == "model_type":
+            messages[index] = "expected a mapping of 'key: value' entries"
+        elif error["type"] == "extra_forbidden" and loc:
+            parent, key = loc[:-1], str(loc[-1])
+            missing = {
+                str(other["loc"][-1]): other_index
+                for other_index, other in enumerate(errors)
+                if other["type"] == "missing" and tuple(other["loc"][:-1]) == parent
+                and other_index not in dropped
+            }
+            allowed = _keys_at(parent) or []
+            guess = difflib.get_close_matches(key, list(missing), n=1, cutoff=0.6)
+            guess = guess or difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            if guess:
+                messages[index] = f"unknown key {key!r}; did you mean {guess[0]!r}?"
+                if guess[0] in missing:
+                    dropped.add(missing[guess[0]])
+            elif allowed:
+                messages[index] = f"unknown key {key!r} (allowed: {', '.join(allowed)})"
+            else:
+                messages[index] = f"unknown key {key!r}"
+    return [
+        (tuple(error["loc"]), messages.get(index, error["msg"]))
+        for index, error in enumerate(errors)
+        if index not in dropped
+    ]

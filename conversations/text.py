@@ -1,0 +1,95 @@
+"""Cleaning and reading what users type: control characters, length limits,
+folding for matching, and a light language guess for zh / en / fr."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+from conversations.model import Lang
+
+# Everything a user types is stored as text and escaped by each adapter when it is
+# rendered; here we only drop what no renderer should ever receive (terminal
+# escapes, NULs, bidi overrides) and bound the size.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_SPACES = re.compile(r"\s+")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+
+
+def clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = _ANSI.sub("", text)
+    text = _CONTROL.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case, NFKC (full-width to ASCII), accents removed, punctuation to spaces."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    text = re.sub(r"[^\w\s:@.+-]", " ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_FR_ACCENTS = re.compile(r"[éèêëàâçùûôîïœ]")
+_WORDS = re.compile(r"[a-zà-ÿ']+")
+_FR = frozenset(
+    "je j' le la les mon ma mes pas oui non demain fin du mois compte pour avec une des est "
+    "que qui quoi sauvegarde sauvegarder annuler arreter logiciel donnees aucun rien semaine "
+    "prochain prochaine aujourd'hui".split()
+)
+_EN = frozenset(
+    "the my i account tomorrow yes no end of month not need with is for it we our this that "
+    "backup backed up done none nobody software stop week next today don't know".split()
+)
+
+
+def detect_lang(text: str) -> Lang | None:
+    """A confident guess, or None for text too short or neutral ('CRM', '2026-12-31')."""
+    if _CJK.search(text):
+        return "zh"
+    lowered = text.lower()
+    if _FR_ACCENTS.search(lowered):
+        return "fr"
+    words = _WORDS.findall(lowered)
+    fr = sum(1 for w in words if w in _FR)
+    en = sum(1 for w in words if w in _EN)
+    if fr > en and fr >= 1:
+        return "fr"
+    if en > fr and en >= 1:
+        return "en"
+    return None
+
+
+def _is_cjk(s: str) -> bool:
+    return bool(_CJK.search(s))
+
+
+def match_choice(text: str, synonyms: Mapping[str, Iterable[str]]) -> str | None:
+    """The choice whose synonym best matches `text`: an exact match wins, else the longest
+    synonym contained in it (whole words for Latin script). Ties between choices -> None."""
+    folded = fold(text)
+    if not folded:
+        return None
+    best: tuple[int, str] | None = None
+    tie = False
+    padded = f" {folded} "
+    for value, words in synonyms.items():
+        for word in words:
+            w = fold(word)
+            if not w:
+                continue
+            if w == folded:
+                return value
+            hit = (w in folded) if _is_cjk(w) else (f" {w} " in padded)
+            if not hit:
+                continue
+            if best is None or len(w) > best[0]:
+                best, tie = (len(w), value), False
+            elif len(w) == best[0] and best[1] != value:
+                tie = True
+    if best is None or tie:
+        return None
+    return best[1]
