@@ -227,8 +227,10 @@ def _check_unique_ids(values: list[str]) -> list[str]:
     for index, value in enumerate(values):
         if value in seen:
             _raise_at(
-                (index,), "duplicate",
-                f"{value!r} is listed twice (also at position {seen[value] + 1})", value,
+                (index,),
+                "duplicate",
+                f"{value!r} is listed twice (also at position {seen[value] + 1})",
+                value,
             )
         seen[value] = index
     return values
@@ -273,7 +275,8 @@ class Approval(_Model):
         for index, stage in enumerate(stages):
             if stage.name in seen:
                 _raise_at(
-                    (index, "name"), "duplicate_stage",
+                    (index, "name"),
+                    "duplicate_stage",
                     f"stage name {stage.name!r} is already used by stages[{seen[stage.name]}]",
                     stage.name,
                 )
@@ -284,11 +287,12 @@ class Approval(_Model):
     def _escalate_after_remind(self) -> Approval:
         if self.escalate_after <= self.remind_after:
             # Point at whichever of the two the file actually wrote.
-            field = "escalate_after" if "escalate_after" in self.model_fields_set else (
-                "remind_after"
+            field = (
+                "escalate_after" if "escalate_after" in self.model_fields_set else ("remind_after")
             )
             _raise_at(
-                (field,), "escalation_order",
+                (field,),
+                "escalation_order",
                 f"escalate_after ({format_duration(self.escalate_after)}) must be longer than "
                 f"remind_after ({format_duration(self.remind_after)})",
                 format_duration(getattr(self, field)),
@@ -343,8 +347,10 @@ class Policy(_Model):
                 owner = seen.get(key)
                 if owner is not None and owner != item.name:
                     _raise_at(
-                        loc, "duplicate_catalog_name",
-                        f"{label!r} is already used by catalog item {owner!r}", label,
+                        loc,
+                        "duplicate_catalog_name",
+                        f"{label!r} is already used by catalog item {owner!r}",
+                        label,
                     )
                 seen[key] = item.name
         return items
@@ -404,29 +410,31 @@ def load_policy_text(text: str, source: str = "<policy>") -> Policy:
     """Validate policy YAML; ``source`` is the file name used in error messages."""
     root, data = _parse_yaml(text, source)
     if root is None:
-        raise PolicyError([
-            f"{source}:1: the policy is empty; it needs at least 'admins:' and 'approval:'"
-        ])
+        raise PolicyError(
+            [f"{source}:1: the policy is empty; it needs at least 'admins:' and 'approval:'"]
+        )
     if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
         kind = "a list" if isinstance(root, yaml.SequenceNode) else f"a single value {data!r}"
-        raise PolicyError([
-            f"{source}:{_line(root)}: the policy must be a mapping with keys such as "
-            f"'admins:' and 'approval:', not {kind}"
-        ])
+        raise PolicyError(
+            [
+                f"{source}:{_line(root)}: the policy must be a mapping with keys such as "
+                f"'admins:' and 'approval:', not {kind}"
+            ]
+        )
     problems = list(_duplicate_keys(root))
     policy: Policy | None = None
     try:
         policy = Policy.model_validate(data)
     except ValidationError as exc:
-        problems += [
-            (_locate(root, loc), _format_loc(loc), msg) for loc, msg in _humanize(exc)
-        ]
+        problems += [(_locate(root, loc), _format_loc(loc), msg) for loc, msg in _humanize(exc)]
     if problems:
         problems.sort(key=lambda problem: problem[0])
-        raise PolicyError([
-            f"{source}:{line}: {path}: {msg}" if path else f"{source}:{line}: {msg}"
-            for line, path, msg in problems
-        ])
+        raise PolicyError(
+            [
+                f"{source}:{line}: {path}: {msg}" if path else f"{source}:{line}: {msg}"
+                for line, path, msg in problems
+            ]
+        )
     assert policy is not None
     return policy
 
@@ -523,9 +531,10 @@ def _format_loc(loc: tuple[str | int, ...]) -> str:
 
 def _duplicate_keys(root: yaml.Node) -> Iterator[tuple[int, str, str]]:
     """PyYAML silently keeps the last of two equal keys; in a policy that hides mistakes."""
-    def walk(node: yaml.Node, loc: tuple[str | int, ...], seen: set[int]) -> Iterator[
-        tuple[int, str, str]
-    ]:
+
+    def walk(
+        node: yaml.Node, loc: tuple[str | int, ...], seen: set[int]
+    ) -> Iterator[tuple[int, str, str]]:
         if id(node) in seen:  # anchors/aliases can make the graph share nodes
             return
         seen.add(id(node))
@@ -537,7 +546,8 @@ def _duplicate_keys(root: yaml.Node) -> Iterator[tuple[int, str, str]]:
                     continue
                 if text in first:
                     yield (
-                        _line(key), _format_loc(loc),
+                        _line(key),
+                        _format_loc(loc),
                         f"duplicate key {text!r} (first defined at line {first[text]})",
                     )
                 else:
@@ -603,7 +613,8 @@ def _humanize(exc: ValidationError) -> list[tuple[tuple[str | int, ...], str]]:
             missing = {
                 str(other["loc"][-1]): other_index
                 for other_index, other in enumerate(errors)
-                if other["type"] == "missing" and tuple(other["loc"][:-1]) == parent
+                if other["type"] == "missing"
+                and tuple(other["loc"][:-1]) == parent
                 and other_index not in dropped
             }
             allowed = _keys_at(parent) or []

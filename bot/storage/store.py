@@ -197,7 +197,9 @@ class Store:
         raise StorageBusy(request_id)
 
     async def history(self, request_id: str) -> list[AuditEntry]:
-        rows = cast(list[tuple[str, dict[str, str]]], await self.redis.xrange(self.keys.audit(request_id)))
+        rows = cast(
+            list[tuple[str, dict[str, str]]], await self.redis.xrange(self.keys.audit(request_id))
+        )
         return [AuditEntry.model_validate(fields) for _id, fields in rows]
 
     async def _load_many(self, ids: list[str]) -> list[StopRequest]:
@@ -210,7 +212,9 @@ class Store:
         return [StopRequest.model_validate_json(r) for r in raw if r]
 
     async def requests_of(self, user: str, limit: int = 20) -> list[StopRequest]:
-        ids = cast(list[str], await self.redis.zrevrange(self.keys.user_requests(user), 0, limit - 1))
+        ids = cast(
+            list[str], await self.redis.zrevrange(self.keys.user_requests(user), 0, limit - 1)
+        )
         return await self._load_many(ids)
 
     async def open_requests(self, limit: int = 500) -> list[StopRequest]:

@@ -1,0 +1,103 @@
+"""The composition root: the only place that knows settings, storage, policy,
+handlers and adapters together."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass, field
+
+from bot.adapters.base import Adapter
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.events import Event, Post, Reply, UpdateCard
+from bot.policy import Policy, bundled_policy_path, load_policy
+from bot.storage.client import open_redis
+from bot.storage.store import RedisError, Store
+from handlers.router import Handlers
+from handlers.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def load_configured_policy(settings: Settings) -> Policy:
+    return load_policy(settings.policy_path or bundled_policy_path())
+
+
+@dataclass
+class App:
+    settings: Settings
+    services: Services
+    handlers: Handlers
+    adapters: dict[str, Adapter] = field(default_factory=dict)
+    fallback: Adapter | None = None  # the console prints what no platform serves
+
+    @classmethod
+    async def create(
+        cls, settings: Settings, clock: Clock | None = None, policy: Policy | None = None
+    ) -> App:
+        policy = policy or load_configured_policy(settings)
+        redis = await open_redis(settings.redis_url, settings.data_dir)
+        services = Services(
+            store=Store(redis), policy=policy, clock=clock or SystemClock(), tz=settings.tz
+        )
+        return cls(settings=settings, services=services, handlers=Handlers(services))
+
+    def register(self, adapter: Adapter, fallback: bool = False) -> None:
+        self.adapters[adapter.platform] = adapter
+        if fallback:
+            self.fallback = adapter
+
+    async def dispatch(self, event: Event) -> list[Reply]:
+        replies = await self.handlers.handle(event)
+        await self.deliver(replies)
+        return replies
+
+    async def deliver(self, replies: list[Reply]) -> None:
+        for reply in replies:
+            try:
+                await self._deliver_one(reply)
+            except Exception:
+                # One unreachable channel must not stop the requester being told.
+                log.exception("delivery failed", extra={"reply": reply.kind})
+
+    async def _deliver_one(self, reply: Reply) -> None:
+        store = self.services.store
+        if isinstance(reply, UpdateCard):
+            rid = reply.key.split(":", 1)[0]
+            raw = await store.get_card_ref(rid, reply.key)
+            if raw is None:
+                log.warning("no posted card to update", extra={"key": reply.key})
+                return
+            ref = json.loads(raw)
+            adapter = self.adapters.get(ref["platform"])
+            if adapter is not None:
+                await adapter.deliver(reply, ref["ref"])
+            return
+        adapter = self.adapters.get(reply.to.split(":", 1)[0]) or self.fallback
+        if adapter is None:
+            log.warning("no adapter for destination", extra={"to": reply.to})
+            return
+        posted = await adapter.deliver(reply)
+        if isinstance(reply, Post) and reply.key and posted is not None:
+            rid = reply.key.split(":", 1)[0]
+            ref = json.dumps({"platform": adapter.platform, "ref": posted})
+            await store.set_card_ref(rid, reply.key, ref)
+
+    async def run_scheduler(self, stop: asyncio.Event, interval: float = 5.0) -> None:
+        """Sends due reminders and escalations until `stop` is set."""
+        while not stop.is_set():
+            try:
+                await self.deliver(await self.handlers.tick())
+            except (RedisError, OSError) as exc:
+                log.warning(
+                    "scheduler tick skipped: storage unavailable", extra={"error": repr(exc)}
+                )
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+            except TimeoutError:
+                pass
+
+    async def close(self) -> None:
+        await self.services.store.close()

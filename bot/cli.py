@@ -1,0 +1,116 @@
+"""Command line: `python -m bot ...` or the `stopbot` script."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.config import Settings
+from bot.policy import bundled_policy_path, check_policy_file
+
+DESCRIPTION = """\
+stopbot: a chat bot that helps a company stop things safely (an employee's account or a
+piece of company software): a guided stop request, approval cards for department head,
+IT and finance, reminders, escalation and a full audit trail.
+
+Start with `stopbot chat` (no accounts needed). Settings come from the environment or a
+.env file: REDIS_URL (unset = embedded Redis under DATA_DIR, default ./.data),
+POLICY_PATH (approval chains; unset = the bundled example), SLACK_* and DINGTALK_*
+credentials for `serve`. See .env.example and README.md."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="stopbot",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    chat = sub.add_parser(
+        "chat",
+        help="console playground over the same handlers and storage",
+        description="Reads lines from stdin (a terminal or a pipe). /help lists console "
+        "commands; /as ID switches user; /click N clicks a button; /quit leaves.",
+    )
+    chat.add_argument(
+        "--user", default="console:employee", help="acting user (default %(default)s)"
+    )
+    chat.add_argument("--lang", choices=["zh", "en", "fr"], help="language (default: detected)")
+    sub.add_parser(
+        "serve",
+        help="run the Slack / DingTalk platforms that have credentials, plus /healthz",
+    )
+    policy = sub.add_parser("policy", help="policy file tools")
+    psub = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
+    check = psub.add_parser(
+        "check", help="validate a policy file (exit 1 with line-precise errors)"
+    )
+    check.add_argument("path", nargs="?", help="default: POLICY_PATH, else the bundled example")
+    audit = sub.add_parser("audit", help="print a stop request's audit trail")
+    audit.add_argument("request_id")
+    return p
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.load()
+    except ValidationError as exc:
+        for err in exc.errors():
+            name = ".".join(str(x) for x in err["loc"])
+            print(f"stopbot: bad setting {name}: {err['msg']}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _policy_check(path: str | None) -> int:
+    target = Path(path) if path else (_settings().policy_path or bundled_policy_path())
+    errors = check_policy_file(target)
+    if errors:
+        for line in errors:
+            print(line, file=sys.stderr)
+        return 1
+    print(f"{target}: OK")
+    return 0
+
+
+def _serve() -> int:
+    s = _settings()
+    slack = bool(s.slack_bot_token and (s.slack_signing_secret or s.slack_app_token))
+    dingtalk = bool(s.dingtalk_client_id and s.dingtalk_client_secret)
+    if not (slack or dingtalk):
+        print(
+            "stopbot serve: no platform is configured. Set SLACK_BOT_TOKEN and "
+            "SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode), or "
+            "DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET. To try the bot without any "
+            "account, run: stopbot chat",
+            file=sys.stderr,
+        )
+        return 2
+    print(
+        "stopbot serve: the Slack and DingTalk adapters are not part of this version yet; "
+        "use `stopbot chat` meanwhile.",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "policy":
+        return _policy_check(args.path)
+    if args.command == "serve":
+        return _serve()
+    if args.command == "chat":
+        from bot.chat import run_chat
+
+        return asyncio.run(run_chat(_settings(), user=args.user, lang=args.lang))
+    if args.command == "audit":
+        from bot.chat import print_audit
+
+        return asyncio.run(print_audit(_settings(), args.request_id))
+    _parser().print_help()
+    return 0

@@ -1,0 +1,138 @@
+"""The neutral message model between platform adapters and handlers.
+
+Adapters turn platform payloads into these events and render these replies as
+Block Kit, DingTalk cards or console text. All text here is plain: adapters
+escape it for their markup, so nothing a user typed can become markup.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from conversations.model import Lang
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Actor(_Model):
+    id: str  # platform-qualified: slack:U123, dingtalk:staff, console:alice
+    lang: Lang | None = None  # from the platform locale, when it tells us
+    name: str | None = None
+
+
+class Command(_Model):
+    kind: Literal["command"] = "command"
+    actor: Actor
+    channel: str
+    name: str  # without the slash: "cancel-account"
+    text: str = ""
+
+
+class UserMessage(_Model):
+    kind: Literal["message"] = "message"
+    actor: Actor
+    channel: str
+    text: str
+    direct: bool = True
+
+
+class Click(_Model):
+    kind: Literal["click"] = "click"
+    actor: Actor
+    channel: str
+    action: str
+    value: str
+
+
+class FormSubmit(_Model):
+    kind: Literal["form"] = "form"
+    actor: Actor
+    form: str  # which form: "reject" / "delegate"
+    context: str  # opaque to the adapter: what the form is about
+    values: dict[str, str]
+
+
+Event = Annotated[Command | UserMessage | Click | FormSubmit, Field(discriminator="kind")]
+
+
+class Button(_Model):
+    label: str
+    action: str
+    value: str
+    style: Literal["primary", "danger"] | None = None
+
+
+class Card(_Model):
+    """A structured message: an approval card or a dialogue summary."""
+
+    title: str
+    fields: list[tuple[str, str]] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)  # risk warnings
+    context: list[str] = Field(default_factory=list)  # small print: stage, approvers
+    outcome: list[str] = Field(default_factory=list)  # what happened, replaces buttons
+
+
+class Message(_Model):
+    text: str = ""
+    card: Card | None = None
+    buttons: list[Button] = Field(default_factory=list)
+
+
+class Post(_Model):
+    """A message to a user (as a DM) or to a channel. `key` names a card that may
+    later be updated in place; adapters remember where they posted it."""
+
+    kind: Literal["post"] = "post"
+    to: str
+    message: Message
+    key: str | None = None
+
+
+class UpdateCard(_Model):
+    kind: Literal["update"] = "update"
+    key: str
+    message: Message
+
+
+class Ephemeral(_Model):
+    """Seen only by `to`, in `channel` (Slack ephemeral, a private reply elsewhere)."""
+
+    kind: Literal["ephemeral"] = "ephemeral"
+    to: str
+    channel: str
+    message: Message
+
+
+class FormField(_Model):
+    name: str
+    label: str
+    kind: Literal["text", "user"] = "text"
+    max_length: int = 500
+
+
+class OpenForm(_Model):
+    """Ask the actor for more input (a Slack modal; the next lines in the console)."""
+
+    kind: Literal["form"] = "form"
+    to: str
+    form: str
+    context: str
+    title: str
+    fields: list[FormField]
+
+
+class FormErrors(_Model):
+    """The form's answers were refused: show these errors and keep the form open."""
+
+    kind: Literal["form_errors"] = "form_errors"
+    to: str
+    errors: dict[str, str]
+
+
+Reply = Annotated[
+    Post | UpdateCard | Ephemeral | OpenForm | FormErrors, Field(discriminator="kind")
+]

@@ -1,0 +1,318 @@
+"""Approval clicks, the reject/delegate forms, withdrawal, and telling people what
+happened. Every decision goes through the approval engine and one versioned commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.events import (
+    Actor,
+    Click,
+    Ephemeral,
+    FormErrors,
+    FormField,
+    FormSubmit,
+    Message,
+    OpenForm,
+    Post,
+    Reply,
+    UpdateCard,
+)
+from conversations import approval
+from conversations.approval import Denied, Deny, EffectKind, Transition
+from conversations.i18n import t
+from conversations.model import Lang, RequestStatus, StopRequest
+from conversations.stop_request import ID_PATTERN
+from conversations.text import clean
+from handlers.cards import approval_card, card_key, short_target, status_text
+from handlers.services import Services
+
+MAX_REASON = 500
+
+
+def _parse_ref(value: str) -> tuple[str, int] | None:
+    rid, _, idx = value.partition("|")
+    if not rid or not idx.isdigit():
+        return None
+    return rid, int(idx)
+
+
+def deny_text(code: Deny, req: StopRequest | None, lang: Lang) -> str:
+    if code is Deny.NOT_PENDING and req is not None:
+        return t(lang, "deny_not_pending", id=req.id, status=status_text(req))
+    if code is Deny.NOT_APPROVER and req is not None and req.stage is not None:
+        return t(
+            lang, "deny_not_approver", stage=req.stage.name, who=", ".join(req.stage.approvers)
+        )
+    return t(lang, f"deny_{code}")
+
+
+def replies_for(tr: Transition, svc: Services) -> list[Reply]:
+    """Turns the engine's effects into posts, card updates and DMs."""
+    req = tr.request
+    lang = req.lang
+    target = short_target(req)
+    out: list[Reply] = []
+
+    def dm(to: str, text: str) -> None:
+        out.append(Post(to=to, message=Message(text=text)))
+
+    for effect in tr.effects:
+        i = effect.stage
+        match effect.kind:
+            case EffectKind.STAGE_OPENED:
+                assert i is not None
+                out.append(
+                    Post(
+                        to=req.stages[i].channel,
+                        key=card_key(req.id, i),
+                        message=approval_card(req, i, svc),
+                    )
+                )
+            case EffectKind.STAGE_CLOSED | EffectKind.VOTE_RECORDED:
+                assert i is not None
+                out.append(UpdateCard(key=card_key(req.id, i), message=approval_card(req, i, svc)))
+                stage = req.stages[i]
+                if effect.kind is EffectKind.STAGE_CLOSED and req.status is RequestStatus.PENDING:
+                    dm(
+                        req.requester,
+                        t(
+                            lang,
+                            "tell_stage_approved",
+                            id=req.id,
+                            target=target,
+                            stage=stage.name,
+                            who=stage.votes[-1].by,
+                            next=req.stages[req.current].name,
+                        ),
+                    )
+            case EffectKind.DELEGATED:
+                assert i is not None
+                stage = req.stages[i]
+                d = stage.delegations[-1]
+                out.append(UpdateCard(key=card_key(req.id, i), message=approval_card(req, i, svc)))
+                params = dict(id=req.id, target=target, stage=stage.name, who=d.by, to=d.to)
+                dm(req.requester, t(lang, "tell_delegated", reason=d.reason, **params))
+                dm(d.to, t(lang, "tell_delegate", reason=d.reason, channel=stage.channel, **params))
+            case EffectKind.FINISHED:
+                out += _finished(req, target, svc)
+            case EffectKind.REMINDED | EffectKind.ESCALATED:
+                assert i is not None
+                out += _nudge(req, i, target, effect.kind, svc)
+    return out
+
+
+def _finished(req: StopRequest, target: str, svc: Services) -> list[Reply]:
+    lang = req.lang
+    out: list[Reply] = []
+    stop_date = req.answers.stop_date.isoformat() if req.answers.stop_date else "-"
+    if req.status is RequestStatus.APPROVED:
+        text = t(lang, "tell_approved", id=req.id, target=target, date=stop_date)
+    elif req.status is RequestStatus.REJECTED:
+        stage = req.stages[req.current]
+        text = t(
+            lang,
+            "tell_rejected",
+            id=req.id,
+            target=target,
+            stage=stage.name,
+            who=stage.rejected_by,
+            reason=stage.reason,
+        )
+    else:
+        text = t(lang, "tell_withdrawn", id=req.id, target=target)
+    out.append(Post(to=req.requester, message=Message(text=text)))
+    notice = t(
+        lang,
+        "notice_outcome",
+        id=req.id,
+        target=target,
+        requester=req.requester,
+        date=stop_date,
+        status=status_text(req),
+    )
+    for to in req.answers.notify or []:
+        if to != req.requester:
+            out.append(Post(to=to, message=Message(text=notice)))
+    return out
+
+
+def _nudge(req: StopRequest, i: int, target: str, kind: EffectKind, svc: Services) -> list[Reply]:
+    lang = req.lang
+    stage = req.stages[i]
+    since = svc.when(stage.opened_at) if stage.opened_at else "-"
+    params = dict(id=req.id, target=target, stage=stage.name, since=since)
+    who = ", ".join(stage.missing_votes())
+    if kind is EffectKind.REMINDED:
+        text = t(lang, "remind", who=who, **params)
+        recipients = [stage.channel, *stage.missing_votes()]
+        return [Post(to=to, message=Message(text=text)) for to in recipients]
+    fallback = (
+        t(lang, "escalate_fallback", who=", ".join(stage.fallback_approvers))
+        if stage.fallback_approvers
+        else ""
+    )
+    text = t(lang, "escalate", who=who, fallback=fallback, **params).strip()
+    recipients = list(dict.fromkeys([*svc.policy.admins, *stage.fallback_approvers]))
+    out: list[Reply] = [Post(to=to, message=Message(text=text)) for to in recipients]
+    out.append(UpdateCard(key=card_key(req.id, i), message=approval_card(req, i, svc)))
+    return out
+
+
+def _private(actor: Actor, channel: str, text: str) -> list[Reply]:
+    return [Ephemeral(to=actor.id, channel=channel, message=Message(text=text))]
+
+
+async def _decide(
+    svc: Services,
+    actor: Actor,
+    request_id: str,
+    change: Callable[[StopRequest], Transition],
+    lang: Lang,
+) -> tuple[Transition | None, str | None]:
+    """Commits one decision; returns (transition, None) or (None, refusal text)."""
+    refused: list[tuple[Deny, StopRequest]] = []
+
+    def attempt(req: StopRequest) -> Transition | None:
+        try:
+            return change(req)
+        except Denied as denied:
+            refused.append((denied.code, req))
+            return None
+
+    try:
+        tr = await svc.store.update_request(request_id, attempt, svc.due_of)
+    except LookupError:
+        return None, t(lang, "deny_stale_card")
+    if tr is None:
+        code, req = refused[-1]
+        return None, deny_text(code, req, lang)
+    return tr, None
+
+
+async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
+    ref = _parse_ref(click.value)
+    if ref is None:
+        return _private(click.actor, click.channel, t(lang, "deny_stale_card"))
+    rid, index = ref
+    actor, now = click.actor.id, svc.now()
+    if click.action == "approve":
+        tr, refusal = await _decide(
+            svc, click.actor, rid, lambda r: approval.approve(r, index, actor, now), lang
+        )
+        if refusal:
+            return _private(click.actor, click.channel, refusal)
+        assert tr is not None
+        return replies_for(tr, svc)
+    # Reject and delegate ask for a reason first; refuse before showing the form
+    # when the answer would be no anyway.
+    req = await svc.store.get_request(rid)
+    if req is None:
+        return _private(click.actor, click.channel, t(lang, "deny_stale_card"))
+    try:
+        approval.reject(req, index, actor, "-", now)
+    except Denied as denied:
+        return _private(click.actor, click.channel, deny_text(denied.code, req, lang))
+    fields = [FormField(name="reason", label=t(lang, "form_reason"), max_length=MAX_REASON)]
+    if click.action == "delegate":
+        fields.insert(0, FormField(name="to", label=t(lang, "form_delegate_to"), kind="user"))
+    title_key = "form_delegate_title" if click.action == "delegate" else "form_reject_title"
+    return [
+        OpenForm(
+            to=actor,
+            form=click.action,
+            context=click.value,
+            title=t(lang, title_key, id=rid),
+            fields=fields,
+        )
+    ]
+
+
+async def on_form(svc: Services, form: FormSubmit, lang: Lang) -> list[Reply]:
+    ref = _parse_ref(form.context)
+    actor = form.actor.id
+    if ref is None or form.form not in ("reject", "delegate"):
+        return [FormErrors(to=actor, errors={"reason": t(lang, "deny_stale_card")})]
+    rid, index = ref
+    reason = clean(form.values.get("reason", ""))
+    if not reason:
+        return [FormErrors(to=actor, errors={"reason": t(lang, "deny_reason_required")})]
+    if len(reason) > MAX_REASON:
+        return [FormErrors(to=actor, errors={"reason": t(lang, "hint_too_long", max=MAX_REASON)})]
+    now = svc.now()
+    if form.form == "reject":
+        tr, refusal = await _decide(
+            svc, form.actor, rid, lambda r: approval.reject(r, index, actor, reason, now), lang
+        )
+        field = "reason"
+    else:
+        to = clean(form.values.get("to", "")).lstrip("@")
+        if not ID_PATTERN.match(to):
+            return [FormErrors(to=actor, errors={"to": t(lang, "bad_user_id", value=to[:60])})]
+        tr, refusal = await _decide(
+            svc,
+            form.actor,
+            rid,
+            lambda r: approval.delegate(r, index, actor, to, reason, now),
+            lang,
+        )
+        field = "to"
+    if refusal:
+        return [FormErrors(to=actor, errors={field: refusal})]
+    assert tr is not None
+    return replies_for(tr, svc)
+
+
+async def withdraw(svc: Services, actor: Actor, channel: str, rid: str, lang: Lang) -> list[Reply]:
+    req = await svc.store.get_request(rid)
+    if req is None or req.requester != actor.id:
+        # Same answer for "no such id" and "not yours": ids of others stay private.
+        return _private(actor, channel, t(lang, "withdraw_unknown", id=rid))
+    now = svc.now()
+    tr, refusal = await _decide(
+        svc, actor, rid, lambda r: approval.withdraw(r, actor.id, now), lang
+    )
+    if refusal:
+        return _private(actor, channel, refusal)
+    assert tr is not None
+    return replies_for(tr, svc)
+
+
+async def pending_cards(svc: Services, actor: Actor, channel: str, lang: Lang) -> list[Reply]:
+    reqs = [r for r in await svc.store.open_requests() if approval.pending_for(r, actor.id)]
+    if not reqs:
+        return _private(actor, channel, t(lang, "pending_none"))
+    out: list[Reply] = [
+        Ephemeral(to=actor.id, channel=channel, message=Message(text=t(lang, "pending_header")))
+    ]
+    for req in reqs:
+        out.append(
+            Ephemeral(to=actor.id, channel=channel, message=approval_card(req, req.current, svc))
+        )
+    return out
+
+
+async def run_due(svc: Services) -> list[Reply]:
+    """Sends the reminders and escalations that are due. Safe to run in several
+    processes at once: each one is a versioned transition, so only one process wins
+    it and only the winner sends."""
+    now = svc.now()
+    a = svc.policy.approval
+    out: list[Reply] = []
+    for rid in await svc.store.due_ids(now):
+        try:
+            tr = await svc.store.update_request(
+                rid,
+                lambda r: approval.due_action(r, now, a.remind_after, a.escalate_after),
+                svc.due_of,
+            )
+        except LookupError:
+            await svc.store.set_due(rid, None)
+            continue
+        if tr is not None:
+            out += replies_for(tr, svc)
+            continue
+        # Nothing due (someone else sent it, or the request moved on): fix the index.
+        req = await svc.store.get_request(rid)
+        await svc.store.set_due(rid, svc.due_of(req) if req else None)
+    return out

@@ -1,0 +1,135 @@
+"""Approval cards and request descriptions as neutral messages."""
+
+from __future__ import annotations
+
+from bot.events import Button, Card, Message
+from conversations.i18n import t
+from conversations.model import (
+    RequestStatus,
+    RiskFlag,
+    StageStatus,
+    StopRequest,
+    TargetKind,
+    risk_flags,
+)
+from conversations.stop_request import Prompt, describe, describe_target
+from handlers.services import Services
+
+
+def card_key(request_id: str, stage: int) -> str:
+    return f"{request_id}:{stage}"
+
+
+def short_target(req: StopRequest) -> str:
+    """The target as a name in running text: "CRM", or "own account of console:bob"."""
+    target = req.answers.target
+    if target is not None and target.kind is TargetKind.OWN_ACCOUNT:
+        return describe_target(target, req.lang, req.requester)
+    return req.target_name
+
+
+def status_text(req: StopRequest) -> str:
+    lang = req.lang
+    if req.status is RequestStatus.PENDING and req.stage is not None:
+        return t(lang, "status_pending", stage=req.stage.name)
+    return t(lang, f"status_{req.status}")
+
+
+def flag_texts(req: StopRequest, svc: Services) -> list[str]:
+    lang = req.lang
+    out = []
+    for flag in risk_flags(req.answers, req.created_at.astimezone(svc.tz).date()):
+        if flag is RiskFlag.LINKED_SERVICES:
+            services = ", ".join(t(lang, f"c_linked_{x}") for x in req.answers.linked or [])
+            out.append(t(lang, "flag_linked_services", services=services))
+        else:
+            out.append(t(lang, f"flag_{flag}"))
+    return out
+
+
+def approval_card(req: StopRequest, index: int, svc: Services) -> Message:
+    lang = req.lang
+    stage = req.stages[index]
+    fields = [(t(lang, "f_requester"), req.requester), *describe(req.answers, lang, req.requester)]
+    who = list(stage.approvers)
+    if stage.escalated_at is not None:
+        who += [f for f in stage.fallback_approvers if f not in who]
+    context = [
+        t(
+            lang,
+            "card_stage",
+            n=index + 1,
+            total=len(req.stages),
+            stage=stage.name,
+            mode=t(lang, f"mode_{stage.mode}"),
+        ),
+        t(lang, "card_approvers", who=", ".join(who)),
+    ]
+    context += [
+        t(lang, "out_delegated", who=d.by, to=d.to, reason=d.reason) for d in stage.delegations
+    ]
+    outcome: list[str] = []
+    if stage.status is StageStatus.APPROVED:
+        outcome = [t(lang, "out_approved", who=v.by, at=svc.when(v.at)) for v in stage.votes]
+    elif stage.status is StageStatus.REJECTED:
+        assert stage.closed_at is not None
+        outcome = [
+            t(
+                lang,
+                "out_rejected",
+                who=stage.rejected_by,
+                at=svc.when(stage.closed_at),
+                reason=stage.reason,
+            )
+        ]
+    elif stage.status is StageStatus.CANCELLED:
+        if req.status is RequestStatus.WITHDRAWN and req.closed_at is not None:
+            outcome = [t(lang, "out_withdrawn", at=svc.when(req.closed_at))]
+        else:
+            outcome = [t(lang, "out_cancelled")]
+    elif stage.votes:
+        context += [
+            t(
+                lang,
+                "out_vote",
+                who=v.by,
+                done=len(stage.votes),
+                total=len(stage.approvers),
+                missing=", ".join(stage.missing_votes()),
+            )
+            for v in stage.votes[-1:]
+        ]
+    card = Card(
+        title=t(lang, "card_title", id=req.id, target=req.target_name),
+        fields=fields,
+        flags=flag_texts(req, svc),
+        context=context,
+        outcome=outcome,
+    )
+    buttons: list[Button] = []
+    if stage.status is StageStatus.OPEN and req.status is RequestStatus.PENDING:
+        value = f"{req.id}|{index}"
+        buttons = [
+            Button(label=t(lang, "b_approve"), action="approve", value=value, style="primary"),
+            Button(label=t(lang, "b_reject"), action="reject", value=value, style="danger"),
+            Button(label=t(lang, "b_delegate"), action="delegate", value=value),
+        ]
+    return Message(card=card, buttons=buttons)
+
+
+def prompt_message(
+    prompt: Prompt, notes: list[str], draft_id: str, step: str, title: str | None = None
+) -> Message:
+    """A dialogue question; buttons carry the draft and step so stale clicks are recognised."""
+    text = "\n".join([*notes, prompt.text])
+    buttons = [
+        Button(
+            label=c.label,
+            action="dlg",
+            value=f"{draft_id}|{step}|{c.value}",
+            style="primary" if c.style == "primary" else "danger" if c.style == "danger" else None,
+        )
+        for c in prompt.choices
+    ]
+    card = Card(title=title, fields=prompt.fields) if prompt.fields and title else None
+    return Message(text=text, card=card, buttons=buttons)

@@ -1,0 +1,86 @@
+"""`/cancel-account` and its sub-commands."""
+
+from __future__ import annotations
+
+from bot.events import Actor, Command, Ephemeral, Message, Reply
+from conversations.i18n import t
+from conversations.model import Lang
+from conversations.text import clean, fold
+from handlers import approvals, dialogue
+from handlers.cards import status_text
+from handlers.services import Services
+
+_SUB = {
+    "": "start",
+    "start": "start",
+    "new": "start",
+    "开始": "start",
+    "nouveau": "start",
+    "status": "status",
+    "状态": "status",
+    "进度": "status",
+    "statut": "status",
+    "etat": "status",
+    "withdraw": "withdraw",
+    "撤回": "withdraw",
+    "retirer": "withdraw",
+    "retrait": "withdraw",
+    "pending": "pending",
+    "待审批": "pending",
+    "attente": "pending",
+    "en-attente": "pending",
+    "help": "help",
+    "帮助": "help",
+    "aide": "help",
+    "?": "help",
+}
+
+
+def _private(actor: Actor, channel: str, text: str) -> list[Reply]:
+    return [Ephemeral(to=actor.id, channel=channel, message=Message(text=text))]
+
+
+async def cancel_account(svc: Services, cmd: Command, lang: Lang) -> list[Reply]:
+    words = clean(cmd.text).split()
+    first = fold(words[0]) if words else ""
+    sub = _SUB.get(first)
+    actor, channel = cmd.actor, cmd.channel
+    if sub is None:
+        text = t(lang, "unknown_subcommand", word=words[0][:40], help=t(lang, "help"))
+        return _private(actor, channel, text)
+    match sub:
+        case "start":
+            return await dialogue.start(svc, actor, cmd.text, lang)
+        case "status":
+            return await _status(svc, actor, channel, lang)
+        case "withdraw":
+            if len(words) != 2:
+                return _private(actor, channel, t(lang, "withdraw_usage"))
+            return await approvals.withdraw(svc, actor, channel, words[1].upper()[:40], lang)
+        case "pending":
+            return await approvals.pending_cards(svc, actor, channel, lang)
+    return _private(actor, channel, t(lang, "help"))
+
+
+async def _status(svc: Services, actor: Actor, channel: str, lang: Lang) -> list[Reply]:
+    lines: list[str] = []
+    draft = await dialogue.has_draft(svc, actor.id)
+    if draft is not None:
+        lines.append(t(lang, "status_draft", step=draft.step))
+    reqs = await svc.store.requests_of(actor.id)
+    if reqs:
+        lines.append(t(lang, "status_header"))
+        lines += [
+            t(
+                lang,
+                "status_line",
+                id=r.id,
+                target=r.target_name,
+                status=status_text(r.model_copy(update={"lang": lang})),
+                date=r.created_at.astimezone(svc.tz).date().isoformat(),
+            )
+            for r in reqs
+        ]
+    elif draft is None:
+        lines.append(t(lang, "status_none"))
+    return _private(actor, channel, "\n".join(lines))

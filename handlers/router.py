@@ -1,0 +1,81 @@
+"""One entry point for every neutral event: routes it, and turns storage trouble into a
+clear answer that changed nothing."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.events import (
+    Actor,
+    Click,
+    Command,
+    Ephemeral,
+    Event,
+    FormSubmit,
+    Message,
+    Post,
+    Reply,
+    UserMessage,
+)
+from bot.storage.store import RedisError, StorageBusy
+from conversations.i18n import t
+from conversations.model import Lang
+from conversations.text import detect_lang
+from handlers import approvals, commands, dialogue
+from handlers.services import Services
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("cancel-account",)
+
+
+class Handlers:
+    def __init__(self, svc: Services, default_lang: Lang = "en") -> None:
+        self.svc = svc
+        self.default_lang: Lang = default_lang
+
+    async def _lang(self, actor: Actor, text: str = "") -> Lang:
+        return actor.lang or detect_lang(text) or self.default_lang
+
+    async def handle(self, event: Event) -> list[Reply]:
+        lang = await self._lang(event.actor, getattr(event, "text", ""))
+        try:
+            return await self._route(event, lang)
+        except StorageBusy:
+            return self._tell(event, t(lang, "busy"))
+        except (RedisError, OSError) as exc:
+            log.error("storage unavailable", extra={"error": repr(exc)})
+            return self._tell(event, t(lang, "storage_down"))
+
+    def _tell(self, event: Event, text: str) -> list[Reply]:
+        channel = getattr(event, "channel", event.actor.id)
+        return [Ephemeral(to=event.actor.id, channel=channel, message=Message(text=text))]
+
+    async def _route(self, event: Event, lang: Lang) -> list[Reply]:
+        svc = self.svc
+        match event:
+            case Command(name="cancel-account"):
+                return await commands.cancel_account(svc, event, lang)
+            case Command():
+                text = t(
+                    lang, "unknown_subcommand", word="/" + event.name[:40], help=t(lang, "help")
+                )
+                return self._tell(event, text)
+            case UserMessage():
+                replies = await dialogue.on_text(svc, event.actor, event.text, lang)
+                if replies is not None:
+                    return replies
+                return [Post(to=event.actor.id, message=Message(text=t(lang, "no_dialogue")))]
+            case Click(action="dlg"):
+                return await dialogue.on_click(svc, event.actor, event.value, lang)
+            case Click(action="approve" | "reject" | "delegate"):
+                return await approvals.on_click(svc, event, lang)
+            case Click():
+                return self._tell(event, t(lang, "expired_button"))
+            case FormSubmit():
+                return await approvals.on_form(svc, event, lang)
+        raise AssertionError(event)
+
+    async def tick(self) -> list[Reply]:
+        """Scheduler work: reminders and escalations that are due."""
+        return await approvals.run_due(self.svc)
