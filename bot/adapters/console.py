@@ -65,7 +65,9 @@ class _PendingForm:
     values: dict[str, str] = field(default_factory=dict)
 
     def next_field(self) -> int:
-        return len(self.values)
+        """The first field still without an answer (refused answers are removed)."""
+        names = [f.name for f in self.form.fields]
+        return next((i for i, n in enumerate(names) if n not in self.values), len(names))
 
 
 class ConsoleAdapter:
@@ -135,14 +137,7 @@ class ConsoleAdapter:
                 for name, error in reply.errors.items():
                     self._print(f"→ {reply.to} (only you)\n  ✖ {error}")
                     if pending is not None:
-                        names = [f.name for f in pending.form.fields]
-                        if name in names:
-                            # Ask again from the refused field on.
-                            pending.values = {
-                                k: v
-                                for k, v in pending.values.items()
-                                if names.index(k) < names.index(name)
-                            }
+                        pending.values.pop(name, None)
                 if pending is not None:
                     self._ask(reply.to)
         return None

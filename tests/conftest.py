@@ -1,0 +1,194 @@
+"""Shared fixtures: a real Redis server (the embedded one on a temp dir, and also
+REDIS_URL when it is set), an injected clock, and a console harness that drives the
+real handlers through the console adapter."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from redis.asyncio import Redis
+
+from bot.adapters.console import ConsoleAdapter
+from bot.app import App
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.events import Reply
+from bot.policy import Policy, bundled_policy_path, load_policy, load_policy_text
+from bot.storage.embedded import EmbeddedRedis
+from bot.storage.keys import Keys
+from bot.storage.store import Store
+from conversations.model import StopRequest
+from handlers.router import Handlers
+from handlers.services import Services
+
+# Monday 09:00 UTC: a weekday, so "tomorrow" and "next Monday" are distinct dates.
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def embedded_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedRedis]:
+    server = EmbeddedRedis(tmp_path_factory.mktemp("redis-data"))
+    server.ensure_running()
+    yield server
+    server.stop()
+
+
+def _backends() -> list[str]:
+    return ["embedded", "redis_url"] if os.environ.get("REDIS_URL") else ["embedded"]
+
+
+@pytest.fixture(params=_backends())
+def redis_url(request: pytest.FixtureRequest, embedded_redis: EmbeddedRedis) -> str:
+    if request.param == "redis_url":
+        return os.environ["REDIS_URL"]
+    return embedded_redis.url
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_url, decode_responses=True)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def keys() -> Keys:
+    # A prefix per test keeps tests apart without FLUSHDB, which would be rude to a
+    # shared server named by REDIS_URL.
+    return Keys(prefix=f"t{uuid.uuid4().hex[:10]}")
+
+
+@pytest.fixture
+async def store(redis: Redis, keys: Keys) -> Store:
+    return Store(redis, keys)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+def policy() -> Policy:
+    return load_policy(bundled_policy_path())
+
+
+TEAM_POLICY = """
+admins: [console:admin]
+approval:
+  stages:
+    - name: department-head
+      approvers: [console:head, console:head2]
+      channel: console:approvals-head
+      mode: any
+    - name: it
+      approvers: [console:it, console:it2]
+      channel: console:approvals-it
+      mode: all
+      fallback_approvers: [console:itlead]
+    - name: finance
+      approvers: [console:finance]
+      channel: console:approvals-finance
+      when: paid
+  remind_after: 24h
+  escalate_after: 72h
+catalog:
+  - {name: CRM, paid: true}
+  - {name: OA, paid: false}
+"""
+
+
+@pytest.fixture
+def team_policy() -> Policy:
+    return load_policy_text(TEAM_POLICY, "team.yaml")
+
+
+@dataclass
+class Harness:
+    """The real app, handlers and console adapter on a real Redis, with a fake clock."""
+
+    app: App
+    console: ConsoleAdapter
+    out: io.StringIO
+    clock: FakeClock
+    _mark: int = 0
+    delivered: list[Reply] = field(default_factory=list)
+
+    @property
+    def store(self) -> Store:
+        return self.app.services.store
+
+    async def type(self, *lines: str) -> str:
+        """Types lines into the console; returns what was printed meanwhile."""
+        for line in lines:
+            await self.console.handle_line(line)
+        return self.new_output()
+
+    def new_output(self) -> str:
+        text = self.out.getvalue()[self._mark :]
+        self._mark = len(self.out.getvalue())
+        return text
+
+    async def tick(self) -> str:
+        await self.app.deliver(await self.app.handlers.tick())
+        return self.new_output()
+
+    async def request(self, request_id: str) -> StopRequest:
+        req = await self.store.get_request(request_id)
+        assert req is not None
+        return req
+
+
+def make_harness(store: Store, policy: Policy, clock: FakeClock) -> Harness:
+    services = Services(store=store, policy=policy, clock=clock, tz=UTC)
+    app = App(settings=Settings.load({}, dotenv=Path("/nonexistent")), services=services,
+              handlers=Handlers(services))
+    out = io.StringIO()
+    console = ConsoleAdapter(store, app.dispatch, out=out)
+    app.register(console, fallback=True)
+    return Harness(app=app, console=console, out=out, clock=clock)
+
+
+@pytest.fixture
+def harness(store: Store, policy: Policy, clock: FakeClock) -> Harness:
+    return make_harness(store, policy, clock)
+
+
+@pytest.fixture
+def team(store: Store, team_policy: Policy, clock: FakeClock) -> Harness:
+    return make_harness(store, team_policy, clock)
+
+
+REQUEST_ID = re.compile(r"Submitted as (SR-[0-9A-Z]{8})")
+
+
+async def file_request(
+    h: Harness,
+    target: str = "CRM",
+    user: str = "console:employee",
+    notify: str = "console:team",
+) -> str:
+    """Runs the whole dialogue by typing, returns the new request id."""
+    await h.type(f"/as {user}")
+    out = await h.type(
+        "/cancel-account",
+        target,
+        "too expensive",
+        "2026-12-31",
+        "yes",
+        "none",
+    )
+    if "subscription" in out or "Is it paid" in out:
+        await h.type("refund")
+    out = await h.type("no", notify, "submit")
+    match = REQUEST_ID.search(out)
+    assert match, out
+    return match.group(1)
