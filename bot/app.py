@@ -67,14 +67,14 @@ class App:
         if isinstance(reply, UpdateCard):
             rid = reply.key.split(":", 1)[0]
             raw = await store.get_card_ref(rid, reply.key)
-            if raw is None:
-                log.warning("no posted card to update", extra={"key": reply.key})
+            if raw is not None:
+                ref = json.loads(raw)
+                adapter = self.adapters.get(ref["platform"])
+                if adapter is not None:
+                    await adapter.deliver(reply, ref["ref"])
                 return
-            ref = json.loads(raw)
-            adapter = self.adapters.get(ref["platform"])
-            if adapter is not None:
-                await adapter.deliver(reply, ref["ref"])
-            return
+            log.warning("card reference missing, posting it anew", extra={"key": reply.key})
+            reply = Post(to=reply.channel, key=reply.key, message=reply.message)
         adapter = self.adapters.get(reply.to.split(":", 1)[0]) or self.fallback
         if adapter is None:
             log.warning("no adapter for destination", extra={"to": reply.to})

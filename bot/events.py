@@ -93,8 +93,12 @@ class Post(_Model):
 
 
 class UpdateCard(_Model):
+    """Rewrites a posted card. `channel` is where it was posted, so that a card whose
+    reference was lost (a crash between posting and recording it) is posted anew."""
+
     kind: Literal["update"] = "update"
     key: str
+    channel: str
     message: Message
 
 

@@ -614,6 +614,8 @@ def _parse_notify(text: str) -> list[str]:
     if match_choice(text, {"none": _NONE_WORDS + _labels("c_notify_none")}) == "none":
         return []
     tokens = [tok.lstrip("#@") for tok in re.split(r"[,，、;；\s]+", text) if tok.strip()]
+    if not tokens:
+        raise _Reask("hint_empty")
     out: list[str] = []
     for tok in tokens:
         if not ID_PATTERN.match(tok):

@@ -67,6 +67,13 @@ def _is_cjk(s: str) -> bool:
     return bool(_CJK.search(s))
 
 
+def _has_word(folded: str, word: str) -> bool:
+    """`word` stands alone in `folded`: bounded by a space, an end, or a CJK character
+    (Chinese puts no spaces around Latin words: "停用CRM")."""
+    edge = r"\s\u3400-\u9fff\uf900-\ufaff"
+    return re.search(rf"(?<![^{edge}]){re.escape(word)}(?![^{edge}])", folded) is not None
+
+
 def match_choice(text: str, synonyms: Mapping[str, Iterable[str]]) -> str | None:
     """The choice whose synonym best matches `text`: an exact match wins, else the longest
     synonym contained in it (whole words for Latin script). Ties between choices -> None."""
@@ -75,7 +82,6 @@ def match_choice(text: str, synonyms: Mapping[str, Iterable[str]]) -> str | None
         return None
     best: tuple[int, str] | None = None
     tie = False
-    padded = f" {folded} "
     for value, words in synonyms.items():
         for word in words:
             w = fold(word)
@@ -83,7 +89,7 @@ def match_choice(text: str, synonyms: Mapping[str, Iterable[str]]) -> str | None
                 continue
             if w == folded:
                 return value
-            hit = (w in folded) if _is_cjk(w) else (f" {w} " in padded)
+            hit = (w in folded) if _is_cjk(w) else _has_word(folded, w)
             if not hit:
                 continue
             if best is None or len(w) > best[0]:

@@ -71,7 +71,13 @@ def replies_for(tr: Transition, svc: Services) -> list[Reply]:
                 )
             case EffectKind.STAGE_CLOSED | EffectKind.VOTE_RECORDED:
                 assert i is not None
-                out.append(UpdateCard(key=card_key(req.id, i), message=approval_card(req, i, svc)))
+                out.append(
+                    UpdateCard(
+                        key=card_key(req.id, i),
+                        channel=req.stages[i].channel,
+                        message=approval_card(req, i, svc),
+                    )
+                )
                 stage = req.stages[i]
                 if effect.kind is EffectKind.STAGE_CLOSED and req.status is RequestStatus.PENDING:
                     dm(
@@ -90,7 +96,13 @@ def replies_for(tr: Transition, svc: Services) -> list[Reply]:
                 assert i is not None
                 stage = req.stages[i]
                 d = stage.delegations[-1]
-                out.append(UpdateCard(key=card_key(req.id, i), message=approval_card(req, i, svc)))
+                out.append(
+                    UpdateCard(
+                        key=card_key(req.id, i),
+                        channel=req.stages[i].channel,
+                        message=approval_card(req, i, svc),
+                    )
+                )
                 params = dict(id=req.id, target=target, stage=stage.name, who=d.by, to=d.to)
                 dm(req.requester, t(lang, "tell_delegated", reason=d.reason, **params))
                 dm(d.to, t(lang, "tell_delegate", reason=d.reason, channel=stage.channel, **params))
@@ -155,7 +167,13 @@ def _nudge(req: StopRequest, i: int, target: str, kind: EffectKind, svc: Service
     text = t(lang, "escalate", who=who, fallback=fallback, **params).strip()
     recipients = list(dict.fromkeys([*svc.policy.admins, *stage.fallback_approvers]))
     out: list[Reply] = [Post(to=to, message=Message(text=text)) for to in recipients]
-    out.append(UpdateCard(key=card_key(req.id, i), message=approval_card(req, i, svc)))
+    out.append(
+        UpdateCard(
+            key=card_key(req.id, i),
+            channel=req.stages[i].channel,
+            message=approval_card(req, i, svc),
+        )
+    )
     return out
 
 

@@ -149,8 +149,11 @@ class Harness:
 
 def make_harness(store: Store, policy: Policy, clock: FakeClock) -> Harness:
     services = Services(store=store, policy=policy, clock=clock, tz=UTC)
-    app = App(settings=Settings.load({}, dotenv=Path("/nonexistent")), services=services,
-              handlers=Handlers(services))
+    app = App(
+        settings=Settings.load({}, dotenv=Path("/nonexistent")),
+        services=services,
+        handlers=Handlers(services),
+    )
     out = io.StringIO()
     console = ConsoleAdapter(store, app.dispatch, out=out)
     app.register(console, fallback=True)

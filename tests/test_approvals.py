@@ -94,8 +94,9 @@ async def test_reject_form_validates_its_fields(team: Harness) -> None:
     before = await _snapshot(team, rid)
 
     async def submit(values: dict[str, str], form: str = "reject") -> list[Reply]:
-        event = FormSubmit(actor=Actor(id="console:head"), form=form, context=f"{rid}|0",
-                           values=values)
+        event = FormSubmit(
+            actor=Actor(id="console:head"), form=form, context=f"{rid}|0", values=values
+        )
         return await team.app.handlers.handle(event)
 
     for values in ({}, {"reason": "  \x00\x1b[31m "}, {"reason": "x" * 501}):
@@ -108,7 +109,9 @@ async def test_reject_form_validates_its_fields(team: Harness) -> None:
     assert await _snapshot(team, rid) == before
 
 
-async def _other_process(redis_url: str, keys: Keys, policy: Policy, clock: FakeClock) -> tuple[Handlers, Redis]:
+async def _other_process(
+    redis_url: str, keys: Keys, policy: Policy, clock: FakeClock
+) -> tuple[Handlers, Redis]:
     """A second bot process: its own connection, its own handlers, the same Redis."""
     redis = Redis.from_url(redis_url, decode_responses=True)
     svc = Services(store=Store(redis, keys), policy=policy, clock=clock, tz=UTC)

@@ -34,7 +34,10 @@ async def test_paid_software_goes_through_head_it_and_finance(harness: Harness) 
     history = await h.store.history(rid)
     assert [e.action for e in history] == ["submitted", "approved", "approved", "approved"]
     assert [e.actor for e in history] == [
-        "console:employee", "console:head", "console:it", "console:finance"
+        "console:employee",
+        "console:head",
+        "console:it",
+        "console:finance",
     ]
     assert await h.store.open_requests() == []
 
@@ -53,8 +56,9 @@ async def test_free_software_skips_finance(harness: Harness) -> None:
 
 async def test_own_account_has_no_billing_question(harness: Harness) -> None:
     h = harness
-    out = await h.type("/cancel-account", "my account", "no longer needed", "tomorrow", "not needed",
-                       "none")
+    out = await h.type(
+        "/cancel-account", "my account", "no longer needed", "tomorrow", "not needed", "none"
+    )
     assert "subscription" not in out
     assert "compliance" in out
     out = await h.type("no", "none", "submit")
@@ -165,3 +169,14 @@ async def test_unknown_commands_get_help(harness: Harness) -> None:
     assert "There is no stop request in progress" in out
     out = await harness.type("/as not valid!")
     assert "Usage: /as ID" in out
+
+
+async def test_a_card_whose_reference_was_lost_is_posted_anew(harness: Harness) -> None:
+    h = harness
+    rid = await file_request(h, "CRM")
+    # As if the process died between posting the card and recording where it went.
+    await h.store.redis.delete(h.store.keys.cards(rid))
+    out = await h.type("/as console:head", "/click Approve")
+    assert f"→ console:approvals-head  (card {rid}:0)" in out
+    assert "Approved by console:head" in out
+    assert await h.store.get_card_ref(rid, f"{rid}:0") is not None

@@ -89,7 +89,11 @@ def test_bundled_policy_validates() -> None:
         ("finance", ["console:finance"], "console:approvals-finance", "paid"),
     ]
     assert {item.name: item.paid for item in policy.catalog} == {
-        "CRM": True, "OA": False, "Webex": True, "Jira": True, "Wiki": False,
+        "CRM": True,
+        "OA": False,
+        "Webex": True,
+        "Jira": True,
+        "Wiki": False,
     }
     assert policy.broadcast.channels == ["console:all-hands"]
     assert policy.support_channel == "console:it-help"

@@ -116,19 +116,21 @@ class ConsoleAdapter:
     async def deliver(self, reply: Reply, ref: str | None = None) -> str | None:
         match reply:
             case Post():
+                # Remember before printing: whatever the user has seen can be clicked
+                # even if the process dies the next instant.
+                await self._remember(reply.to, reply.key, reply.message.buttons)
                 where = f"→ {reply.to}" + (f"  (card {reply.key})" if reply.key else "")
                 self._print("\n".join(self._render(where, reply.message)))
-                await self._remember(reply.to, reply.key, reply.message.buttons)
                 return reply.key
             case Ephemeral():
-                self._print("\n".join(self._render(f"→ {reply.to} (only you)", reply.message)))
                 await self._remember(reply.to, None, reply.message.buttons)
+                self._print("\n".join(self._render(f"→ {reply.to} (only you)", reply.message)))
             case UpdateCard():
-                self._print("\n".join(self._render(f"↻ card {reply.key} updated", reply.message)))
                 for shown in self.shown:
                     if shown.key == reply.key:
                         shown.buttons = list(reply.message.buttons)
                 await self._save()
+                self._print("\n".join(self._render(f"↻ card {reply.key} updated", reply.message)))
             case OpenForm():
                 self.forms[reply.to] = _PendingForm(reply)
                 self._ask(reply.to)

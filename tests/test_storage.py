@@ -1,0 +1,199 @@
+"""The Redis store and the embedded server, against real Redis servers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from redis.asyncio import Redis
+
+from bot.clock import FakeClock
+from bot.events import Actor, Command, Ephemeral
+from bot.policy import Policy
+from bot.storage.embedded import EmbeddedRedis
+from bot.storage.keys import Keys, hash_slot
+from bot.storage.store import RedisError, Store
+from conversations import approval
+from conversations.model import Answers, Target, TargetKind
+from handlers.router import Handlers
+from handlers.services import Services
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def _submission(policy: Policy, rid: str = "SR-TEST0001") -> approval.Transition:
+    answers = Answers(target=Target(kind=TargetKind.SOFTWARE, name="CRM", paid=True))
+    return approval.submit(
+        request_id=rid,
+        requester="console:employee",
+        lang="en",
+        answers=answers,
+        stages=policy.approval.stages,
+        admins=policy.admins,
+        now=NOW,
+    )
+
+
+async def test_create_is_idempotent(store: Store, policy: Policy) -> None:
+    tr = _submission(policy)
+    req, created = await store.create_request(tr, None)
+    assert created
+    again, created_again = await store.create_request(_submission(policy), None)
+    assert not created_again
+    assert again == req
+    assert len(await store.history(req.id)) == 1
+    assert [r.id for r in await store.requests_of("console:employee")] == [req.id]
+
+
+async def test_commit_refuses_a_stale_version(store: Store, policy: Policy) -> None:
+    tr = _submission(policy)
+    await store.create_request(tr, None)
+    found = await store.load_request(tr.request.id)
+    assert found is not None
+    req, version = found
+    first = approval.approve(req, 0, "console:head", NOW)
+    second = approval.reject(req, 0, "console:head", "no", NOW)
+    assert await store.commit(first, version, None)
+    assert not await store.commit(second, version, None)
+    stored = await store.get_request(req.id)
+    assert stored is not None and stored.current == 1
+    assert [e.action for e in await store.history(req.id)] == ["submitted", "approved"]
+
+
+async def test_audit_entries_say_who_what_when(store: Store, policy: Policy) -> None:
+    tr = _submission(policy)
+    await store.create_request(tr, None)
+    t2 = await store.update_request(
+        tr.request.id,
+        lambda r: approval.reject(r, 0, "console:head", "not now <!channel>", NOW),
+        lambda r: None,
+    )
+    assert t2 is not None
+    entry = (await store.history(tr.request.id))[-1]
+    assert (entry.actor, entry.action, entry.stage, entry.detail) == (
+        "console:head",
+        "rejected",
+        "department-head",
+        "not now <!channel>",
+    )
+    assert entry.at == NOW
+
+
+async def test_indexes_skip_ids_whose_request_never_landed(store: Store, policy: Policy) -> None:
+    await store.redis.zadd(store.keys.user_requests("console:employee"), {"SR-GHOST000": 1})
+    await store.redis.zadd(store.keys.open_requests(), {"SR-GHOST000": 1})
+    tr = _submission(policy)
+    await store.create_request(tr, None)
+    assert [r.id for r in await store.requests_of("console:employee")] == [tr.request.id]
+    assert [r.id for r in await store.open_requests()] == [tr.request.id]
+
+
+async def test_dialogue_state_has_an_idle_ttl(store: Store) -> None:
+    await store.save_dialogue("console:x", "{}", timedelta(minutes=30))
+    ttl = await store.redis.ttl(store.keys.dialogue("console:x"))
+    assert 1700 < ttl <= 1800
+
+
+def test_every_atomic_script_stays_on_one_cluster_slot() -> None:
+    k = Keys()
+    for rid in ("SR-ABCDEFGH", "SR-00000000", "SR-ZZZZZZZZ"):
+        slots = {hash_slot(k.request(rid)), hash_slot(k.audit(rid)), hash_slot(k.cards(rid))}
+        assert len(slots) == 1
+    for user in ("slack:U012AB", "console:employee", "dingtalk:abc"):
+        assert hash_slot(k.dialogue(user)) == hash_slot(k.dialogue_lock(user))
+    assert hash_slot(k.open_requests()) == hash_slot(k.due())
+    # Known value from the Redis Cluster specification.
+    assert hash_slot("123456789") == 12739
+
+
+async def test_user_lock_serialises_across_connections(redis_url: str, keys: Keys) -> None:
+    a = Redis.from_url(redis_url, decode_responses=True)
+    b = Redis.from_url(redis_url, decode_responses=True)
+    order: list[str] = []
+
+    async def hold(store: Store, name: str) -> None:
+        async with store.user_lock("console:u"):
+            order.append(f"{name}-in")
+            await asyncio.sleep(0.05)
+            order.append(f"{name}-out")
+
+    try:
+        await asyncio.gather(hold(Store(a, keys), "a"), hold(Store(b, keys), "b"))
+    finally:
+        await a.aclose()
+        await b.aclose()
+    assert order in (["a-in", "a-out", "b-in", "b-out"], ["b-in", "b-out", "a-in", "a-out"])
+
+
+async def test_a_redis_that_is_down_gets_a_clear_answer(tmp_path: Path, policy: Policy) -> None:
+    dead = Redis.from_url(
+        f"unix://{tmp_path}/nothing.sock", decode_responses=True, socket_connect_timeout=1
+    )
+    handlers = Handlers(Services(store=Store(dead), policy=policy, clock=FakeClock(NOW)))
+    actor = Actor(id="console:employee")
+    for text in ("", "status", "withdraw SR-ABCDEFGH"):
+        replies = await handlers.handle(
+            Command(actor=actor, channel="console:employee", name="cancel-account", text=text)
+        )
+        assert len(replies) == 1 and isinstance(replies[0], Ephemeral)
+        assert "storage is unavailable right now, so nothing was changed" in replies[0].message.text
+    # The scheduler surfaces the error; App.run_scheduler logs it and tries again later.
+    with pytest.raises(RedisError):
+        await handlers.tick()
+    await dead.aclose()
+
+
+# -- the embedded server ---------------------------------------------------------
+
+
+@pytest.fixture
+def private_server(tmp_path: Path):  # type: ignore[no-untyped-def]
+    server = EmbeddedRedis(tmp_path / "data")
+    yield server
+    server.stop()
+
+
+def test_one_server_per_data_dir_even_when_started_together(private_server: EmbeddedRedis) -> None:
+    with ThreadPoolExecutor(4) as pool:
+        urls = set(pool.map(lambda _: private_server.ensure_running(), range(4)))
+    assert urls == {private_server.url}
+    pid = private_server.pid()
+    assert pid is not None
+    assert private_server.ensure_running() == private_server.url
+    assert private_server.pid() == pid
+
+
+async def test_embedded_server_keeps_data_after_being_killed(private_server: EmbeddedRedis) -> None:
+    url = private_server.ensure_running()
+    client = Redis.from_url(url, decode_responses=True)
+    await client.set("survivor", "yes")
+    await client.aclose()
+    await asyncio.sleep(1.2)  # appendfsync everysec: let the fsync happen
+    pid = private_server.pid()
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    for _ in range(100):
+        if not private_server.is_running():
+            break
+        await asyncio.sleep(0.02)
+    url = await asyncio.to_thread(private_server.ensure_running)
+    assert private_server.pid() != pid
+    client = Redis.from_url(url, decode_responses=True)
+    assert await client.get("survivor") == "yes"
+    assert await client.config_get("appendonly") == {"appendonly": "yes"}
+    await client.aclose()
+
+
+def test_long_data_dirs_still_get_a_usable_socket(tmp_path: Path) -> None:
+    deep = tmp_path / ("x" * 60) / ("y" * 60)
+    server = EmbeddedRedis(deep)
+    assert len(str(server.socket_path)) <= 100
+    try:
+        assert server.ensure_running().startswith("unix:///tmp/stopbot-redis-")
+    finally:
+        server.stop()
