@@ -86,7 +86,8 @@ class Transition:
 
 
 def _clone(req: StopRequest) -> StopRequest:
-    return req.model_copy(deep=True)
+    # pydantic-core round trip: several times faster than copy.deepcopy of the model.
+    return StopRequest.model_validate(req.model_dump())
 
 
 def submit(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from conversations.model import Lang
 
@@ -24,6 +25,7 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower-case, NFKC (full-width to ASCII), accents removed, punctuation to spaces."""
     text = unicodedata.normalize("NFKC", text).lower()
@@ -67,11 +69,22 @@ def _is_cjk(s: str) -> bool:
     return bool(_CJK.search(s))
 
 
+def _is_edge(ch: str) -> bool:
+    return ch.isspace() or bool(_CJK.match(ch))
+
+
 def _has_word(folded: str, word: str) -> bool:
     """`word` stands alone in `folded`: bounded by a space, an end, or a CJK character
     (Chinese puts no spaces around Latin words: "停用CRM")."""
-    edge = r"\s\u3400-\u9fff\uf900-\ufaff"
-    return re.search(rf"(?<![^{edge}]){re.escape(word)}(?![^{edge}])", folded) is not None
+    start = folded.find(word)
+    while start != -1:
+        end = start + len(word)
+        if (start == 0 or _is_edge(folded[start - 1])) and (
+            end == len(folded) or _is_edge(folded[end])
+        ):
+            return True
+        start = folded.find(word, start + 1)
+    return False
 
 
 def match_choice(text: str, synonyms: Mapping[str, Iterable[str]]) -> str | None:

@@ -325,12 +325,10 @@ async def run_due(svc: Services) -> list[Reply]:
                 svc.due_of,
             )
         except LookupError:
-            await svc.store.set_due(rid, None)
-            continue
+            tr = None
         if tr is not None:
             out += replies_for(tr, svc)
-            continue
-        # Nothing due (someone else sent it, or the request moved on): fix the index.
-        req = await svc.store.get_request(rid)
-        await svc.store.set_due(rid, svc.due_of(req) if req else None)
+        else:
+            # Nothing due (another process sent it, or the request moved on).
+            await svc.store.reschedule(rid, svc.due_of)
     return out

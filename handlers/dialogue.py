@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.events import Actor, Message, Post, Reply
+from bot.storage.store import DialogueSession
 from conversations import approval
 from conversations import stop_request as sr
 from conversations.i18n import t
@@ -38,22 +39,25 @@ def _prompt(svc: Services, state: sr.DialogueState, notes: list[str]) -> Post:
     )
 
 
-async def _load(svc: Services, user: str) -> tuple[sr.DialogueState | None, bool]:
-    """The user's draft, and whether it had expired (it is then deleted)."""
-    raw = await svc.store.load_dialogue(user)
+def _read(svc: Services, raw: str | None) -> tuple[sr.DialogueState | None, bool]:
+    """The draft, and whether it had expired (the caller then deletes it)."""
     if raw is None:
         return None, False
     state = sr.DialogueState.model_validate_json(raw)
     if svc.now() - state.updated_at > svc.idle_timeout:
-        await svc.store.delete_dialogue(user)
         return None, True
     return state, False
 
 
-async def _save(svc: Services, state: sr.DialogueState) -> None:
-    await svc.store.save_dialogue(
-        state.user, state.model_dump_json(), svc.idle_timeout + _EXPIRED_GRACE
-    )
+def _open(svc: Services, session: DialogueSession) -> tuple[sr.DialogueState | None, bool]:
+    state, expired = _read(svc, session.data)
+    if expired:
+        session.delete()
+    return state, expired
+
+
+def _save(svc: Services, session: DialogueSession, state: sr.DialogueState) -> None:
+    session.set(state.model_dump_json(exclude_defaults=True), svc.idle_timeout + _EXPIRED_GRACE)
 
 
 def _expired(svc: Services, actor: Actor, lang: Lang) -> list[Reply]:
@@ -62,13 +66,13 @@ def _expired(svc: Services, actor: Actor, lang: Lang) -> list[Reply]:
 
 
 async def start(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Reply]:
-    async with svc.store.user_lock(actor.id):
-        state, expired = await _load(svc, actor.id)
+    async with svc.store.dialogue(actor.id) as session:
+        state, expired = _open(svc, session)
         if state is not None:
             return [_prompt(svc, state, [t(state.lang, "resume")])]
         lang = detect_lang(text) or lang
         state = sr.new_dialogue(actor.id, new_request_id(), lang, svc.now())
-        await _save(svc, state)
+        _save(svc, session, state)
         notes = (
             [t(lang, "expired", minutes=int(svc.idle_timeout.total_seconds() // 60))]
             if expired
@@ -78,26 +82,26 @@ async def start(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Repl
 
 
 async def has_draft(svc: Services, user: str) -> sr.DialogueState | None:
-    state, _ = await _load(svc, user)
+    state, _ = _read(svc, await svc.store.load_dialogue(user))
     return state
 
 
 async def on_text(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Reply] | None:
     """A typed message; None when the user has no draft (the caller decides what then)."""
-    async with svc.store.user_lock(actor.id):
-        state, expired = await _load(svc, actor.id)
+    async with svc.store.dialogue(actor.id) as session:
+        state, expired = _open(svc, session)
         if expired:
             return _expired(svc, actor, lang)
         if state is None:
             return None
         outcome = sr.on_text(state, text, _ctx(svc), svc.now())
-        return await _settle(svc, actor, outcome)
+        return await _settle(svc, session, actor, outcome)
 
 
 async def on_click(svc: Services, actor: Actor, value: str, lang: Lang) -> list[Reply]:
-    draft_id, step, choice = (value.split("|", 2) + ["", ""])[:3]
-    async with svc.store.user_lock(actor.id):
-        state, expired = await _load(svc, actor.id)
+    draft_id, step, choice = [*value.split("|", 2), "", ""][:3]
+    async with svc.store.dialogue(actor.id) as session:
+        state, expired = _open(svc, session)
         if state is None or state.draft_id != draft_id:
             # A second Submit, or a button from a draft that ended: if the draft was
             # submitted, answer with its request instead of starting anything.
@@ -108,17 +112,21 @@ async def on_click(svc: Services, actor: Actor, value: str, lang: Lang) -> list[
                 return _expired(svc, actor, lang)
             return [_say(actor, Message(text=t(lang, "expired_button")))]
         outcome = sr.on_choice(state, step, choice, _ctx(svc), svc.now())
-        return await _settle(svc, actor, outcome)
+        return await _settle(svc, session, actor, outcome)
 
 
-async def _settle(svc: Services, actor: Actor, outcome: sr.Outcome) -> list[Reply]:
+async def _settle(
+    svc: Services, session: DialogueSession, actor: Actor, outcome: sr.Outcome
+) -> list[Reply]:
     if outcome.abandoned or outcome.state is None:
-        await svc.store.delete_dialogue(actor.id)
+        session.delete()
         return [_say(actor, Message(text="\n".join(outcome.notes)))]
     state = outcome.state
     if outcome.submit:
-        return await _submit(svc, actor, state)
-    await _save(svc, state)
+        replies = await _submit(svc, actor, state)
+        session.delete()
+        return replies
+    _save(svc, session, state)
     return [_prompt(svc, state, outcome.notes)]
 
 
@@ -139,7 +147,6 @@ async def _submit(svc: Services, actor: Actor, state: sr.DialogueState) -> list[
         if created or req.requester == actor.id:
             break
         request_id = new_request_id()  # a random id collided with someone else's request
-    await svc.store.delete_dialogue(actor.id)
     if not created:
         return [_say(actor, Message(text=t(req.lang, "already_submitted", id=req.id)))]
     stages = " → ".join(s.name for s in req.stages) or "-"

@@ -149,7 +149,7 @@ async def test_all_stage_needs_every_approver_even_when_they_race(
     await team.app.handlers.handle(_click("console:head", "approve", f"{rid}|0"))
     other, conn = await _other_process(redis_url, keys, team_policy, team.clock)
     try:
-        a, b = await asyncio.gather(
+        await asyncio.gather(
             team.app.handlers.handle(_click("console:it", "approve", f"{rid}|1")),
             other.handle(_click("console:it2", "approve", f"{rid}|1")),
         )

@@ -42,28 +42,24 @@ class ChatProcess:
         await chat.wait_for("Type /cancel-account")
         return chat
 
-    async def wait_for(self, pattern: str, timeout: float = 20.0) -> re.Match[str]:
-        assert self.proc.stdout is not None
+    async def wait_for(self, pattern: str, seconds: float = 20.0) -> re.Match[str]:
         regex = re.compile(pattern)
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(seconds):
                 await self._read_until(regex)
         except TimeoutError:
-            raise AssertionError(f"no {pattern!r} within {timeout}s in:\n{self.output}") from None
+            raise AssertionError(f"no {pattern!r} within {seconds}s in:\n{self.output}") from None
         found = regex.search(self.output)
         assert found is not None
         return found
 
     async def _read_until(self, regex: re.Pattern[str]) -> None:
         assert self.proc.stdout is not None
-        if True:
-            while True:
-                if regex.search(self.output):
-                    return
-                chunk = await self.proc.stdout.read(4096)
-                if not chunk:
-                    raise AssertionError(f"chat exited before {pattern!r}:\n{self.output}")
-                self.output += chunk.decode()
+        while not regex.search(self.output):
+            chunk = await self.proc.stdout.read(4096)
+            if not chunk:
+                raise AssertionError(f"chat exited before {regex.pattern!r}:\n{self.output}")
+            self.output += chunk.decode()
 
     async def send(self, *lines: str) -> None:
         assert self.proc.stdin is not None
@@ -82,8 +78,9 @@ class ChatProcess:
 
 @pytest.fixture
 async def data_dir(tmp_path: Path) -> AsyncIterator[Path]:
-    yield tmp_path / "data"
-    EmbeddedRedis((tmp_path / "data").resolve()).stop()
+    data = tmp_path / "data"
+    yield data
+    EmbeddedRedis(data.absolute()).stop()
 
 
 async def test_killed_chat_resumes_dialogue_and_keeps_the_request(data_dir: Path) -> None:
@@ -107,7 +104,7 @@ async def test_killed_chat_resumes_dialogue_and_keeps_the_request(data_dir: Path
     await chat.kill()  # right after submitting
 
     # Kill the embedded Redis too: the append-only file must bring everything back.
-    server = EmbeddedRedis(data_dir.resolve())
+    server = EmbeddedRedis(data_dir.absolute())
     await asyncio.sleep(1.2)  # appendfsync everysec
     pid = server.pid()
     assert pid is not None

@@ -16,7 +16,7 @@ from bot.clock import FakeClock
 from bot.events import Actor, Command, Ephemeral
 from bot.policy import Policy
 from bot.storage.embedded import EmbeddedRedis
-from bot.storage.keys import Keys, hash_slot
+from bot.storage.keys import Keys, bucket, hash_slot
 from bot.storage.store import RedisError, Store
 from conversations import approval
 from conversations.model import Answers, Target, TargetKind
@@ -86,7 +86,7 @@ async def test_audit_entries_say_who_what_when(store: Store, policy: Policy) -> 
 
 async def test_indexes_skip_ids_whose_request_never_landed(store: Store, policy: Policy) -> None:
     await store.redis.zadd(store.keys.user_requests("console:employee"), {"SR-GHOST000": 1})
-    await store.redis.zadd(store.keys.open_requests(), {"SR-GHOST000": 1})
+    await store.redis.zadd(store.keys.open_requests(7), {"SR-GHOST000": 1})
     tr = _submission(policy)
     await store.create_request(tr, None)
     assert [r.id for r in await store.requests_of("console:employee")] == [tr.request.id]
@@ -102,24 +102,28 @@ async def test_dialogue_state_has_an_idle_ttl(store: Store) -> None:
 def test_every_atomic_script_stays_on_one_cluster_slot() -> None:
     k = Keys()
     for rid in ("SR-ABCDEFGH", "SR-00000000", "SR-ZZZZZZZZ"):
-        slots = {hash_slot(k.request(rid)), hash_slot(k.audit(rid)), hash_slot(k.cards(rid))}
+        b = bucket(rid)
+        slots = {
+            hash_slot(key)
+            for key in (k.request(rid), k.audit(rid), k.cards(rid), k.open_requests(b), k.due(b))
+        }
         assert len(slots) == 1
     for user in ("slack:U012AB", "console:employee", "dingtalk:abc"):
         assert hash_slot(k.dialogue(user)) == hash_slot(k.dialogue_lock(user))
-    assert hash_slot(k.open_requests()) == hash_slot(k.due())
     # Known value from the Redis Cluster specification.
     assert hash_slot("123456789") == 12739
 
 
-async def test_user_lock_serialises_across_connections(redis_url: str, keys: Keys) -> None:
+async def test_dialogue_sessions_serialise_across_connections(redis_url: str, keys: Keys) -> None:
     a = Redis.from_url(redis_url, decode_responses=True)
     b = Redis.from_url(redis_url, decode_responses=True)
     order: list[str] = []
 
     async def hold(store: Store, name: str) -> None:
-        async with store.user_lock("console:u"):
-            order.append(f"{name}-in")
+        async with store.dialogue("console:u") as session:
+            order.append(f"{name}-in:{session.data}")
             await asyncio.sleep(0.05)
+            session.set(name, timedelta(minutes=1))
             order.append(f"{name}-out")
 
     try:
@@ -127,7 +131,11 @@ async def test_user_lock_serialises_across_connections(redis_url: str, keys: Key
     finally:
         await a.aclose()
         await b.aclose()
-    assert order in (["a-in", "a-out", "b-in", "b-out"], ["b-in", "b-out", "a-in", "a-out"])
+    # Whoever went second saw what the first one wrote: no lost update.
+    assert order in (
+        ["a-in:None", "a-out", "b-in:a", "b-out"],
+        ["b-in:None", "b-out", "a-in:b", "a-out"],
+    )
 
 
 async def test_a_redis_that_is_down_gets_a_clear_answer(tmp_path: Path, policy: Policy) -> None:

@@ -12,7 +12,7 @@ from bot.storage.embedded import EmbeddedRedis
 
 async def open_redis(redis_url: str | None, data_dir: Path) -> Redis:
     if redis_url is None:
-        server = EmbeddedRedis(data_dir.resolve())
+        server = EmbeddedRedis(await asyncio.to_thread(data_dir.resolve))
         redis_url = await asyncio.to_thread(server.ensure_running)
     return Redis.from_url(
         redis_url,

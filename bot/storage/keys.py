@@ -6,24 +6,37 @@ Layout (default prefix `stopbot`):
 | --- | --- | --- | --- |
 | `stopbot:{d:<user>}:dialogue` | string (JSON) | idle timeout + grace | the user's stop-request dialogue in progress |
 | `stopbot:{d:<user>}:lock` | string | 10 s | per-user lock, taken before the dialogue is read |
-| `stopbot:{r:<id>}` | hash `data`, `version` | none | one stop request and its optimistic-lock version |
-| `stopbot:{r:<id>}:audit` | stream | none | the request's append-only history (who, what, when) |
-| `stopbot:{r:<id>}:cards` | hash | none | card key -> platform message reference (to update cards in place) |
+| `stopbot:{r<b>}:req:<id>` | hash `data`, `version`, `audit` | none | one stop request, its optimistic-lock version and the ids of its audit entries |
+| `stopbot:{r<b>}:audit` | stream | none | append-only history (request id, who, what, when) of every request in bucket `<b>` |
+| `stopbot:{r<b>}:cards:<id>` | hash | none | card key -> platform message reference (to update cards in place) |
 | `stopbot:{u:<user>}:requests` | sorted set | none | the user's request ids by creation time |
-| `stopbot:{idx}:open` | sorted set | none | ids of pending requests by creation time |
-| `stopbot:{idx}:due` | sorted set | none | ids of requests with a reminder/escalation due, by due time |
-| `stopbot:{console}:cards` | hash | none | console playground: cards shown, so /click works after a restart |
+| `stopbot:{r<b>}:open` | sorted set | none | pending requests of bucket `<b>`, by creation time |
+| `stopbot:{r<b>}:due` | sorted set | none | requests of bucket `<b>` with a reminder/escalation due, by due time |
+| `stopbot:{console}:cards` | string (JSON) | none | console playground: cards shown, so /click works after a restart |
 
 The part in braces is the Redis Cluster hash tag: every key that one atomic
 script touches shares it, so each script runs on a single slot (Cluster) and
-on a single primary (Sentinel). The sorted-set indexes are derived data: they
-are written before the state change they describe (so a crash leaves an extra
-entry, never a missing one) and every reader re-checks the request itself.
+on a single primary (Sentinel). A request lives in bucket `<b>` (CRC32 of its id
+modulo 256) together with that bucket's audit stream, so the state change and its
+audit entry are written by one script. One stream per request would be simpler,
+but Redis preallocates about 4 KB per stream node; 256 shared streams keep an
+audit entry near 110 bytes. The open and due indexes live in the same buckets, so a
+transition updates them in the same script too: the scheduler never misses a request
+because a process died between writing the request and indexing it. Only the
+per-user index is written separately, just before the request is created (a crash
+leaves an id that readers skip, never a request its owner cannot list).
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
+
+AUDIT_BUCKETS = 256
+
+
+def bucket(request_id: str) -> int:
+    return zlib.crc32(request_id.encode()) % AUDIT_BUCKETS
 
 
 @dataclass(frozen=True)
@@ -37,22 +50,26 @@ class Keys:
         return f"{self.prefix}:{{d:{user}}}:lock"
 
     def request(self, request_id: str) -> str:
-        return f"{self.prefix}:{{r:{request_id}}}"
+        return f"{self.prefix}:{{r{bucket(request_id)}}}:req:{request_id}"
 
     def audit(self, request_id: str) -> str:
-        return f"{self.prefix}:{{r:{request_id}}}:audit"
+        """The audit stream of the request's bucket (shared with other requests)."""
+        return f"{self.prefix}:{{r{bucket(request_id)}}}:audit"
+
+    def audit_bucket(self, number: int) -> str:
+        return f"{self.prefix}:{{r{number}}}:audit"
 
     def cards(self, request_id: str) -> str:
-        return f"{self.prefix}:{{r:{request_id}}}:cards"
+        return f"{self.prefix}:{{r{bucket(request_id)}}}:cards:{request_id}"
 
     def user_requests(self, user: str) -> str:
         return f"{self.prefix}:{{u:{user}}}:requests"
 
-    def open_requests(self) -> str:
-        return f"{self.prefix}:{{idx}}:open"
+    def open_requests(self, number: int) -> str:
+        return f"{self.prefix}:{{r{number}}}:open"
 
-    def due(self) -> str:
-        return f"{self.prefix}:{{idx}}:due"
+    def due(self, number: int) -> str:
+        return f"{self.prefix}:{{r{number}}}:due"
 
     def console_cards(self) -> str:
         return f"{self.prefix}:{{console}}:cards"
