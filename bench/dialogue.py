@@ -99,13 +99,17 @@ async def run(total: int, concurrency: int, sample: int) -> None:
                 await lifecycle(app, f"console:user{i}")
                 latencies.append(time.perf_counter() - t0)
 
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         await asyncio.gather(*(one(i) for i in range(total)))
-        elapsed = time.perf_counter() - t0
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         per_s = total / elapsed
         events = total * (1 + len(ANSWERS) + len(APPROVERS))
         print(f"lifecycles: {total} in {elapsed:.2f}s, concurrency {concurrency}")
         print(f"  {per_s:.0f} complete lifecycles/s ({events / elapsed:.0f} events/s)")
+        print(
+            f"  bot process CPU {cpu / total * 1000:.2f} ms per lifecycle "
+            f"({cpu / events * 1e6:.0f} µs per event; the Redis server runs on the other core)"
+        )
         print(
             f"  lifecycle latency p50 {statistics.median(latencies) * 1000:.1f} ms, "
             f"p99 {sorted(latencies)[int(len(latencies) * 0.99) - 1] * 1000:.1f} ms"

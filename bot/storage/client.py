@@ -14,10 +14,11 @@ async def open_redis(redis_url: str | None, data_dir: Path) -> Redis:
     if redis_url is None:
         server = EmbeddedRedis(await asyncio.to_thread(data_dir.resolve))
         redis_url = await asyncio.to_thread(server.ensure_running)
-    return Redis.from_url(
+    client: Redis = Redis.from_url(
         redis_url,
         decode_responses=True,
         socket_timeout=5,
         socket_connect_timeout=5,
         health_check_interval=30,
     )
+    return client
