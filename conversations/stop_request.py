@@ -680,6 +680,12 @@ def _apply(
     a = state.answers
     prompt = prompt_for(state, ctx)
     notes: list[str] = []
+    number = value.strip().rstrip(".)")
+    if typed and prompt.choices and number.isdigit() and 1 <= int(number) <= len(prompt.choices):
+        # A typed option number is the same as clicking that button, on every step.
+        value, typed = prompt.choices[int(number) - 1].value, False
+    if not typed and not prompt.choices:
+        raise _Reask("hint_choice")  # a forged click on a free-text question
 
     def choose(synonyms: dict[str, list[str]]) -> str:
         if not typed:
@@ -691,6 +697,12 @@ def _apply(
     match state.step:
         case Step.TARGET:
             if typed:
+                # A catalog name wins over generic words: "my Jira account" is Jira.
+                in_catalog = match_choice(
+                    value, {f"sw:{i.name}": [i.name, *i.aliases] for i in ctx.catalog}
+                )
+                if in_catalog is not None:
+                    return _set_target(state, in_catalog, ctx), notes
                 try:
                     picked = _pick(value, prompt.choices, _target_synonyms(ctx))
                 except _Reask:
@@ -822,11 +834,11 @@ def _answer_summary(state: DialogueState, value: str, typed: bool, ctx: Context)
 def on_text(state: DialogueState, text: str, ctx: Context, now: datetime) -> Outcome:
     """A typed message while the dialogue is open."""
     cleaned = clean(text)
-    if fold(cleaned) in CANCEL_WORDS:
-        return Outcome(None, [t(state.lang, "abandoned")], abandoned=True)
     guessed = detect_lang(cleaned)
     if guessed is not None and guessed != state.lang:
         state = state.model_copy(update={"lang": guessed})
+    if fold(cleaned) in CANCEL_WORDS:
+        return Outcome(None, [t(state.lang, "abandoned")], abandoned=True)
     return _answer(state, cleaned, True, ctx, now)
 
 

@@ -40,7 +40,8 @@ _WORDS = re.compile(r"[a-zà-ÿ']+")
 _FR = frozenset(
     "je j' le la les mon ma mes pas oui non demain fin du mois compte pour avec une des est "
     "que qui quoi sauvegarde sauvegarder annuler arreter logiciel donnees aucun rien semaine "
-    "prochain prochaine aujourd'hui".split()
+    "prochain prochaine aujourd'hui trop cher remboursement rembourser envoyer personne "
+    "arret fermer supprimer resilier merci".split()
 )
 _EN = frozenset(
     "the my i account tomorrow yes no end of month not need with is for it we our this that "

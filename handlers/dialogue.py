@@ -30,8 +30,10 @@ def _say(actor: Actor, message: Message) -> Post:
     return Post(to=actor.id, message=message)
 
 
-def _prompt(svc: Services, state: sr.DialogueState, notes: list[str]) -> Post:
-    prompt = sr.prompt_for(state, _ctx(svc))
+def _prompt(
+    svc: Services, state: sr.DialogueState, notes: list[str], prompt: sr.Prompt | None = None
+) -> Post:
+    prompt = prompt or sr.prompt_for(state, _ctx(svc))
     target = state.answers.target.name if state.answers.target else "..."
     title = t(state.lang, "card_title", id=state.draft_id, target=target)
     return Post(
@@ -127,7 +129,7 @@ async def _settle(
         session.delete()
         return replies
     _save(svc, session, state)
-    return [_prompt(svc, state, outcome.notes)]
+    return [_prompt(svc, state, outcome.notes, outcome.prompt)]
 
 
 async def _submit(svc: Services, actor: Actor, state: sr.DialogueState) -> list[Reply]:

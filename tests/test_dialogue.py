@@ -862,7 +862,8 @@ def test_cancel_words_abandon_anywhere(step: Step, word: str) -> None:
     state = crm_summary() if step is Step.SUMMARY else at(step, target=CRM, reason="security")
     out = on_text(state, word, CTX, NOW)
     assert out.abandoned is True and out.state is None and out.submit is False
-    assert out.notes == [t(state.lang, "abandoned")]
+    # The answer comes in the language of the cancel word itself.
+    assert out.notes == [t(detect_lang(word) or state.lang, "abandoned")]
 
 
 def test_cancel_inside_a_sentence_is_not_a_cancel_word() -> None:
@@ -1130,3 +1131,30 @@ def test_every_text_is_translated_with_the_same_placeholders(key: str) -> None:
     params = {name: "X" for name in _fields(en)}
     for lang in ("en", "zh", "fr"):
         assert t(lang, key, **params)  # formats without KeyError / IndexError
+
+
+def test_a_catalog_name_beats_the_word_account() -> None:
+    out = on_text(at(Step.TARGET), "please close my Jira account", CTX, NOW)
+    assert out.state is not None and out.state.answers.target is not None
+    assert out.state.answers.target.name == "Jira"
+    assert out.state.answers.target.kind is TargetKind.SOFTWARE
+
+
+@pytest.mark.parametrize("step", [Step.WHEN, Step.LINKED, Step.NOTIFY])
+def test_typed_option_numbers_work_on_every_step_with_buttons(step: Step) -> None:
+    state = at(step, target=CRM, reason="security")
+    first = prompt_for(state, CTX).choices[0]
+    out = on_text(state, "1", CTX, NOW)
+    clicked = on_choice(state, step, first.value, CTX, NOW)
+    assert out.state is not None and clicked.state is not None
+    assert out.state.answers == clicked.state.answers
+    assert out.state.linked_pick == clicked.state.linked_pick
+
+
+@pytest.mark.parametrize("step", [Step.TARGET_OTHER, Step.REASON_TEXT])
+def test_a_forged_click_on_a_free_text_question_is_refused(step: Step) -> None:
+    state = at(step, target=CRM, reason="other")
+    out = on_choice(state, step, "<!channel> injected" * 100, CTX, NOW)
+    assert out.state is not None
+    assert out.state.answers == state.answers
+    assert out.notes == [t("en", "hint_choice")]

@@ -80,7 +80,7 @@ class ChatProcess:
 async def data_dir(tmp_path: Path) -> AsyncIterator[Path]:
     data = tmp_path / "data"
     yield data
-    EmbeddedRedis(data.absolute()).stop()
+    EmbeddedRedis(data).stop()
 
 
 async def test_killed_chat_resumes_dialogue_and_keeps_the_request(data_dir: Path) -> None:
@@ -104,7 +104,7 @@ async def test_killed_chat_resumes_dialogue_and_keeps_the_request(data_dir: Path
     await chat.kill()  # right after submitting
 
     # Kill the embedded Redis too: the append-only file must bring everything back.
-    server = EmbeddedRedis(data_dir.absolute())
+    server = EmbeddedRedis(data_dir)  # tmp_path is absolute
     await asyncio.sleep(1.2)  # appendfsync everysec
     pid = server.pid()
     assert pid is not None
