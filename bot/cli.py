@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.policy import bundled_policy_path, check_policy_file
+from bot.storage.embedded import EmbeddedRedis
 
 DESCRIPTION = """\
 stopbot: a chat bot that helps a company stop things safely (an employee's account or a
@@ -43,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", choices=["zh", "en", "fr"], help="language (default: detected)")
     sub.add_parser(
         "serve",
-        help="run the Slack / DingTalk platforms that have credentials, plus /healthz",
+        help="run the Slack / DingTalk platforms that have credentials (coming in the "
+        "next release: today it checks the credentials and points to chat)",
     )
     policy = sub.add_parser("policy", help="policy file tools")
     psub = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
@@ -53,7 +55,31 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", help="default: POLICY_PATH, else the bundled example")
     audit = sub.add_parser("audit", help="print a stop request's audit trail")
     audit.add_argument("request_id")
+    storage = sub.add_parser("storage", help="the embedded Redis server under DATA_DIR")
+    ssub = storage.add_subparsers(dest="storage_command", metavar="ACTION", required=True)
+    ssub.add_parser("status", help="say whether it runs, and where its files are")
+    ssub.add_parser(
+        "stop",
+        help="stop it (it keeps running after chat exits, shared by every stopbot process "
+        "that uses the same DATA_DIR; data is kept on disk)",
+    )
     return p
+
+
+def _storage(action: str) -> int:
+    s = _settings()
+    if s.redis_url:
+        print(f"REDIS_URL is set: stopbot uses that server ({s.redis_url.split('@')[-1]}).")
+        return 0
+    server = EmbeddedRedis(s.data_dir.resolve())
+    if action == "stop":
+        running = server.is_running()
+        server.stop()
+        print("Embedded Redis stopped." if running else "Embedded Redis was not running.")
+        return 0
+    state = f"running (pid {server.pid()})" if server.is_running() else "not running"
+    print(f"Embedded Redis: {state}; data in {server.home}, socket {server.socket_path}")
+    return 0
 
 
 def _settings() -> Settings:
@@ -108,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.chat import run_chat
 
         return asyncio.run(run_chat(_settings(), user=args.user, lang=args.lang))
+    if args.command == "storage":
+        return _storage(args.storage_command)
     if args.command == "audit":
         from bot.chat import print_audit
 

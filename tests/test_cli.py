@@ -1,0 +1,114 @@
+"""The command line as a user runs it: a real `python -m bot` process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DINGTALK_"))}
+    base.pop("REDIS_URL", None)
+    base.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env=base,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_help_names_every_command() -> None:
+    out = run("--help")
+    assert out.returncode == 0
+    for command in ("chat", "serve", "policy", "audit", "storage"):
+        assert command in out.stdout
+    assert "stopbot chat" in out.stdout
+
+
+def test_policy_check_accepts_the_bundled_policy() -> None:
+    out = run("policy", "check")
+    assert out.returncode == 0, out.stderr
+    assert "policy.yaml: OK" in out.stdout
+
+
+def test_policy_check_names_the_bad_line(tmp_path: Path) -> None:
+    bad = tmp_path / "policy.yaml"
+    bad.write_text(
+        "admins: [console:admin]\n"
+        "approval:\n"
+        "  stages:\n"
+        "    - name: head\n"
+        "      approvers: [console:head]\n"
+        "      channel: console:c\n"
+        "      mode: sometimes\n"
+    )
+    out = run("policy", "check", str(bad))
+    assert out.returncode == 1
+    assert f"{bad}:7: approval.stages[0].mode" in out.stderr
+
+
+def test_serve_without_credentials_exits_2_and_points_to_chat() -> None:
+    out = run("serve")
+    assert out.returncode == 2
+    assert "SLACK_BOT_TOKEN" in out.stderr and "DINGTALK_CLIENT_ID" in out.stderr
+    assert "stopbot chat" in out.stderr
+
+
+def test_chat_refuses_an_invalid_policy(tmp_path: Path) -> None:
+    bad = tmp_path / "p.yaml"
+    bad.write_text("admins: [nobody]\n")
+    out = run("chat", env={"POLICY_PATH": str(bad), "DATA_DIR": str(tmp_path / "d")})
+    assert out.returncode == 2
+    assert "the policy file is invalid" in out.stderr
+    assert "p.yaml:1: admins[0]" in out.stderr
+
+
+def test_chat_piped_lifecycle_then_audit_and_storage_stop(tmp_path: Path) -> None:
+    env = {"DATA_DIR": str(tmp_path / "d"), "POLICY_PATH": ""}
+    script = "\n".join(
+        [
+            "/cancel-account",
+            "OA",
+            "no longer needed",
+            "next month",
+            "yes",
+            "none",
+            "no",
+            "none",
+            "submit",
+            "/as console:head",
+            "/click Approve",
+            "/as console:it",
+            "/click Approve",
+            "/quit",
+        ]
+    )
+    try:
+        out = run("chat", env=env, stdin=script)
+        assert out.returncode == 0, out.stderr
+        assert "is fully approved" in out.stdout
+        rid = out.stdout.split("Submitted as ")[1][:11]
+        audit = run("audit", rid, env=env)
+        assert audit.returncode == 0, audit.stderr
+        lines = audit.stdout.splitlines()
+        assert [line.split()[2].rstrip(":") for line in lines] == [
+            "submitted",
+            "approved",
+            "approved",
+        ]
+        assert "console:head  approved [department-head]" in audit.stdout
+        assert "running" in run("storage", "status", env=env).stdout
+    finally:
+        stopped = run("storage", "stop", env=env)
+    assert "Embedded Redis stopped." in stopped.stdout
+    assert "not running" in run("storage", "status", env=env).stdout
