@@ -67,8 +67,11 @@ def keys() -> Keys:
 
 
 @pytest.fixture
-async def store(redis: Redis, keys: Keys) -> Store:
-    return Store(redis, keys)
+async def store(redis: Redis, keys: Keys) -> AsyncIterator[Store]:
+    yield Store(redis, keys)
+    # Leave a shared server (REDIS_URL) as we found it.
+    async for key in redis.scan_iter(match=f"{keys.prefix}:*", count=500):
+        await redis.delete(key)
 
 
 @pytest.fixture

@@ -114,7 +114,9 @@ def test_every_atomic_script_stays_on_one_cluster_slot() -> None:
     assert hash_slot("123456789") == 12739
 
 
-async def test_dialogue_sessions_serialise_across_connections(redis_url: str, keys: Keys) -> None:
+async def test_dialogue_sessions_serialise_across_connections(
+    redis_url: str, keys: Keys, store: Store
+) -> None:  # `store` only to clean the keys up afterwards
     a = Redis.from_url(redis_url, decode_responses=True)
     b = Redis.from_url(redis_url, decode_responses=True)
     order: list[str] = []
