@@ -1,13 +1,15 @@
 """Runs the stop-request dialogue for one user: start, typed answers, button clicks,
-expiry and submission. The user's lock is held from reading the draft to writing it,
-so two messages (or a double click) from one user are applied one after the other."""
+expiry and submission. Each step runs on the stored draft and its write is applied
+only if nobody changed the draft meanwhile (else the step runs again on the new
+one), so two messages or a double click from one user, even handled by two
+processes, are applied one after the other."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from bot.events import Actor, Message, Post, Reply
-from bot.storage.store import DialogueSession
+from bot.storage.store import DELETE, KEEP, DialogueWrite
 from conversations import approval
 from conversations import stop_request as sr
 from conversations.i18n import t
@@ -51,15 +53,12 @@ def _read(svc: Services, raw: str | None) -> tuple[sr.DialogueState | None, bool
     return state, False
 
 
-def _open(svc: Services, session: DialogueSession) -> tuple[sr.DialogueState | None, bool]:
-    state, expired = _read(svc, session.data)
-    if expired:
-        session.delete()
-    return state, expired
-
-
-def _save(svc: Services, session: DialogueSession, state: sr.DialogueState) -> None:
-    session.set(state.model_dump_json(exclude_defaults=True), svc.idle_timeout + _EXPIRED_GRACE)
+def _write(svc: Services, state: sr.DialogueState) -> DialogueWrite:
+    return DialogueWrite(
+        op="set",
+        data=state.model_dump_json(exclude_defaults=True),
+        ttl=svc.idle_timeout + _EXPIRED_GRACE,
+    )
 
 
 def _expired(svc: Services, actor: Actor, lang: Lang) -> list[Reply]:
@@ -67,20 +66,21 @@ def _expired(svc: Services, actor: Actor, lang: Lang) -> list[Reply]:
     return [_say(actor, Message(text=t(lang, "expired", minutes=minutes)))]
 
 
+Step = tuple[DialogueWrite, list[Reply]]
+
+
 async def start(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Reply]:
-    async with svc.store.dialogue(actor.id) as session:
-        state, expired = _open(svc, session)
+    async def step(raw: str | None) -> Step:
+        state, expired = _read(svc, raw)
         if state is not None:
-            return [_prompt(svc, state, [t(state.lang, "resume")])]
-        lang = detect_lang(text) or lang
-        state = sr.new_dialogue(actor.id, new_request_id(), lang, svc.now())
-        _save(svc, session, state)
-        notes = (
-            [t(lang, "expired", minutes=int(svc.idle_timeout.total_seconds() // 60))]
-            if expired
-            else []
-        )
-        return [_prompt(svc, state, [*notes, t(lang, "intro")])]
+            return KEEP, [_prompt(svc, state, [t(state.lang, "resume")])]
+        chosen = detect_lang(text) or lang
+        state = sr.new_dialogue(actor.id, new_request_id(), chosen, svc.now())
+        minutes = int(svc.idle_timeout.total_seconds() // 60)
+        notes = [t(chosen, "expired", minutes=minutes)] if expired else []
+        return _write(svc, state), [_prompt(svc, state, [*notes, t(chosen, "intro")])]
+
+    return await svc.store.run_dialogue(actor.id, step)
 
 
 async def has_draft(svc: Services, user: str) -> sr.DialogueState | None:
@@ -88,51 +88,69 @@ async def has_draft(svc: Services, user: str) -> sr.DialogueState | None:
     return state
 
 
+class _Submitted:
+    """Remembers the replies of a submission that created the request, in case the
+    dialogue step runs again (another process touched the draft meanwhile): the
+    second run finds the request already there, but the approval card must still
+    be announced exactly once."""
+
+    def __init__(self) -> None:
+        self.replies: list[Reply] | None = None
+
+
 async def on_text(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Reply] | None:
     """A typed message; None when the user has no draft (the caller decides what then)."""
-    async with svc.store.dialogue(actor.id) as session:
-        state, expired = _open(svc, session)
+    submitted = _Submitted()
+
+    async def step(raw: str | None) -> tuple[DialogueWrite, list[Reply] | None]:
+        state, expired = _read(svc, raw)
         if expired:
-            return _expired(svc, actor, lang)
+            return DELETE, _expired(svc, actor, lang)
         if state is None:
-            return None
+            return KEEP, None
         outcome = sr.on_text(state, text, _ctx(svc), svc.now())
-        return await _settle(svc, session, actor, outcome)
+        return await _settle(svc, actor, outcome, submitted)
+
+    replies = await svc.store.run_dialogue(actor.id, step)
+    return submitted.replies or replies
 
 
 async def on_click(svc: Services, actor: Actor, value: str, lang: Lang) -> list[Reply]:
-    draft_id, step, choice = [*value.split("|", 2), "", ""][:3]
-    async with svc.store.dialogue(actor.id) as session:
-        state, expired = _open(svc, session)
+    draft_id, step_name, choice = [*value.split("|", 2), "", ""][:3]
+    submitted = _Submitted()
+
+    async def step(raw: str | None) -> Step:
+        state, expired = _read(svc, raw)
+        write = DELETE if expired else KEEP
         if state is None or state.draft_id != draft_id:
             # A second Submit, or a button from a draft that ended: if the draft was
             # submitted, answer with its request instead of starting anything.
             req = await svc.store.get_request(draft_id)
             if req is not None and req.requester == actor.id:
-                return [_say(actor, Message(text=t(req.lang, "already_submitted", id=req.id)))]
+                text = t(req.lang, "already_submitted", id=req.id)
+                return write, [_say(actor, Message(text=text))]
             if expired:
-                return _expired(svc, actor, lang)
-            return [_say(actor, Message(text=t(lang, "expired_button")))]
-        outcome = sr.on_choice(state, step, choice, _ctx(svc), svc.now())
-        return await _settle(svc, session, actor, outcome)
+                return write, _expired(svc, actor, lang)
+            return write, [_say(actor, Message(text=t(lang, "expired_button")))]
+        outcome = sr.on_choice(state, step_name, choice, _ctx(svc), svc.now())
+        return await _settle(svc, actor, outcome, submitted)
+
+    replies = await svc.store.run_dialogue(actor.id, step)
+    return submitted.replies or replies
 
 
-async def _settle(
-    svc: Services, session: DialogueSession, actor: Actor, outcome: sr.Outcome
-) -> list[Reply]:
+async def _settle(svc: Services, actor: Actor, outcome: sr.Outcome, submitted: _Submitted) -> Step:
     if outcome.abandoned or outcome.state is None:
-        session.delete()
-        return [_say(actor, Message(text="\n".join(outcome.notes)))]
+        return DELETE, [_say(actor, Message(text="\n".join(outcome.notes)))]
     state = outcome.state
     if outcome.submit:
-        replies = await _submit(svc, actor, state)
-        session.delete()
-        return replies
-    _save(svc, session, state)
-    return [_prompt(svc, state, outcome.notes, outcome.prompt)]
+        return DELETE, await _submit(svc, actor, state, submitted)
+    return _write(svc, state), [_prompt(svc, state, outcome.notes, outcome.prompt)]
 
 
-async def _submit(svc: Services, actor: Actor, state: sr.DialogueState) -> list[Reply]:
+async def _submit(
+    svc: Services, actor: Actor, state: sr.DialogueState, submitted: _Submitted
+) -> list[Reply]:
     now = svc.now()
     request_id = state.draft_id
     for _ in range(5):
@@ -155,4 +173,5 @@ async def _submit(svc: Services, actor: Actor, state: sr.DialogueState) -> list[
     replies: list[Reply] = [
         _say(actor, Message(text=t(req.lang, "submitted", id=req.id, stages=stages)))
     ]
-    return replies + replies_for(tr, svc)
+    submitted.replies = replies + replies_for(tr, svc)
+    return submitted.replies

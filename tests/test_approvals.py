@@ -124,7 +124,11 @@ async def test_two_approvers_of_an_any_stage_race(
     rid = await file_request(team, "CRM")
     other, conn = await _other_process(redis_url, keys, team_policy, team.clock)
     try:
-        for _ in range(3):  # the race is real; run it a few times on fresh requests
+        for _ in range(3):  # run it a few times on fresh requests
+            # Both processes have seen the request (each rendered or read it), so both
+            # decide on the same version and really race to commit.
+            await other.svc.store.load_request(rid)
+            await team.store.load_request(rid)
             a, b = await asyncio.gather(
                 team.app.handlers.handle(_click("console:head", "approve", f"{rid}|0")),
                 other.handle(_click("console:head2", "approve", f"{rid}|0")),
@@ -148,6 +152,8 @@ async def test_all_stage_needs_every_approver_even_when_they_race(
     rid = await file_request(team, "CRM")
     await team.app.handlers.handle(_click("console:head", "approve", f"{rid}|0"))
     other, conn = await _other_process(redis_url, keys, team_policy, team.clock)
+    await other.svc.store.load_request(rid)
+    await team.store.load_request(rid)
     try:
         await asyncio.gather(
             team.app.handlers.handle(_click("console:it", "approve", f"{rid}|1")),

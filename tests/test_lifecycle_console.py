@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bot.storage.store import Store
 from conversations.model import RequestStatus, StageStatus
-from tests.conftest import Harness, file_request
+from tests.conftest import Harness, file_request, make_harness
 
 
 async def test_paid_software_goes_through_head_it_and_finance(harness: Harness) -> None:
@@ -174,8 +175,11 @@ async def test_unknown_commands_get_help(harness: Harness) -> None:
 async def test_a_card_whose_reference_was_lost_is_posted_anew(harness: Harness) -> None:
     h = harness
     rid = await file_request(h, "CRM")
-    # As if the process died between posting the card and recording where it went.
+    # As if the process died between posting the card and recording where it went:
+    # the reference is not in Redis, and a restarted process has no memory of it.
     await h.store.redis.delete(h.store.keys.cards(rid))
+    h = make_harness(Store(h.store.redis, h.store.keys), h.app.services.policy, h.clock)
+    await h.console.load()
     out = await h.type("/as console:head", "/click Approve")
     assert f"→ console:approvals-head  (card {rid}:0)" in out
     assert "Approved by console:head" in out

@@ -4,8 +4,7 @@ Layout (default prefix `stopbot`):
 
 | key | type | TTL | what |
 | --- | --- | --- | --- |
-| `stopbot:{d:<user>}:dialogue` | string (JSON) | idle timeout + grace | the user's stop-request dialogue in progress |
-| `stopbot:{d:<user>}:lock` | string | 10 s | per-user lock, taken before the dialogue is read |
+| `stopbot:{d:<user>}:dialogue` | hash `d` (JSON), `v` (version token) | idle timeout + grace | the user's stop-request dialogue in progress |
 | `stopbot:{r<b>}:req:<id>` | hash `data`, `version`, `audit` | none | one stop request, its optimistic-lock version and the ids of its audit entries |
 | `stopbot:{r<b>}:audit` | stream | none | append-only history (request id, who, what, when) of every request in bucket `<b>` |
 | `stopbot:{r<b>}:cards:<id>` | hash | none | card key -> platform message reference (to update cards in place) |
@@ -45,9 +44,6 @@ class Keys:
 
     def dialogue(self, user: str) -> str:
         return f"{self.prefix}:{{d:{user}}}:dialogue"
-
-    def dialogue_lock(self, user: str) -> str:
-        return f"{self.prefix}:{{d:{user}}}:lock"
 
     def request(self, request_id: str) -> str:
         return f"{self.prefix}:{{r{bucket(request_id)}}}:req:{request_id}"

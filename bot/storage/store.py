@@ -9,12 +9,12 @@ cannot both win; the loser re-reads and lets the approval engine decide again.
 
 from __future__ import annotations
 
-import asyncio
 import secrets
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, Generic, Literal, TypeVar, cast
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError as _RedisError
@@ -24,6 +24,9 @@ from conversations.approval import Transition
 from conversations.model import AuditEntry, RequestStatus, StopRequest
 
 RedisError = _RedisError
+K = TypeVar("K")
+V = TypeVar("V")
+T = TypeVar("T")
 
 # Shared tail of the two request scripts: KEYS[3] open index, KEYS[4] due index;
 # ARGV: id, created score, due score ('' = none), pending flag.
@@ -58,15 +61,16 @@ _COMMIT = (
     + """
 -- KEYS: request, audit stream, open, due.
 -- ARGV: id, created, due, pending, expected version, data, audit...
+-- Returns {1, new version}, {0, current version, current data} or {-1} (no request).
 local v = redis.call('HGET', KEYS[1], 'version')
-if not v then return -1 end
-if v ~= ARGV[5] then return 0 end
+if not v then return {-1} end
+if v ~= ARGV[5] then return {0, v, redis.call('HGET', KEYS[1], 'data')} end
 local entry = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 7))
 local trail = redis.call('HGET', KEYS[1], 'audit')
 redis.call('HSET', KEYS[1], 'data', ARGV[6], 'version', tonumber(v) + 1,
            'audit', trail .. ',' .. entry)
 reindex(ARGV[1], ARGV[2], ARGV[3], ARGV[4])
-return tonumber(v) + 1
+return {1, tostring(tonumber(v) + 1)}
 """
 )
 
@@ -85,28 +89,24 @@ return 1
 """
 )
 
-_LOCK_AND_LOAD = """
--- KEYS: lock, dialogue. ARGV: token, lock ttl (ms)
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return {1, redis.call('GET', KEYS[2])}
+_DIALOGUE_CAS = """
+-- KEYS: draft hash {d = data, v = version token}.
+-- ARGV: expected token ('' = no draft), op (keep|set|delete), data, ttl (s), new token.
+-- Returns {1} or, when someone else wrote first, {0, current token, current data}.
+local v = redis.call('HGET', KEYS[1], 'v') or ''
+if v ~= ARGV[1] then
+  return {0, v, redis.call('HGET', KEYS[1], 'd') or ''}
 end
-return {0}
-"""
-
-_SAVE_AND_UNLOCK = """
--- KEYS: lock, dialogue. ARGV: token, op (keep|set|del), data, ttl (s)
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if ARGV[2] == 'set' then
-  redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4])
-elseif ARGV[2] == 'del' then
-  redis.call('DEL', KEYS[2])
+  redis.call('HSET', KEYS[1], 'd', ARGV[3], 'v', ARGV[5])
+  redis.call('EXPIRE', KEYS[1], ARGV[4])
+elseif ARGV[2] == 'delete' then
+  redis.call('DEL', KEYS[1])
 end
-redis.call('DEL', KEYS[1])
-return 1
+return {1}
 """
 
-_LOCK_TTL_MS = 10_000
-_LOCK_WAIT_S = 5.0
+_CACHE_SIZE = 10_000
 _MAX_RETRIES = 20
 
 
@@ -115,23 +115,47 @@ class RequestNotFound(LookupError):
 
 
 class StorageBusy(RuntimeError):
-    """Another process holds the user's lock for longer than we are willing to wait."""
+    """Other writers kept changing the same record; we gave up rather than loop on."""
 
 
-class DialogueSession:
-    """A user's draft, read under the user's lock; the change is written, and the lock
-    released, by one script when the session ends without an error."""
+@dataclass(frozen=True)
+class DialogueWrite:
+    """What a dialogue step wants done with the user's draft."""
 
-    def __init__(self, data: str | None) -> None:
-        self.data = data
-        self.op = "keep"
-        self.ttl = 0
+    op: Literal["keep", "set", "delete"] = "keep"
+    data: str = ""
+    ttl: timedelta = timedelta(0)
 
-    def set(self, data: str, ttl: timedelta) -> None:
-        self.data, self.op, self.ttl = data, "set", max(1, int(ttl.total_seconds()))
 
-    def delete(self) -> None:
-        self.data, self.op = None, "del"
+KEEP = DialogueWrite()
+DELETE = DialogueWrite(op="delete")
+
+
+@dataclass(frozen=True)
+class _Draft:
+    token: str  # version token of the stored draft; "" = none stored
+    data: str | None
+
+
+class _Lru(Generic[K, V]):
+    """A bounded map: what this process last saw or wrote, to skip a read round trip.
+    Never trusted on its own: every write it leads to is checked by a version."""
+
+    def __init__(self, size: int = _CACHE_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+        return found
+
+    def put(self, key: K, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
 
 
 def _dump(req: StopRequest) -> str:
@@ -163,8 +187,10 @@ class Store:
         self._create = redis.register_script(_CREATE)
         self._commit = redis.register_script(_COMMIT)
         self._set_due = redis.register_script(_SET_DUE)
-        self._lock_and_load = redis.register_script(_LOCK_AND_LOAD)
-        self._save_and_unlock = redis.register_script(_SAVE_AND_UNLOCK)
+        self._dialogue_cas = redis.register_script(_DIALOGUE_CAS)
+        self._drafts: _Lru[str, _Draft] = _Lru()
+        self._requests: _Lru[str, tuple[StopRequest, int]] = _Lru()
+        self._card_refs: _Lru[tuple[str, str], str] = _Lru()
 
     async def ping(self) -> bool:
         try:
@@ -177,47 +203,41 @@ class Store:
 
     # -- dialogues ---------------------------------------------------------
 
-    @asynccontextmanager
-    async def dialogue(self, user: str) -> AsyncIterator[DialogueSession]:
-        """Locks the user's conversation, then reads it (aiogram's lesson: lock before
-        reading, or two quick messages both act on the same old state). Two round trips
-        in all: lock-and-read, write-and-unlock."""
-        keys = [self.keys.dialogue_lock(user), self.keys.dialogue(user)]
-        token = secrets.token_hex(8)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + _LOCK_WAIT_S
-        while True:
-            got = await self._lock_and_load(keys=keys, args=[token, _LOCK_TTL_MS])
+    async def run_dialogue(
+        self, user: str, step: Callable[[str | None], Awaitable[tuple[DialogueWrite, T]]]
+    ) -> T:
+        """Runs `step` on the user's draft and applies the write it asks for, only if
+        nobody changed the draft meanwhile; otherwise runs it again on the new draft.
+        One round trip when this process saw the draft last (the common case), two
+        when it did not. Version tokens are random, so a deleted and re-created draft
+        is never mistaken for the one that was read."""
+        key = self.keys.dialogue(user)
+        draft = self._drafts.get(user)
+        if draft is None:
+            token, data = await _result(self.redis.hmget(key, ["v", "d"]))
+            draft = _Draft(token or "", data if token else None)
+        for _ in range(_MAX_RETRIES):
+            write, result = await step(draft.data)
+            new_token = secrets.token_hex(8)
+            ttl = max(1, int(write.ttl.total_seconds()))
+            got = await self._dialogue_cas(
+                keys=[key], args=[draft.token, write.op, write.data, ttl, new_token]
+            )
             if int(got[0]) == 1:
-                break
-            if loop.time() > deadline:
-                raise StorageBusy(user)
-            await asyncio.sleep(0.005)
-        session = DialogueSession(got[1] if len(got) > 1 else None)
-        try:
-            yield session
-        except BaseException:
-            try:
-                await self._save_and_unlock(keys=keys, args=[token, "keep", "", 0])
-            except RedisError:
-                pass  # the lock expires on its own
-            raise
-        done = await self._save_and_unlock(
-            keys=keys, args=[token, session.op, session.data or "", session.ttl]
-        )
-        if int(done) != 1:
-            # We held the lock longer than its TTL and someone else may have written:
-            # refuse rather than overwrite their state.
-            raise StorageBusy(user)
+                if write.op == "set":
+                    draft = _Draft(new_token, write.data)
+                elif write.op == "delete":
+                    draft = _Draft("", None)
+                self._drafts.put(user, draft)
+                return result
+            draft = _Draft(got[1], got[2] if got[1] else None)
+            self._drafts.put(user, draft)
+        raise StorageBusy(user)
 
     async def load_dialogue(self, user: str) -> str | None:
-        return cast(str | None, await _result(self.redis.get(self.keys.dialogue(user))))
-
-    async def save_dialogue(self, user: str, data: str, ttl: timedelta) -> None:
-        await _result(self.redis.set(self.keys.dialogue(user), data, ex=ttl))
-
-    async def delete_dialogue(self, user: str) -> None:
-        await _result(self.redis.delete(self.keys.dialogue(user)))
+        """The stored draft, read fresh (for status views and tests)."""
+        found = await _result(self.redis.hget(self.keys.dialogue(user), "d"))
+        return cast(str | None, found)
 
     # -- requests ----------------------------------------------------------
 
@@ -253,6 +273,7 @@ class Store:
         )
         if existing:
             return StopRequest.model_validate_json(existing), False
+        self._requests.put(req.id, (req, 1))
         return req, True
 
     async def load_request(self, request_id: str) -> tuple[StopRequest, int] | None:
@@ -261,29 +282,38 @@ class Store:
         )
         if data is None or version is None:
             return None
-        return StopRequest.model_validate_json(data), int(version)
+        found = StopRequest.model_validate_json(data), int(version)
+        self._requests.put(request_id, found)
+        return found
 
     async def get_request(self, request_id: str) -> StopRequest | None:
         found = await self.load_request(request_id)
         return found[0] if found else None
 
-    async def commit(self, t: Transition, expected_version: int, due: datetime | None) -> bool:
-        """Writes a transition if nobody else changed the request since it was read."""
+    async def commit(
+        self, t: Transition, expected_version: int, due: datetime | None
+    ) -> tuple[StopRequest, int] | None:
+        """Writes a transition if nobody else changed the request since it was read.
+        Returns None when written, else the request and version as they are now."""
         req = t.request
-        result = int(
-            await self._commit(
-                keys=self._request_keys(req.id),
-                args=[
-                    *self._index_args(req, due),
-                    str(expected_version),
-                    _dump(req),
-                    *_audit_fields(req.id, t.audit),
-                ],
-            )
+        got = await self._commit(
+            keys=self._request_keys(req.id),
+            args=[
+                *self._index_args(req, due),
+                str(expected_version),
+                _dump(req),
+                *_audit_fields(req.id, t.audit),
+            ],
         )
-        if result == -1:
+        status = int(got[0])
+        if status == -1:
             raise RequestNotFound(req.id)
-        return result != 0
+        if status == 1:
+            self._requests.put(req.id, (req, int(got[1])))
+            return None
+        current = StopRequest.model_validate_json(got[2]), int(got[1])
+        self._requests.put(req.id, current)
+        return current
 
     async def update_request(
         self,
@@ -291,19 +321,35 @@ class Store:
         change: Callable[[StopRequest], Transition | None],
         due_of: Callable[[StopRequest], datetime | None],
     ) -> Transition | None:
-        """Reads, applies `change` (which may raise to refuse), and commits with a version
-        check, retrying from a fresh read when another writer got there first.
-        Returns None when `change` decided there was nothing to do."""
-        for _ in range(_MAX_RETRIES):
+        """Applies `change` (which may refuse by returning None or raising) and commits it
+        with a version check, retrying on the current state when another writer got
+        there first. Starts from what this process last saw of the request when it can
+        (saving a read); a refusal is only final when it was decided on fresh state."""
+        found = self._requests.get(request_id)
+        fresh = found is None
+        if found is None:
             found = await self.load_request(request_id)
             if found is None:
                 raise RequestNotFound(request_id)
+        for _ in range(_MAX_RETRIES):
             req, version = found
-            t = change(req)
+            try:
+                t = change(req)
+            except Exception:
+                if fresh:
+                    raise
+                t = None
             if t is None:
-                return None
-            if await self.commit(t, version, due_of(t.request)):
+                if fresh:
+                    return None
+                found, fresh = await self.load_request(request_id), True
+                if found is None:
+                    raise RequestNotFound(request_id)
+                continue
+            current = await self.commit(t, version, due_of(t.request))
+            if current is None:
                 return t
+            found, fresh = current, True
         raise StorageBusy(request_id)
 
     async def reschedule(
@@ -372,10 +418,19 @@ class Store:
 
     async def set_card_ref(self, request_id: str, card_key: str, ref: str) -> None:
         await _result(self.redis.hset(self.keys.cards(request_id), card_key, ref))
+        self._card_refs.put((request_id, card_key), ref)
 
     async def get_card_ref(self, request_id: str, card_key: str) -> str | None:
-        found = await _result(self.redis.hget(self.keys.cards(request_id), card_key))
-        return cast(str | None, found)
+        # A posted card's reference never changes, so a cached one is always right.
+        cached = self._card_refs.get((request_id, card_key))
+        if cached is not None:
+            return cached
+        found = cast(
+            str | None, await _result(self.redis.hget(self.keys.cards(request_id), card_key))
+        )
+        if found is not None:
+            self._card_refs.put((request_id, card_key), found)
+        return found
 
     async def memory_usage(self, key: str) -> int:
         return int(await _result(self.redis.memory_usage(key, samples=0)) or 0)
