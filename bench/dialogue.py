@@ -1,25 +1,31 @@
 """Stop-request lifecycles per second and Redis bytes per dialogue / request.
 
-One process, the embedded Redis on a temp dir, the real handlers and app delivery
-(with an adapter that only records a message reference). A lifecycle is: the
+The embedded Redis on a temp dir, the real handlers and app delivery (with an adapter
+that only records a message reference, as Slack returns a ts). A lifecycle is: the
 command, every dialogue answer typed, submit, then department head, IT and finance
-approve (paid software). Run with `make bench`; prints figures, asserts nothing.
+approve (paid software). First one bot process, then (with --processes N > 1) N bot
+processes sharing the Redis, as several `serve` processes would.
+
+Run with `make bench`; prints figures, asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from redis.asyncio import Redis
 
+from bot import loop
 from bot.app import App
 from bot.clock import SystemClock
 from bot.config import Settings
@@ -31,18 +37,10 @@ from bot.storage.store import Store
 from handlers.router import Handlers
 from handlers.services import Services
 
-ANSWERS = [
-    "CRM",
-    "too expensive",
-    "next month",
-    "yes",
-    "mailbox, sso",
-    "refund",
-    "no",
-    "console:team",
-    "submit",
-]
+ANSWERS = ["CRM", "too expensive", "next month", "yes", "mailbox, sso", "refund", "no",
+           "console:team", "submit"]  # fmt: skip
 APPROVERS = ["console:head", "console:it", "console:finance"]
+EVENTS_PER_LIFECYCLE = 1 + len(ANSWERS) + len(APPROVERS)
 
 
 class RecordingAdapter:
@@ -58,6 +56,18 @@ class RecordingAdapter:
         return f"ts-{self.count}"
 
 
+def make_app(redis: Redis) -> tuple[App, Store]:
+    store = Store(redis, Keys(prefix="bench"))
+    services = Services(store=store, policy=load_policy(bundled_policy_path()), clock=SystemClock())
+    app = App(
+        settings=Settings.load({}, dotenv=Path("/nonexistent")),
+        services=services,
+        handlers=Handlers(services),
+    )
+    app.register(RecordingAdapter(), fallback=True)
+    return app, store
+
+
 async def lifecycle(app: App, user: str) -> str:
     actor = Actor(id=user)
     await app.dispatch(Command(actor=actor, channel=user, name="cancel-account"))
@@ -65,100 +75,131 @@ async def lifecycle(app: App, user: str) -> str:
     for answer in ANSWERS:
         replies = await app.dispatch(UserMessage(actor=actor, channel=user, text=answer))
     card = next(r for r in replies if isinstance(r, Post) and r.key)
-    rid = card.key.split(":")[0]  # type: ignore[union-attr]
+    assert card.key is not None
+    rid = card.key.split(":")[0]
     for stage, approver in enumerate(APPROVERS):
-        await app.dispatch(
-            Click(actor=Actor(id=approver), channel="c", action="approve", value=f"{rid}|{stage}")
+        click = Click(
+            actor=Actor(id=approver), channel="c", action="approve", value=f"{rid}|{stage}"
         )
+        await app.dispatch(click)
     return rid
 
 
-async def run(total: int, concurrency: int, sample: int) -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="stopbot-bench-"))
-    server = EmbeddedRedis(tmp)
-    url = server.ensure_running()
-    redis = Redis.from_url(url, decode_responses=True)
-    try:
-        policy = load_policy(bundled_policy_path())
-        store = Store(redis, Keys(prefix="bench"))
-        services = Services(store=store, policy=policy, clock=SystemClock())
-        app = App(
-            settings=Settings.load({}, dotenv=Path("/nonexistent")),
-            services=services,
-            handlers=Handlers(services),
-        )
-        app.register(RecordingAdapter(), fallback=True)
+@dataclass
+class Run:
+    total: int
+    elapsed: float
+    cpu: float
+    latencies: list[float]
 
-        await lifecycle(app, "console:warmup")
+
+async def throughput(url: str, worker: int, total: int, concurrency: int) -> Run:
+    redis = Redis.from_url(url, decode_responses=True)
+    app, _ = make_app(redis)
+    try:
+        await lifecycle(app, f"console:w{worker}-warmup")
         latencies: list[float] = []
         sem = asyncio.Semaphore(concurrency)
 
         async def one(i: int) -> None:
             async with sem:
                 t0 = time.perf_counter()
-                await lifecycle(app, f"console:user{i}")
+                await lifecycle(app, f"console:w{worker}-user{i}")
                 latencies.append(time.perf_counter() - t0)
 
         t0, cpu0 = time.perf_counter(), time.process_time()
         await asyncio.gather(*(one(i) for i in range(total)))
-        elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
-        per_s = total / elapsed
-        events = total * (1 + len(ANSWERS) + len(APPROVERS))
-        print(f"lifecycles: {total} in {elapsed:.2f}s, concurrency {concurrency}")
-        print(f"  {per_s:.0f} complete lifecycles/s ({events / elapsed:.0f} events/s)")
-        print(
-            f"  bot process CPU {cpu / total * 1000:.2f} ms per lifecycle "
-            f"({cpu / events * 1e6:.0f} µs per event; the Redis server runs on the other core)"
-        )
-        print(
-            f"  lifecycle latency p50 {statistics.median(latencies) * 1000:.1f} ms, "
-            f"p99 {sorted(latencies)[int(len(latencies) * 0.99) - 1] * 1000:.1f} ms"
-        )
+        return Run(total, time.perf_counter() - t0, time.process_time() - cpu0, latencies)
+    finally:
+        await redis.aclose()
 
-        # Memory: drafts parked at the summary step (their largest), and finished requests.
+
+def _worker(args: tuple[str, int, int, int]) -> Run:
+    return loop.run(throughput(*args))
+
+
+def report(label: str, runs: list[Run]) -> None:
+    total = sum(r.total for r in runs)
+    elapsed = max(r.elapsed for r in runs)
+    cpu = sum(r.cpu for r in runs)
+    lat = sorted(x for r in runs for x in r.latencies)
+    print(f"{label}: {total} lifecycles in {elapsed:.2f}s")
+    print(
+        f"  {total / elapsed:.0f} complete lifecycles/s "
+        f"({total * EVENTS_PER_LIFECYCLE / elapsed:.0f} events/s)"
+    )
+    print(
+        f"  bot CPU {cpu / total * 1000:.2f} ms per lifecycle "
+        f"({cpu / (total * EVENTS_PER_LIFECYCLE) * 1e6:.0f} µs per event)"
+    )
+    print(
+        f"  lifecycle latency p50 {lat[len(lat) // 2] * 1000:.0f} ms, "
+        f"p99 {lat[int(len(lat) * 0.99) - 1] * 1000:.0f} ms"
+    )
+
+
+async def memory(url: str, sample: int, stored_before: int) -> None:
+    redis = Redis.from_url(url, decode_responses=True)
+    app, store = make_app(redis)
+    try:
+        # Drafts parked at the summary step (their largest), and finished requests.
         for i in range(sample):
             actor = Actor(id=f"console:draft{i}")
             await app.dispatch(Command(actor=actor, channel=actor.id, name="cancel-account"))
             for answer in ANSWERS[:-1]:
                 await app.dispatch(UserMessage(actor=actor, channel=actor.id, text=answer))
-        dialogue_bytes = [
+        drafts = [
             await store.memory_usage(store.keys.dialogue(f"console:draft{i}"))
             for i in range(sample)
         ]
         rids = [await lifecycle(app, f"console:mem{i}") for i in range(sample)]
-        own = []
-        for rid in rids:
-            own.append(
-                await store.memory_usage(store.keys.request(rid))
-                + await store.memory_usage(store.keys.cards(rid))
-            )
+        own = [
+            await store.memory_usage(store.keys.request(rid))
+            + await store.memory_usage(store.keys.cards(rid))
+            for rid in rids
+        ]
         # Audit entries live in 256 shared streams: charge each request its share.
-        stored = total + 1 + sample
+        stored = stored_before + sample
         streams = sum(
             [await store.memory_usage(store.keys.audit_bucket(b)) for b in range(AUDIT_BUCKETS)]
         )
-        per_request = statistics.mean(own) + streams / stored
         print(
-            f"redis bytes per active dialogue (at summary): "
-            f"{statistics.mean(dialogue_bytes):.0f} (MEMORY USAGE, {sample} drafts)"
+            f"redis bytes per active dialogue (at the summary step): "
+            f"{statistics.mean(drafts):.0f} (MEMORY USAGE, {sample} drafts)"
         )
         print(
-            f"redis bytes per stored request: {per_request:.0f} = hash+card refs "
-            f"{statistics.mean(own):.0f} + audit share {streams / stored:.0f} "
-            f"({stored} approved requests, 4 audit entries each)"
+            f"redis bytes per stored request: {statistics.mean(own) + streams / stored:.0f}"
+            f" = request hash and card refs {statistics.mean(own):.0f}"
+            f" + audit share {streams / stored:.0f}"
+            f" ({stored} approved requests, 4 audit entries each)"
         )
     finally:
         await redis.aclose()
-        server.stop()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--total", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--sample", type=int, default=200)
+    parser.add_argument("--total", type=int, default=3000, help="lifecycles per run")
+    parser.add_argument("--concurrency", type=int, default=50, help="users at once, per process")
+    parser.add_argument("--processes", type=int, default=2, help="also run N processes (0: skip)")
+    parser.add_argument("--sample", type=int, default=200, help="drafts/requests to weigh")
     args = parser.parse_args()
-    asyncio.run(run(args.total, args.concurrency, args.sample))
+
+    server = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="stopbot-bench-")))
+    url = server.ensure_running()
+    try:
+        report("1 process", [loop.run(throughput(url, 0, args.total, args.concurrency))])
+        stored = args.total + 1
+        if args.processes > 1:
+            per = args.total // args.processes
+            jobs = [(url, w + 1, per, args.concurrency) for w in range(args.processes)]
+            with multiprocessing.get_context("spawn").Pool(args.processes) as pool:
+                runs = pool.map(_worker, jobs)
+            report(f"{args.processes} processes, one Redis", runs)
+            stored += per * args.processes + args.processes
+        loop.run(memory(url, args.sample, stored))
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot import loop
 from bot.config import Settings
 from bot.policy import bundled_policy_path, check_policy_file
 from bot.storage.embedded import EmbeddedRedis
@@ -133,12 +133,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "chat":
         from bot.chat import run_chat
 
-        return asyncio.run(run_chat(_settings(), user=args.user, lang=args.lang))
+        return loop.run(run_chat(_settings(), user=args.user, lang=args.lang))
     if args.command == "storage":
         return _storage(args.storage_command)
     if args.command == "audit":
         from bot.chat import print_audit
 
-        return asyncio.run(print_audit(_settings(), args.request_id))
+        return loop.run(print_audit(_settings(), args.request_id))
     _parser().print_help()
     return 0

@@ -413,6 +413,11 @@ def _needs_billing(a: Answers) -> bool:
 
 
 def _date_choices(lang: Lang, today: date) -> list[Choice]:
+    return list(_date_choices_of_day(lang, today))
+
+
+@lru_cache(maxsize=16)
+def _date_choices_of_day(lang: Lang, today: date) -> tuple[Choice, ...]:
     out: list[Choice] = []
     for key, phrase in (
         ("c_date_tomorrow", "tomorrow"),
@@ -422,7 +427,7 @@ def _date_choices(lang: Lang, today: date) -> list[Choice]:
         d = parse_date(phrase, today)
         if d is not None and d >= today and all(c.value != d.isoformat() for c in out):
             out.append(Choice(d.isoformat(), t(lang, key, date=d.isoformat())))
-    return out
+    return tuple(out)
 
 
 def prompt_for(state: DialogueState, ctx: Context) -> Prompt:
