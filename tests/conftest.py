@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from redis.asyncio import Redis
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App
@@ -22,12 +21,14 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.events import Reply
 from bot.policy import Policy, bundled_policy_path, load_policy, load_policy_text
+from bot.storage.client import RedisClient, client_for_url
 from bot.storage.embedded import EmbeddedRedis
 from bot.storage.keys import Keys
 from bot.storage.store import Store
 from conversations.model import StopRequest
 from handlers.router import Handlers
 from handlers.services import Services
+from tests import servers
 
 # Monday 09:00 UTC: a weekday, so "tomorrow" and "next Monday" are distinct dates.
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -41,20 +42,36 @@ def embedded_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedde
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def cluster_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with servers.cluster(tmp_path_factory.mktemp("cluster")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def sentinel_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with servers.sentinel(tmp_path_factory.mktemp("sentinel")) as url:
+        yield url
+
+
 def _backends() -> list[str]:
-    return ["embedded", "redis_url"] if os.environ.get("REDIS_URL") else ["embedded"]
+    # Every test that stores anything runs on each topology the bot supports.
+    found = ["embedded", "cluster", "sentinel"]
+    return [*found, "redis_url"] if os.environ.get("REDIS_URL") else found
 
 
 @pytest.fixture(params=_backends())
 def redis_url(request: pytest.FixtureRequest, embedded_redis: EmbeddedRedis) -> str:
     if request.param == "redis_url":
         return os.environ["REDIS_URL"]
+    if request.param in ("cluster", "sentinel"):
+        return str(request.getfixturevalue(f"{request.param}_url"))
     return embedded_redis.url
 
 
 @pytest.fixture
-async def redis(redis_url: str) -> AsyncIterator[Redis]:
-    client = Redis.from_url(redis_url, decode_responses=True)
+async def redis(redis_url: str) -> AsyncIterator[RedisClient]:
+    client = client_for_url(redis_url)
     yield client
     await client.aclose()
 
@@ -67,7 +84,7 @@ def keys() -> Keys:
 
 
 @pytest.fixture
-async def store(redis: Redis, keys: Keys) -> AsyncIterator[Store]:
+async def store(redis: RedisClient, keys: Keys) -> AsyncIterator[Store]:
     yield Store(redis, keys)
     # Leave a shared server (REDIS_URL) as we found it.
     async for key in redis.scan_iter(match=f"{keys.prefix}:*", count=500):

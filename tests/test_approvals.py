@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC
 
-from redis.asyncio import Redis
-
 from bot.clock import FakeClock
 from bot.events import Actor, Click, Ephemeral, FormErrors, FormSubmit, Reply, UpdateCard
 from bot.policy import Policy
+from bot.storage.client import RedisClient, client_for_url
 from bot.storage.keys import Keys
 from bot.storage.store import Store
 from conversations.model import RequestStatus, StageStatus
@@ -111,9 +110,9 @@ async def test_reject_form_validates_its_fields(team: Harness) -> None:
 
 async def _other_process(
     redis_url: str, keys: Keys, policy: Policy, clock: FakeClock
-) -> tuple[Handlers, Redis]:
+) -> tuple[Handlers, RedisClient]:
     """A second bot process: its own connection, its own handlers, the same Redis."""
-    redis = Redis.from_url(redis_url, decode_responses=True)
+    redis = client_for_url(redis_url)
     svc = Services(store=Store(redis, keys), policy=policy, clock=clock, tz=UTC)
     return Handlers(svc), redis
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, timedelta
 
-from redis.asyncio import Redis
-
 from bot.events import Post, Reply
 from bot.policy import Policy
+from bot.storage.client import client_for_url
 from bot.storage.keys import Keys
 from bot.storage.store import Store
 from conversations.model import StageStatus
@@ -87,7 +86,7 @@ async def test_two_schedulers_never_send_the_same_reminder_twice(
     team: Harness, redis_url: str, keys: Keys, team_policy: Policy
 ) -> None:
     ids = [await file_request(team, "CRM") for _ in range(5)]
-    redis = Redis.from_url(redis_url, decode_responses=True)
+    redis = client_for_url(redis_url)
     second = Handlers(
         Services(store=Store(redis, keys), policy=team_policy, clock=team.clock, tz=UTC)
     )

@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 from bot.clock import FakeClock
 from bot.events import Actor, Command, Ephemeral
 from bot.policy import Policy
+from bot.storage.client import client_for_url
 from bot.storage.embedded import EmbeddedRedis
 from bot.storage.keys import Keys, bucket, hash_slot
 from bot.storage.store import DELETE, DialogueWrite, RedisError, Store
@@ -123,7 +124,7 @@ async def test_racing_dialogue_steps_lose_no_update(
 ) -> None:
     """Two processes (own connections, own caches) append to one user's draft at the
     same time: both appends land, because the slower one runs again on the new draft."""
-    conns = [Redis.from_url(redis_url, decode_responses=True) for _ in range(2)]
+    conns = [client_for_url(redis_url) for _ in range(2)]
     stores = [Store(c, keys) for c in conns]
     runs: list[str] = []
 
@@ -154,7 +155,7 @@ async def test_a_recreated_draft_is_not_mistaken_for_the_one_read(
     """Process A caches the draft; process B deletes it and creates an identical one.
     A's next write must not land on B's draft as if nothing had happened (ABA)."""
     a = Store(store.redis, keys)
-    conn = Redis.from_url(redis_url, decode_responses=True)
+    conn = client_for_url(redis_url)
     b = Store(conn, keys)
 
     def put(data: str) -> Callable[[str | None], Awaitable[tuple[DialogueWrite, str | None]]]:

@@ -1,24 +1,79 @@
-"""Opens the Redis connection: REDIS_URL when set, else the embedded server."""
+"""Opens the Redis connection: REDIS_URL when set, else the embedded server.
+
+REDIS_URL forms:
+  redis://[:password@]host:port/db, rediss://... (TLS), unix:///path/to/redis.sock
+  redis+cluster://[:password@]host:port[,host:port...]      Redis Cluster (rediss+cluster: TLS)
+  redis+sentinel://[:password@]host:port[,host:port...]/service[/db]   via Sentinel
+"""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any, TypeAlias
+from urllib.parse import unquote, urlsplit
 
 from redis.asyncio import Redis
+from redis.asyncio.cluster import ClusterNode, RedisCluster
+from redis.asyncio.sentinel import Sentinel
 
 from bot.storage.embedded import EmbeddedRedis
 
+# Both behave alike for every command stopbot sends: each script touches one slot.
+RedisClient: TypeAlias = Redis | RedisCluster
 
-async def open_redis(redis_url: str | None, data_dir: Path) -> Redis:
+_COMMON: dict[str, Any] = {
+    "decode_responses": True,
+    "socket_timeout": 5,
+    "socket_connect_timeout": 5,
+}
+
+
+class BadRedisUrl(ValueError):
+    pass
+
+
+def _hosts(netloc: str) -> tuple[str | None, list[tuple[str, int]]]:
+    password = None
+    if "@" in netloc:
+        auth, netloc = netloc.rsplit("@", 1)
+        password = unquote(auth.split(":", 1)[-1]) or None
+    hosts = []
+    for part in netloc.split(","):
+        host, _, port = part.rpartition(":")
+        if not host or not port.isdigit():
+            raise BadRedisUrl(f"expected host:port, got {part!r}")
+        hosts.append((host.strip("[]"), int(port)))
+    return password, hosts
+
+
+def client_for_url(url: str) -> RedisClient:
+    """A client for a REDIS_URL (see the module docstring for the forms)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("redis+cluster", "rediss+cluster"):
+        password, hosts = _hosts(parts.netloc)
+        cluster: RedisCluster = RedisCluster(
+            startup_nodes=[ClusterNode(h, p) for h, p in hosts],
+            password=password,
+            ssl=parts.scheme.startswith("rediss"),
+            **_COMMON,
+        )
+        return cluster
+    if parts.scheme == "redis+sentinel":
+        password, hosts = _hosts(parts.netloc)
+        path = [p for p in parts.path.split("/") if p]
+        if not path:
+            raise BadRedisUrl("redis+sentinel:// needs the service name: .../mymaster")
+        db = int(path[1]) if len(path) > 1 and path[1].isdigit() else 0
+        sentinel = Sentinel(hosts, sentinel_kwargs={"socket_timeout": 5})  # type: ignore[no-untyped-call]
+        client: Redis = sentinel.master_for(path[0], password=password, db=db, **_COMMON)
+        return client
+    plain: Redis = Redis.from_url(url, health_check_interval=30, **_COMMON)
+    return plain
+
+
+async def open_redis(redis_url: str | None, data_dir: Path) -> RedisClient:
     if redis_url is None:
         server = EmbeddedRedis(await asyncio.to_thread(data_dir.resolve))
         redis_url = await asyncio.to_thread(server.ensure_running)
-    client: Redis = Redis.from_url(
-        redis_url,
-        decode_responses=True,
-        socket_timeout=5,
-        socket_connect_timeout=5,
-        health_check_interval=30,
-    )
-    return client
+    return client_for_url(redis_url)

@@ -19,6 +19,7 @@ from typing import Any, Generic, Literal, TypeVar, cast
 from redis.asyncio import Redis
 from redis.exceptions import RedisError as _RedisError
 
+from bot.storage.client import RedisClient
 from bot.storage.keys import AUDIT_BUCKETS, Keys, bucket
 from conversations.approval import Transition
 from conversations.model import AuditEntry, RequestStatus, StopRequest
@@ -181,13 +182,16 @@ async def _result(value: Any) -> Any:
 
 
 class Store:
-    def __init__(self, redis: Redis, keys: Keys | None = None) -> None:
+    def __init__(self, redis: RedisClient, keys: Keys | None = None) -> None:
         self.redis = redis
         self.keys = keys or Keys()
-        self._create = redis.register_script(_CREATE)
-        self._commit = redis.register_script(_COMMIT)
-        self._set_due = redis.register_script(_SET_DUE)
-        self._dialogue_cas = redis.register_script(_DIALOGUE_CAS)
+        # redis-py types register_script for Redis only; RedisCluster has it too and
+        # routes each script by its first key (all keys of a script share one slot).
+        scripts = cast(Redis, redis)
+        self._create = scripts.register_script(_CREATE)
+        self._commit = scripts.register_script(_COMMIT)
+        self._set_due = scripts.register_script(_SET_DUE)
+        self._dialogue_cas = scripts.register_script(_DIALOGUE_CAS)
         self._drafts: _Lru[str, _Draft] = _Lru()
         self._requests: _Lru[str, tuple[StopRequest, int]] = _Lru()
         self._card_refs: _Lru[tuple[str, str], str] = _Lru()
