@@ -25,7 +25,6 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower-case, NFKC (full-width to ASCII), accents removed, punctuation to spaces."""
     text = unicodedata.normalize("NFKC", text).lower()
@@ -66,6 +65,11 @@ def detect_lang(text: str) -> Lang | None:
     return None
 
 
+# Synonyms and labels are a small fixed set: fold each once. User text is folded per
+# call and never cached, so a flood of long messages cannot grow memory.
+_fold_word = lru_cache(maxsize=4096)(fold)
+
+
 def _is_cjk(s: str) -> bool:
     return bool(_CJK.search(s))
 
@@ -98,7 +102,7 @@ def match_choice(text: str, synonyms: Mapping[str, Iterable[str]]) -> str | None
     tie = False
     for value, words in synonyms.items():
         for word in words:
-            w = fold(word)
+            w = _fold_word(word)
             if not w:
                 continue
             if w == folded:

@@ -1158,3 +1158,12 @@ def test_a_forged_click_on_a_free_text_question_is_refused(step: Step) -> None:
     assert out.state is not None
     assert out.state.answers == state.answers
     assert out.notes == [t("en", "hint_choice")]
+
+
+def test_long_user_text_is_never_cached() -> None:
+    from conversations.text import _fold_word
+
+    before = _fold_word.cache_info().currsize
+    for i in range(50):
+        on_text(at(Step.BACKUP, target=CRM, reason="security"), f"{i} " + "x" * 10_000, CTX, NOW)
+    assert _fold_word.cache_info().currsize == before
