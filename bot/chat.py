@@ -10,18 +10,38 @@ from bot.app import App
 from bot.config import Settings
 from bot.logs import setup_logging
 from bot.policy import PolicyError
+from bot.storage.client import BadRedisUrl
 from bot.storage.embedded import EmbeddedRedisError
 from conversations.model import Lang
 
 
 async def _app(settings: Settings) -> App | None:
     try:
-        return await App.create(settings)
+        app = await App.create(settings)
     except PolicyError as exc:
         print("stopbot: the policy file is invalid:", *exc.errors, sep="\n  ", file=sys.stderr)
-    except EmbeddedRedisError as exc:
+        return None
+    except (EmbeddedRedisError, BadRedisUrl) as exc:
         print(f"stopbot: {exc}", file=sys.stderr)
-    return None
+        return None
+    if not await app.services.store.ping():
+        where = settings.redis_url or f"the embedded server under {settings.data_dir}"
+        print(
+            f"stopbot: cannot reach Redis at {_safe(where)}; check REDIS_URL and that the "
+            "server runs (unset REDIS_URL to use the embedded one).",
+            file=sys.stderr,
+        )
+        await app.close()
+        return None
+    return app
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "@" not in url:
+        return url
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
 
 
 async def run_chat(settings: Settings, user: str, lang: Lang | None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,16 @@ def test_chat_piped_lifecycle_then_audit_and_storage_stop(tmp_path: Path) -> Non
         stopped = run("storage", "stop", env=env)
     assert "Embedded Redis stopped." in stopped.stdout
     assert "not running" in run("storage", "status", env=env).stdout
+
+
+def test_chat_with_an_unreachable_redis_says_so(tmp_path: Path) -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = run(
+        "chat", env={"REDIS_URL": f"redis://:secret@127.0.0.1:{port}/0"}, stdin="/cancel-account\n"
+    )
+    assert out.returncode == 2
+    assert f"cannot reach Redis at redis://***@127.0.0.1:{port}/0" in out.stderr
+    assert "secret" not in out.stderr
+    assert "Traceback" not in out.stderr
