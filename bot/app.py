@@ -12,6 +12,7 @@ from bot.adapters.base import Adapter
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.events import Event, Post, Reply, UpdateCard
+from bot.kb import LiveKnowledgeBase, bundled_kb_path
 from bot.policy import Policy, bundled_policy_path, load_policy
 from bot.storage.client import open_redis
 from bot.storage.store import RedisError, Store
@@ -38,9 +39,15 @@ class App:
         cls, settings: Settings, clock: Clock | None = None, policy: Policy | None = None
     ) -> App:
         policy = policy or load_configured_policy(settings)
+        # Building the matcher takes a moment of CPU: keep it off the event loop.
+        faq = await asyncio.to_thread(LiveKnowledgeBase, settings.kb_path or bundled_kb_path())
         redis = await open_redis(settings.redis_url, settings.data_dir)
         services = Services(
-            store=Store(redis), policy=policy, clock=clock or SystemClock(), tz=settings.tz
+            store=Store(redis),
+            policy=policy,
+            clock=clock or SystemClock(),
+            tz=settings.tz,
+            faq=faq,
         )
         return cls(settings=settings, services=services, handlers=Handlers(services))
 

@@ -8,6 +8,7 @@ import sys
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.config import Settings
+from bot.kb import KbError, LiveKnowledgeBase
 from bot.logs import setup_logging
 from bot.policy import PolicyError
 from bot.storage.client import BadRedisUrl
@@ -20,6 +21,9 @@ async def _app(settings: Settings) -> App | None:
         app = await App.create(settings)
     except PolicyError as exc:
         print("stopbot: the policy file is invalid:", *exc.errors, sep="\n  ", file=sys.stderr)
+        return None
+    except KbError as exc:
+        print("stopbot: the knowledge base is invalid:", *exc.errors, sep="\n  ", file=sys.stderr)
         return None
     except (EmbeddedRedisError, BadRedisUrl) as exc:
         print(f"stopbot: {exc}", file=sys.stderr)
@@ -52,14 +56,49 @@ async def run_chat(settings: Settings, user: str, lang: Lang | None) -> int:
     console = ConsoleAdapter(app.services.store, app.dispatch, user=user, lang=lang)
     app.register(console, fallback=True)
     stop = asyncio.Event()
-    scheduler = asyncio.create_task(app.run_scheduler(stop, interval=5.0))
+    tasks = [asyncio.create_task(app.run_scheduler(stop, interval=5.0))]
+    faq = app.services.faq
+    if isinstance(faq, LiveKnowledgeBase):
+
+        def refused(errors: list[str]) -> None:
+            print(
+                "(knowledge base edit refused, still using the previous one)",
+                *errors,
+                sep="\n  ",
+                file=sys.stderr,
+            )
+
+        tasks.append(asyncio.create_task(faq.watch(stop, interval=2.0, on_refused=refused)))
     try:
         await console.run()
     finally:
         stop.set()
-        await scheduler
+        await asyncio.gather(*tasks)
         await app.close()
     return 0
+
+
+async def print_faq_stats(settings: Settings) -> int:
+    app = await _app(settings)
+    if app is None:
+        return 2
+    try:
+        stats = await app.services.store.faq_stats()
+        faq = app.services.faq
+        topics = [t.id for t in faq.kb.topics] if faq else []
+        print(f"{'topic':<24} {'answered':>8} {'helpful':>8} {'not':>5}")
+        for topic in topics:
+            up, down = stats.get(f"{topic}:up", 0), stats.get(f"{topic}:down", 0)
+            print(f"{topic:<24} {stats.get(f'{topic}:answered', 0):>8} {up:>8} {down:>5}")
+        for label, key in (
+            ("did you mean", "_suggest"),
+            ("did not know", "_unknown"),
+            ("passed to a human", "_handoff"),
+        ):
+            print(f"{label:<24} {stats.get(key, 0):>8}")
+        return 0
+    finally:
+        await app.close()
 
 
 async def print_audit(settings: Settings, request_id: str) -> int:

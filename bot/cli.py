@@ -53,6 +53,25 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="validate a policy file (exit 1 with line-precise errors)"
     )
     check.add_argument("path", nargs="?", help="default: POLICY_PATH, else the bundled example")
+    faq = sub.add_parser(
+        "faq",
+        help="answer questions from the knowledge base (arguments, or one per stdin line); "
+        "`faq stats` prints the feedback report",
+    )
+    faq.add_argument("--json", action="store_true", help="one JSON object per question")
+    faq.add_argument(
+        "--lang",
+        choices=["zh", "en", "fr"],
+        default="en",
+        help="language when a question does not show one (default %(default)s)",
+    )
+    faq.add_argument("questions", nargs="*", metavar="QUESTION")
+    kb = sub.add_parser("kb", help="knowledge base tools")
+    kbsub = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
+    kbcheck = kbsub.add_parser(
+        "check", help="validate a knowledge base (exit 1 with line-precise errors)"
+    )
+    kbcheck.add_argument("path", nargs="?", help="default: KB_PATH, else the bundled one")
     audit = sub.add_parser("audit", help="print a stop request's audit trail")
     audit.add_argument("request_id")
     storage = sub.add_parser("storage", help="the embedded Redis server under DATA_DIR")
@@ -103,6 +122,54 @@ def _policy_check(path: str | None) -> int:
     return 0
 
 
+def _kb_check(path: str | None) -> int:
+    from bot.kb import bundled_kb_path, check_kb_file
+
+    target = Path(path) if path else (_settings().kb_path or bundled_kb_path())
+    errors = check_kb_file(target)
+    if errors:
+        for line in errors:
+            print(line, file=sys.stderr)
+        return 1
+    print(f"{target}: OK")
+    return 0
+
+
+def _faq(questions: list[str], as_json: bool, lang: str) -> int:
+    import json
+
+    from bot.kb import KbError, bundled_kb_path, load_kb
+    from conversations.faq.matcher import Matcher
+    from handlers.faq import reply_for
+
+    path = _settings().kb_path or bundled_kb_path()
+    try:
+        kb = load_kb(path)
+    except KbError as exc:
+        print("stopbot: the knowledge base is invalid:", *exc.errors, sep="\n  ", file=sys.stderr)
+        return 2
+    matcher = Matcher(kb)
+    source = questions or (line.rstrip("\n") for line in sys.stdin)
+    for question in source:
+        if not question.strip():
+            continue
+        match = matcher.match(question, lang)  # type: ignore[arg-type]
+        reply = reply_for(kb, match)
+        if as_json:
+            row = {
+                "question": question,
+                "lang": match.lang,
+                "topic": match.topic,
+                "score": round(match.score, 4),
+                "answer": reply.text,
+            }
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        else:
+            extra = "".join(f"\n  [{b.label}]" for b in reply.buttons)
+            print(f"Q: {question}\n{reply.text}{extra}\n", flush=True)
+    return 0
+
+
 def _serve() -> int:
     s = _settings()
     slack = bool(s.slack_bot_token and (s.slack_signing_secret or s.slack_app_token))
@@ -134,6 +201,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.chat import run_chat
 
         return loop.run(run_chat(_settings(), user=args.user, lang=args.lang))
+    if args.command == "kb":
+        return _kb_check(args.path)
+    if args.command == "faq":
+        if args.questions == ["stats"]:
+            from bot.chat import print_faq_stats
+
+            return loop.run(print_faq_stats(_settings()))
+        return _faq(args.questions, args.json, args.lang)
     if args.command == "storage":
         return _storage(args.storage_command)
     if args.command == "audit":

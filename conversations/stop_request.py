@@ -95,6 +95,7 @@ class Outcome:
     prompt: Prompt | None = None
     submit: bool = False
     abandoned: bool = False
+    reasked: bool = False  # the answer was not valid for the step, which is asked again
 
 
 @dataclass(frozen=True)
@@ -800,7 +801,8 @@ def _answer(state: DialogueState, value: str, typed: bool, ctx: Context, now: da
     try:
         explicit, notes = _apply(state, value, typed, ctx)
     except _Reask as reask:
-        return Outcome(state, [t(state.lang, reask.key, **reask.params)], prompt_for(state, ctx))
+        notes = [t(state.lang, reask.key, **reask.params)]
+        return Outcome(state, notes, prompt_for(state, ctx), reasked=True)
     state.step = explicit or next_step(state.answers)
     return Outcome(state, notes, prompt_for(state, ctx))
 
@@ -814,7 +816,7 @@ def _answer_summary(state: DialogueState, value: str, typed: bool, ctx: Context)
         try:
             choice = _pick(value, prompt_for(state, ctx).choices, synonyms)
         except _Reask as reask:
-            return Outcome(state, [t(state.lang, reask.key)], prompt_for(state, ctx))
+            return Outcome(state, [t(state.lang, reask.key)], prompt_for(state, ctx), reasked=True)
     if choice == "cancel":
         return Outcome(None, [t(state.lang, "abandoned")], abandoned=True)
     if choice == "submit":

@@ -6,11 +6,12 @@ from bot.events import Actor, Command, Ephemeral, Message, Reply
 from conversations.i18n import t
 from conversations.model import Lang
 from conversations.text import clean, fold
-from handlers import approvals, dialogue
+from handlers import approvals, dialogue, faq
 from handlers.cards import status_text
 from handlers.services import Services
 
 _SUB = {
+    "kb-reload": "kb-reload",
     "": "start",
     "start": "start",
     "new": "start",
@@ -52,7 +53,9 @@ async def cancel_account(svc: Services, cmd: Command, lang: Lang) -> list[Reply]
         case "start":
             return await dialogue.start(svc, actor, cmd.text, lang)
         case "status":
-            return await _status(svc, actor, channel, lang)
+            return await status(svc, actor, channel, lang)
+        case "kb-reload":
+            return await faq.reload(svc, actor, channel, lang)
         case "withdraw":
             if len(words) != 2:
                 return _private(actor, channel, t(lang, "withdraw_usage"))
@@ -62,7 +65,7 @@ async def cancel_account(svc: Services, cmd: Command, lang: Lang) -> list[Reply]
     return _private(actor, channel, t(lang, "help"))
 
 
-async def _status(svc: Services, actor: Actor, channel: str, lang: Lang) -> list[Reply]:
+async def status(svc: Services, actor: Actor, channel: str, lang: Lang) -> list[Reply]:
     lines: list[str] = []
     draft = await dialogue.has_draft(svc, actor.id)
     if draft is not None:

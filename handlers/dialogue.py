@@ -15,6 +15,7 @@ from conversations import stop_request as sr
 from conversations.i18n import t
 from conversations.model import Lang
 from conversations.text import detect_lang
+from handlers import faq
 from handlers.approvals import replies_for
 from handlers.cards import prompt_message
 from handlers.services import Services, new_request_id
@@ -69,7 +70,12 @@ def _expired(svc: Services, actor: Actor, lang: Lang) -> list[Reply]:
 Step = tuple[DialogueWrite, list[Reply]]
 
 
-async def start(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Reply]:
+async def start(
+    svc: Services, actor: Actor, text: str, lang: Lang, target: str | None = None
+) -> list[Reply]:
+    """Starts a draft (or shows the one in progress). `target` ("sw:CRM", "own_account")
+    answers the first question already, when the user said what to stop."""
+
     async def step(raw: str | None) -> Step:
         state, expired = _read(svc, raw)
         if state is not None:
@@ -78,7 +84,12 @@ async def start(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Repl
         state = sr.new_dialogue(actor.id, new_request_id(), chosen, svc.now())
         minutes = int(svc.idle_timeout.total_seconds() // 60)
         notes = [t(chosen, "expired", minutes=minutes)] if expired else []
-        return _write(svc, state), [_prompt(svc, state, [*notes, t(chosen, "intro")])]
+        notes.append(t(chosen, "intro"))
+        if target is not None:
+            prefilled = sr.on_choice(state, sr.Step.TARGET, target, _ctx(svc), svc.now())
+            if prefilled.state is not None and not prefilled.reasked:
+                state = prefilled.state
+        return _write(svc, state), [_prompt(svc, state, notes)]
 
     return await svc.store.run_dialogue(actor.id, step)
 
@@ -108,7 +119,20 @@ async def on_text(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Re
             return DELETE, _expired(svc, actor, lang)
         if state is None:
             return KEEP, None
-        outcome = sr.on_text(state, text, _ctx(svc), svc.now())
+        # A question in the middle of the dialogue gets its FAQ answer, then the same
+        # step again: when it reads as a question the FAQ can answer, or when it is not
+        # a valid answer to the step anyway.
+        asked = faq.looks_like_question(text)
+        known = faq.confident_answer(svc, text, state.lang) if asked else None
+        outcome = None
+        if known is None:
+            outcome = sr.on_text(state, text, _ctx(svc), svc.now())
+            if outcome.reasked:
+                known = faq.confident_answer(svc, text, state.lang)
+        if known is not None:
+            answer = await faq.digression(svc, actor, known)
+            return KEEP, [_say(actor, answer), _prompt(svc, state, [])]
+        assert outcome is not None
         return await _settle(svc, actor, outcome, submitted)
 
     replies = await svc.store.run_dialogue(actor.id, step)

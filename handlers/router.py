@@ -13,7 +13,6 @@ from bot.events import (
     Event,
     FormSubmit,
     Message,
-    Post,
     Reply,
     UserMessage,
 )
@@ -21,7 +20,7 @@ from bot.storage.store import RedisError, StorageBusy
 from conversations.i18n import t
 from conversations.model import Lang
 from conversations.text import detect_lang
-from handlers import approvals, commands, dialogue
+from handlers import approvals, commands, dialogue, faq
 from handlers.services import Services
 
 log = logging.getLogger(__name__)
@@ -65,7 +64,9 @@ class Handlers:
                 replies = await dialogue.on_text(svc, event.actor, event.text, lang)
                 if replies is not None:
                     return replies
-                return [Post(to=event.actor.id, message=Message(text=t(lang, "no_dialogue")))]
+                return await faq.answer(svc, event.actor, event.channel, event.text, lang)
+            case Click(action="faq_topic" | "faq_vote" | "faq_human" | "faq_start" | "faq_status"):
+                return await faq.on_click(svc, event, lang)
             case Click(action="dlg"):
                 return await dialogue.on_click(svc, event.actor, event.value, lang)
             case Click(action="approve" | "reject" | "delegate"):

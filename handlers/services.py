@@ -5,10 +5,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock, local_today
 from bot.policy import Policy
 from bot.storage.store import Store
+
+if TYPE_CHECKING:
+    from handlers.faq import KnowledgeSource
 from conversations import approval
 from conversations.model import StopRequest
 
@@ -26,6 +30,7 @@ class Services:
     policy: Policy
     clock: Clock
     tz: tzinfo | None = None
+    faq: KnowledgeSource | None = None
 
     def now(self) -> datetime:
         return self.clock.now()

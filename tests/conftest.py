@@ -20,6 +20,7 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.events import Reply
+from bot.kb import LiveKnowledgeBase, bundled_kb_path
 from bot.policy import Policy, bundled_policy_path, load_policy, load_policy_text
 from bot.storage.client import RedisClient, client_for_url
 from bot.storage.embedded import EmbeddedRedis
@@ -167,8 +168,15 @@ class Harness:
         return req
 
 
-def make_harness(store: Store, policy: Policy, clock: FakeClock) -> Harness:
-    services = Services(store=store, policy=policy, clock=clock, tz=UTC)
+@pytest.fixture(scope="session")
+def live_kb() -> LiveKnowledgeBase:
+    return LiveKnowledgeBase(bundled_kb_path())
+
+
+def make_harness(
+    store: Store, policy: Policy, clock: FakeClock, faq: LiveKnowledgeBase | None = None
+) -> Harness:
+    services = Services(store=store, policy=policy, clock=clock, tz=UTC, faq=faq)
     app = App(
         settings=Settings.load({}, dotenv=Path("/nonexistent")),
         services=services,
@@ -181,13 +189,15 @@ def make_harness(store: Store, policy: Policy, clock: FakeClock) -> Harness:
 
 
 @pytest.fixture
-def harness(store: Store, policy: Policy, clock: FakeClock) -> Harness:
-    return make_harness(store, policy, clock)
+def harness(store: Store, policy: Policy, clock: FakeClock, live_kb: LiveKnowledgeBase) -> Harness:
+    return make_harness(store, policy, clock, live_kb)
 
 
 @pytest.fixture
-def team(store: Store, team_policy: Policy, clock: FakeClock) -> Harness:
-    return make_harness(store, team_policy, clock)
+def team(
+    store: Store, team_policy: Policy, clock: FakeClock, live_kb: LiveKnowledgeBase
+) -> Harness:
+    return make_harness(store, team_policy, clock, live_kb)
 
 
 REQUEST_ID = re.compile(r"Submitted as (SR-[0-9A-Z]{8})")

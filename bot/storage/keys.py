@@ -11,6 +11,9 @@ Layout (default prefix `stopbot`):
 | `stopbot:{u:<user>}:requests` | sorted set | none | the user's request ids by creation time |
 | `stopbot:{r<b>}:open` | sorted set | none | pending requests of bucket `<b>`, by creation time |
 | `stopbot:{r<b>}:due` | sorted set | none | requests of bucket `<b>` with a reminder/escalation due, by due time |
+| `stopbot:{u:<user>}:faq` | list (JSON) | 1 day | the user's last FAQ questions, sent along when they ask for a human |
+| `stopbot:{faq}:stats` | hash | none | per topic: answers given, 👍, 👎; and how often the bot suggested or did not know |
+| `stopbot:{faq}:vote:<answer>:<user>` | string | 30 days | one feedback per user per answer |
 | `stopbot:{console}:cards` | string (JSON) | none | console playground: cards shown, so /click works after a restart |
 
 The part in braces is the Redis Cluster hash tag: every key that one atomic
@@ -66,6 +69,15 @@ class Keys:
 
     def due(self, number: int) -> str:
         return f"{self.prefix}:{{r{number}}}:due"
+
+    def faq_transcript(self, user: str) -> str:
+        return f"{self.prefix}:{{u:{user}}}:faq"
+
+    def faq_stats(self) -> str:
+        return f"{self.prefix}:{{faq}}:stats"
+
+    def faq_vote(self, answer_id: str, user: str) -> str:
+        return f"{self.prefix}:{{faq}}:vote:{answer_id}:{user}"
 
     def console_cards(self) -> str:
         return f"{self.prefix}:{{console}}:cards"

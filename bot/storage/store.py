@@ -418,6 +418,38 @@ class Store:
     async def due_ids(self, now: datetime, limit: int = 100) -> list[str]:
         return await self._from_buckets("due", "-inf", now.timestamp(), limit)
 
+    # -- FAQ -------------------------------------------------------------------
+
+    async def faq_remember(self, user: str, entry: str, keep: int = 10) -> None:
+        """Appends to the user's recent FAQ questions (kept a day, for a human handoff)."""
+        key = self.keys.faq_transcript(user)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.rpush(key, entry)
+            pipe.ltrim(key, -keep, -1)
+            pipe.expire(key, 86400)
+            await pipe.execute()
+
+    async def faq_transcript(self, user: str) -> list[str]:
+        found = await _result(self.redis.lrange(self.keys.faq_transcript(user), 0, -1))
+        return [str(x) for x in found]
+
+    async def faq_count(self, field: str, by: int = 1) -> None:
+        await _result(self.redis.hincrby(self.keys.faq_stats(), field, by))
+
+    async def faq_vote(self, answer_id: str, user: str, topic: str, helpful: bool) -> bool:
+        """Counts one 👍/👎 per user per answer; False for a repeated vote."""
+        first = await _result(
+            self.redis.set(self.keys.faq_vote(answer_id, user), "1", nx=True, ex=30 * 86400)
+        )
+        if not first:
+            return False
+        await self.faq_count(f"{topic}:{'up' if helpful else 'down'}")
+        return True
+
+    async def faq_stats(self) -> dict[str, int]:
+        raw = await _result(self.redis.hgetall(self.keys.faq_stats()))
+        return {str(k): int(v) for k, v in raw.items()}
+
     # -- card references (platform message ids of posted cards) -------------
 
     async def set_card_ref(self, request_id: str, card_key: str, ref: str) -> None:

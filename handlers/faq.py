@@ -1,0 +1,261 @@
+"""Answering questions: the answer with "Did this help?", "Did you mean...?" when
+unsure, an honest "I don't know" with a way to a human, and the offer to start a
+stop request when the message asks for one."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Protocol
+
+from bot.events import Actor, Button, Click, Ephemeral, Message, Post, Reply
+from conversations.faq.intent import stop_intent
+from conversations.faq.kb import KnowledgeBase
+from conversations.faq.matcher import Match, Matcher, Verdict
+from conversations.i18n import t
+from conversations.model import Lang
+from handlers.services import Services
+
+_QUESTION_WORDS = (
+    "how", "what", "when", "where", "why", "who", "which", "will", "would", "can", "could",
+    "do", "does", "did", "is", "are", "should", "may", "comment", "quand", "pourquoi", "qui",
+    "quel", "quelle", "est-ce", "puis-je", "peut-on", "vais-je", "dois-je", "combien", "ou",
+)  # fmt: skip
+_ZH_QUESTION = ("吗", "呢", "怎么", "如何", "什么", "能不能", "会不会", "是否", "多久", "哪", "谁")
+
+
+class KnowledgeSource(Protocol):
+    """What the handlers need of the live knowledge base (bot.kb.LiveKnowledgeBase)."""
+
+    @property
+    def matcher(self) -> Matcher: ...
+
+    @property
+    def kb(self) -> KnowledgeBase: ...
+
+    async def reload(self) -> list[str]: ...
+
+
+def looks_like_question(text: str) -> bool:
+    stripped = text.strip().lower()
+    if stripped.endswith(("?", "？")):
+        return True
+    if any(w in stripped for w in _ZH_QUESTION):
+        return True
+    first = stripped.split(" ", 1)[0] if stripped else ""
+    return first in _QUESTION_WORDS
+
+
+def _title(kb: KnowledgeBase, topic: str, lang: Lang) -> str:
+    found = kb.topic(topic)
+    return found.title.get(lang) if found else topic
+
+
+def _answer_message(kb: KnowledgeBase, topic_id: str, lang: Lang, qid: str) -> Message:
+    topic = kb.topic(topic_id)
+    assert topic is not None
+    buttons: list[Button] = []
+    for follow in topic.buttons:
+        label = follow.label.get(lang)
+        if follow.action == "start_request":
+            buttons.append(Button(label=label, action="faq_start", value="", style="primary"))
+        elif follow.action == "show_status":
+            buttons.append(Button(label=label, action="faq_status", value=""))
+        elif follow.action == "ask_human":
+            buttons.append(Button(label=label, action="faq_human", value=qid))
+        elif follow.action.startswith("topic:"):
+            buttons.append(Button(label=label, action="faq_topic", value=follow.action[6:]))
+    answer_id = secrets.token_hex(6)
+    buttons += [
+        Button(label=t(lang, "b_helpful"), action="faq_vote", value=f"{answer_id}|{topic_id}|up"),
+        Button(
+            label=t(lang, "b_not_helpful"), action="faq_vote", value=f"{answer_id}|{topic_id}|down"
+        ),
+    ]
+    text = f"{topic.answer.get(lang)}\n{t(lang, 'faq_did_it_help')}"
+    return Message(text=text, buttons=buttons)
+
+
+def reply_for(kb: KnowledgeBase, match: Match, qid: str = "") -> Message:
+    """What the bot says to a question (also used by `stopbot faq`)."""
+    lang = match.lang
+    if match.verdict is Verdict.ANSWER and match.topic is not None:
+        topic = kb.topic(match.topic)
+        assert topic is not None
+        return Message(text=topic.answer.get(lang))
+    if match.verdict is Verdict.SUGGEST:
+        buttons = [
+            Button(label=_title(kb, topic, lang), action="faq_topic", value=topic)
+            for topic in match.suggestions
+        ]
+        buttons.append(Button(label=t(lang, "b_none_of_these"), action="faq_human", value=qid))
+        return Message(text=t(lang, "faq_did_you_mean"), buttons=buttons)
+    topics = "; ".join(topic.title.get(lang) for topic in kb.topics)
+    return Message(
+        text=t(lang, "faq_unknown", topics=topics),
+        buttons=[Button(label=t(lang, "b_ask_human"), action="faq_human", value=qid)],
+    )
+
+
+async def _remember(svc: Services, actor: Actor, match: Match) -> str:
+    qid = secrets.token_hex(4)
+    entry = {
+        "id": qid,
+        "q": match.question[:500],
+        "lang": match.lang,
+        "topic": match.topic,
+        "verdict": str(match.verdict),
+    }
+    await svc.store.faq_remember(actor.id, json.dumps(entry, ensure_ascii=False))
+    await svc.store.faq_count(f"{match.topic}:answered" if match.topic else f"_{match.verdict}")
+    return qid
+
+
+def confident_answer(svc: Services, text: str, lang: Lang) -> Match | None:
+    """The match when the knowledge base answers `text` outright, else None."""
+    if svc.faq is None:
+        return None
+    match = svc.faq.matcher.match(text, lang)
+    return match if match.verdict is Verdict.ANSWER else None
+
+
+async def answer(svc: Services, actor: Actor, channel: str, text: str, lang: Lang) -> list[Reply]:
+    """Replies to a message that is not part of a dialogue."""
+    if svc.faq is None:
+        return [Post(to=actor.id, message=Message(text=t(lang, "no_dialogue")))]
+    kb = svc.faq.kb
+    match = svc.faq.matcher.match(text, lang)
+    qid = await _remember(svc, actor, match)
+    replies: list[Reply] = []
+    target = stop_intent(text, svc.policy.catalog)
+    if target is not None:
+        if match.topic not in (None, "how-to-cancel"):
+            replies.append(
+                Post(to=channel, message=_answer_message(kb, match.topic, match.lang, qid))
+            )
+        name = target[3:] if target.startswith("sw:") else t(match.lang, "faq_your_account")
+        offer = Message(
+            text=t(match.lang, "faq_offer_start", target=name),
+            buttons=[
+                Button(
+                    label=t(match.lang, "faq_offer_button", target=name),
+                    action="faq_start",
+                    value=target,
+                    style="primary",
+                )
+            ],
+        )
+        return [*replies, Post(to=channel, message=offer)]
+    if match.verdict is Verdict.ANSWER and match.topic is not None:
+        message = _answer_message(kb, match.topic, match.lang, qid)
+    else:
+        message = reply_for(kb, match, qid)
+    return [Post(to=channel, message=message)]
+
+
+async def digression(svc: Services, actor: Actor, match: Match) -> Message:
+    """An FAQ answer given in the middle of a dialogue."""
+    assert svc.faq is not None and match.topic is not None
+    qid = await _remember(svc, actor, match)
+    return _answer_message(svc.faq.kb, match.topic, match.lang, qid)
+
+
+async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
+    from handlers import commands, dialogue  # the dialogue imports this module too
+
+    actor, channel = click.actor, click.channel
+
+    def private(text: str, buttons: list[Button] | None = None) -> list[Reply]:
+        return [
+            Ephemeral(
+                to=actor.id, channel=channel, message=Message(text=text, buttons=buttons or [])
+            )
+        ]
+
+    if svc.faq is None:
+        return private(t(lang, "faq_not_configured"))
+    kb = svc.faq.kb
+    match click.action:
+        case "faq_topic":
+            if kb.topic(click.value) is None:
+                return private(t(lang, "expired_button"))
+            await svc.store.faq_count(f"{click.value}:answered")
+            return [Post(to=channel, message=_answer_message(kb, click.value, lang, ""))]
+        case "faq_vote":
+            answer_id, topic, verdict = [*click.value.split("|"), "", ""][:3]
+            if kb.topic(topic) is None or verdict not in ("up", "down") or not answer_id:
+                return private(t(lang, "expired_button"))
+            if not await svc.store.faq_vote(answer_id[:16], actor.id, topic, verdict == "up"):
+                return private(t(lang, "faq_already_voted"))
+            if verdict == "up":
+                return private(t(lang, "faq_thanks_up"))
+            button = Button(label=t(lang, "b_ask_human"), action="faq_human", value="")
+            return private(t(lang, "faq_thanks_down"), [button])
+        case "faq_human":
+            return await _handoff(svc, actor, channel, click.value, lang)
+        case "faq_start":
+            return await dialogue.start(svc, actor, "", lang, target=click.value or None)
+        case "faq_status":
+            return await commands.status(svc, actor, channel, lang)
+    return private(t(lang, "expired_button"))
+
+
+async def _handoff(svc: Services, actor: Actor, channel: str, qid: str, lang: Lang) -> list[Reply]:
+    support = svc.policy.support_channel
+    if support is None:
+        return [
+            Ephemeral(
+                to=actor.id,
+                channel=channel,
+                message=Message(text=t(lang, "faq_handoff_no_channel")),
+            )
+        ]
+    entries = [json.loads(raw) for raw in await svc.store.faq_transcript(actor.id)]
+    if not entries:
+        return [
+            Ephemeral(
+                to=actor.id, channel=channel, message=Message(text=t(lang, "faq_question_gone"))
+            )
+        ]
+    # The question the button belongs to, else the latest one.
+    asked = next((e for e in entries if qid and e["id"] == qid), entries[-1])
+    lines = []
+    for e in entries:
+        outcome = e["topic"] or t(
+            lang,
+            f"faq_outcome_{e['verdict']}"
+            if e["verdict"] in ("unknown", "suggest")
+            else "faq_outcome_unknown",
+        )
+        lines.append(t(lang, "faq_transcript_line", question=e["q"], outcome=outcome))
+    post = t(
+        lang,
+        "faq_handoff_post",
+        user=actor.id,
+        language=asked["lang"],
+        question=asked["q"],
+        transcript="\n".join(lines),
+    )
+    await svc.store.faq_count("_handoff")
+    return [
+        Post(to=support, message=Message(text=post)),
+        Ephemeral(
+            to=actor.id,
+            channel=channel,
+            message=Message(text=t(lang, "faq_handoff_done", channel=support)),
+        ),
+    ]
+
+
+async def reload(svc: Services, actor: Actor, channel: str, lang: Lang) -> list[Reply]:
+    def private(text: str) -> list[Reply]:
+        return [Ephemeral(to=actor.id, channel=channel, message=Message(text=text))]
+
+    if not svc.policy.is_admin(actor.id):
+        return private(t(lang, "faq_admin_only"))
+    if svc.faq is None:
+        return private(t(lang, "faq_not_configured"))
+    errors = await svc.faq.reload()
+    if errors:
+        return private(t(lang, "faq_kb_refused", errors="\n".join(errors[:20])))
+    return private(t(lang, "faq_kb_reloaded", topics=len(svc.faq.kb.topics)))
