@@ -91,6 +91,8 @@ def test_chat_piped_lifecycle_then_audit_and_storage_stop(tmp_path: Path) -> Non
             "/click Approve",
             "/as console:it",
             "/click Approve",
+            "will my data be lost if my account is closed?",
+            "/click 👍 Yes",
             "/quit",
         ]
     )
@@ -109,6 +111,10 @@ def test_chat_piped_lifecycle_then_audit_and_storage_stop(tmp_path: Path) -> Non
         ]
         assert "console:head  approved [department-head]" in audit.stdout
         assert "running" in run("storage", "status", env=env).stdout
+        stats = run("faq", "stats", env=env)
+        assert stats.returncode == 0, stats.stderr
+        row = next(line for line in stats.stdout.splitlines() if line.startswith("data-loss"))
+        assert row.split()[1:] == ["1", "1", "0"]  # answered once, one 👍, no 👎
     finally:
         stopped = run("storage", "stop", env=env)
     assert "Embedded Redis stopped." in stopped.stdout
