@@ -307,3 +307,24 @@ def test_kb_check_command(tmp_path: Path) -> None:
     )
     assert out.returncode == 1
     assert f"{bad}:4: topics[0].titel: unknown key 'titel'; did you mean 'title'?" in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("I want to cancel my CRM account", "sw:CRM"),
+        ("please close my account", "own_account"),
+        ("je voudrais résilier mon abonnement Webex", "sw:Webex"),
+        ("Je veux supprimer mon compte", "own_account"),
+        ("我要停用销售系统", "sw:CRM"),  # an alias from the catalog
+        ("帮我注销OA账号", "sw:OA"),
+        ("how do I cancel my CRM account?", None),  # a question: the FAQ answers it
+        ("if I cancel CRM will I get a refund?", None),
+        ("cancel my lunch order please", None),  # nothing of ours to stop
+    ],
+)
+def test_stop_intent(text: str, target: str | None) -> None:
+    from bot.policy import bundled_policy_path, load_policy
+    from conversations.faq.intent import stop_intent
+
+    assert stop_intent(text, load_policy(bundled_policy_path()).catalog) == target
