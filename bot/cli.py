@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -111,28 +111,27 @@ def _settings() -> Settings:
         raise SystemExit(2) from None
 
 
-def _policy_check(path: str | None) -> int:
-    target = Path(path) if path else (_settings().policy_path or bundled_policy_path())
-    errors = check_policy_file(target)
+def _check(target: Path, check: Callable[[Path], list[str]]) -> int:
+    """Prints a file's errors (exit 1) or that it is fine (exit 0)."""
+    errors = check(target)
     if errors:
         for line in errors:
             print(line, file=sys.stderr)
         return 1
     print(f"{target}: OK")
     return 0
+
+
+def _policy_check(path: str | None) -> int:
+    target = Path(path) if path else (_settings().policy_path or bundled_policy_path())
+    return _check(target, check_policy_file)
 
 
 def _kb_check(path: str | None) -> int:
     from bot.kb import bundled_kb_path, check_kb_file
 
     target = Path(path) if path else (_settings().kb_path or bundled_kb_path())
-    errors = check_kb_file(target)
-    if errors:
-        for line in errors:
-            print(line, file=sys.stderr)
-        return 1
-    print(f"{target}: OK")
-    return 0
+    return _check(target, check_kb_file)
 
 
 def _faq(questions: list[str], as_json: bool, lang: str) -> int:
