@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 
 from bot.adapters.base import Adapter
@@ -13,6 +14,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.events import Event, Post, Reply, UpdateCard
 from bot.kb import LiveKnowledgeBase, bundled_kb_path
+from bot.metrics import Metrics
 from bot.policy import Policy, bundled_policy_path, load_policy
 from bot.storage.client import open_redis
 from bot.storage.store import RedisError, Store
@@ -32,6 +34,7 @@ class App:
     services: Services
     handlers: Handlers
     adapters: dict[str, Adapter] = field(default_factory=dict)
+    metrics: Metrics = field(default_factory=Metrics)
     fallback: Adapter | None = None  # the console prints what no platform serves
 
     @classmethod
@@ -56,8 +59,18 @@ class App:
         if fallback:
             self.fallback = adapter
 
+    async def handle(self, event: Event) -> list[Reply]:
+        """Handles an event without delivering the replies (adapters that must answer
+        part of them themselves, such as a Slack modal, deliver the rest)."""
+        started = time.perf_counter()
+        try:
+            return await self.handlers.handle(event)
+        finally:
+            self.metrics.events[event.kind] += 1
+            self.metrics.handle_seconds += time.perf_counter() - started
+
     async def dispatch(self, event: Event) -> list[Reply]:
-        replies = await self.handlers.handle(event)
+        replies = await self.handle(event)
         await self.deliver(replies)
         return replies
 
@@ -65,7 +78,9 @@ class App:
         for reply in replies:
             try:
                 await self._deliver_one(reply)
+                self.metrics.replies[reply.kind] += 1
             except Exception:
+                self.metrics.delivery_failures += 1
                 # One unreachable channel must not stop the requester being told.
                 log.exception("delivery failed", extra={"reply": reply.kind})
 

@@ -78,6 +78,16 @@ async def run_chat(settings: Settings, user: str, lang: Lang | None) -> int:
     return 0
 
 
+async def run_serve_command(settings: Settings) -> int:
+    from bot.server import run_serve
+
+    setup_logging(settings.log_level)
+    app = await _app(settings)
+    if app is None:
+        return 2
+    return await run_serve(settings, app)
+
+
 async def print_faq_stats(settings: Settings) -> int:
     app = await _app(settings)
     if app is None:

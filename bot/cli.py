@@ -44,8 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", choices=["zh", "en", "fr"], help="language (default: detected)")
     sub.add_parser(
         "serve",
-        help="run the Slack / DingTalk platforms that have credentials (coming in the "
-        "next release: today it checks the credentials and points to chat)",
+        help="run the platforms that have credentials: Slack over HTTP (POST /slack/events) "
+        "and/or Socket Mode, plus GET /healthz and /metrics",
     )
     policy = sub.add_parser("policy", help="policy file tools")
     psub = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
@@ -170,10 +170,10 @@ def _faq(questions: list[str], as_json: bool, lang: str) -> int:
 
 
 def _serve() -> int:
+    from bot.server import dingtalk_configured, slack_configured
+
     s = _settings()
-    slack = bool(s.slack_bot_token and (s.slack_signing_secret or s.slack_app_token))
-    dingtalk = bool(s.dingtalk_client_id and s.dingtalk_client_secret)
-    if not (slack or dingtalk):
+    if not (slack_configured(s) or dingtalk_configured(s)):
         print(
             "stopbot serve: no platform is configured. Set SLACK_BOT_TOKEN and "
             "SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode), or "
@@ -182,12 +182,16 @@ def _serve() -> int:
             file=sys.stderr,
         )
         return 2
-    print(
-        "stopbot serve: the Slack and DingTalk adapters are not part of this version yet; "
-        "use `stopbot chat` meanwhile.",
-        file=sys.stderr,
-    )
-    return 2
+    if not slack_configured(s):
+        print(
+            "stopbot serve: the DingTalk adapter is not part of this version yet; "
+            "configure Slack, or use `stopbot chat` meanwhile.",
+            file=sys.stderr,
+        )
+        return 2
+    from bot.chat import run_serve_command
+
+    return loop.run(run_serve_command(s))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

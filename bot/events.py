@@ -80,6 +80,9 @@ class Message(_Model):
     text: str = ""
     card: Card | None = None
     buttons: list[Button] = Field(default_factory=list)
+    # The answer may also be a date picked from a calendar (platforms that have one):
+    # the picked date is sent as a "dlg" click whose value is this prefix + the date.
+    date_choice: str | None = None
 
 
 class Post(_Model):
@@ -137,6 +140,15 @@ class FormErrors(_Model):
     errors: dict[str, str]
 
 
+class RefreshHome(_Model):
+    """Something `to` sees on their home view changed (Slack App Home); platforms
+    without one ignore it."""
+
+    kind: Literal["refresh"] = "refresh"
+    to: str
+
+
 Reply = Annotated[
-    Post | UpdateCard | Ephemeral | OpenForm | FormErrors, Field(discriminator="kind")
+    Post | UpdateCard | Ephemeral | OpenForm | FormErrors | RefreshHome,
+    Field(discriminator="kind"),
 ]

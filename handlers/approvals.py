@@ -15,6 +15,7 @@ from bot.events import (
     Message,
     OpenForm,
     Post,
+    RefreshHome,
     Reply,
     UpdateCard,
 )
@@ -111,6 +112,12 @@ def replies_for(tr: Transition, svc: Services) -> list[Reply]:
             case EffectKind.REMINDED | EffectKind.ESCALATED:
                 assert i is not None
                 out += _nudge(req, i, target, effect.kind, svc)
+    # Whoever sees this request on a home view: the requester and every approver of
+    # the stages it has reached.
+    viewers = [req.requester]
+    for stage in req.stages[: req.current + 1]:
+        viewers += stage.approvers + [d.to for d in stage.delegations]
+    out += [RefreshHome(to=user) for user in dict.fromkeys(viewers)]
     return out
 
 

@@ -12,7 +12,7 @@ from conversations.model import (
     TargetKind,
     risk_flags,
 )
-from conversations.stop_request import Prompt, describe, describe_target
+from conversations.stop_request import Prompt, Step, describe, describe_target
 from handlers.services import Services
 
 
@@ -132,4 +132,5 @@ def prompt_message(
         for c in prompt.choices
     ]
     card = Card(title=title, fields=prompt.fields) if prompt.fields and title else None
-    return Message(text=text, card=card, buttons=buttons)
+    date_choice = f"{draft_id}|{step}|" if step == Step.WHEN else None
+    return Message(text=text, card=card, buttons=buttons, date_choice=date_choice)

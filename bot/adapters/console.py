@@ -30,6 +30,7 @@ from bot.events import (
     Message,
     OpenForm,
     Post,
+    RefreshHome,
     Reply,
     UpdateCard,
     UserMessage,
@@ -142,6 +143,8 @@ class ConsoleAdapter:
                         pending.values.pop(name, None)
                 if pending is not None:
                     self._ask(reply.to)
+            case RefreshHome():
+                pass  # the console has no home view: it prints everything anyway
         return None
 
     def _ask(self, user: str) -> None:

@@ -1,0 +1,334 @@
+"""Slack: slash command, DMs, mentions, buttons, modals and App Home, on slack-bolt.
+
+Every listener acknowledges first (Slack wants an answer within 3 seconds) and does
+the work after; bolt verifies each request's signature and age before any listener
+runs, so forged or stale requests get 401 and change nothing. Payloads become
+neutral events; neutral replies become Web API calls. Nothing else in the bot
+imports slack_bolt or slack_sdk.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack_blocks import escape, fallback_text, render
+from bot.config import Settings
+from bot.events import (
+    Actor,
+    Click,
+    Command,
+    Ephemeral,
+    Event,
+    FormErrors,
+    FormSubmit,
+    Message,
+    OpenForm,
+    Post,
+    RefreshHome,
+    Reply,
+    UpdateCard,
+    UserMessage,
+)
+from bot.storage.store import Store
+from conversations.model import Lang
+
+log = logging.getLogger(__name__)
+
+Handle = Callable[[Event], Awaitable[list[Reply]]]
+Deliver = Callable[[list[Reply]], Awaitable[None]]
+HomeView = Callable[[str, Lang | None], Awaitable[list[Message]]]
+
+_LOCALE_TTL = 24 * 3600
+_MENTION = re.compile(r"<@[A-Z0-9]+>")
+
+
+def qualified(raw: str) -> str:
+    return f"slack:{raw}"
+
+
+def raw_id(qualified_id: str) -> str:
+    return qualified_id.split(":", 1)[1]
+
+
+def _is_user(raw: str) -> bool:
+    return raw[:1] in ("U", "W")
+
+
+def lang_of(locale: str | None) -> Lang | None:
+    if not locale:
+        return None
+    prefix = locale.lower()[:2]
+    return "zh" if prefix == "zh" else "fr" if prefix == "fr" else "en"
+
+
+def form_view(form: OpenForm) -> dict[str, Any]:
+    blocks = []
+    for field in form.fields:
+        if field.kind == "user":
+            element: dict[str, Any] = {"type": "users_select", "action_id": "value"}
+        else:
+            element = {
+                "type": "plain_text_input",
+                "action_id": "value",
+                "multiline": True,
+                "max_length": field.max_length,
+            }
+        label = {"type": "plain_text", "text": field.label[:2000]}
+        blocks.append({"type": "input", "block_id": field.name, "label": label, "element": element})
+    return {
+        "type": "modal",
+        "callback_id": f"form:{form.form}",
+        "private_metadata": json.dumps({"form": form.form, "context": form.context}),
+        "title": {"type": "plain_text", "text": form.title[:24]},
+        "submit": {"type": "plain_text", "text": "OK"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
+
+
+class SlackAdapter:
+    platform = "slack"
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        handle: Handle,
+        deliver: Deliver,
+        home: HomeView,
+    ) -> None:
+        assert settings.slack_bot_token is not None
+        self.store = store
+        self.handle = handle
+        self.deliver_all = deliver
+        self.home = home
+        self.client = AsyncWebClient(
+            token=settings.slack_bot_token,
+            base_url=settings.slack_api_url,
+            retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=3)],
+        )
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=settings.slack_signing_secret or "",
+            # Socket Mode connections are authenticated by the app token instead.
+            request_verification_enabled=bool(settings.slack_signing_secret),
+        )
+        self._dm: dict[str, str] = {}
+        self._locales: dict[str, tuple[float, Lang | None]] = {}
+        self._register()
+
+    # -- inbound -----------------------------------------------------------------
+
+    async def _actor(self, user: str) -> Actor:
+        """The user with their language from the Slack locale (users.info, cached)."""
+        cached = self._locales.get(user)
+        if cached is None or time.monotonic() - cached[0] > _LOCALE_TTL:
+            lang: Lang | None = None
+            try:
+                info = await self.client.users_info(user=user, include_locale=True)
+                profile: dict[str, Any] = info.get("user") or {}
+                lang = lang_of(profile.get("locale"))
+            except Exception:  # a missing locale must not block the user
+                log.warning("users.info failed", extra={"user": user})
+            cached = (time.monotonic(), lang)
+            self._locales[user] = cached
+        return Actor(id=qualified(user), lang=cached[1])
+
+    async def _run(self, event: Event, thread: tuple[str, str] | None = None) -> None:
+        replies = await self.handle(event)
+        if thread is not None:
+            channel, ts = thread
+            for reply in replies:
+                if isinstance(reply, Post) and reply.to == channel and reply.key is None:
+                    await self._post(reply, thread_ts=ts)
+            replies = [r for r in replies if not (isinstance(r, Post) and r.to == channel)]
+        await self.deliver_all(replies)
+
+    async def _first_time(self, event_id: str) -> bool:
+        """Events API retries (X-Slack-Retry-Num) repeat the same event_id: act once."""
+        return await self.store.first_time(f"slack-event:{event_id}", 3600)
+
+    def _register(self) -> None:
+        app = self.app
+
+        @app.command("/cancel-account")
+        async def command(ack: AsyncAck, body: dict[str, Any]) -> None:
+            await ack()
+            actor = await self._actor(body["user_id"])
+            await self._run(
+                Command(
+                    actor=actor,
+                    channel=qualified(body["channel_id"]),
+                    name="cancel-account",
+                    text=body.get("text", ""),
+                )
+            )
+
+        @app.action(re.compile(".+"))
+        async def action(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+            await ack()
+            user = body["user"]["id"]
+            channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+                "channel_id"
+            )
+            name = action["action_id"].split("#", 1)[0]
+            if action.get("type") == "datepicker":
+                prefix = action.get("block_id", "").split("|", 1)[-1]
+                value = prefix + (action.get("selected_date") or "")
+            elif action.get("type") == "static_select":
+                value = (action.get("selected_option") or {}).get("value", "")
+            else:
+                value = action.get("value", "")
+            actor = await self._actor(user)
+            click = Click(actor=actor, channel=qualified(channel or user), action=name, value=value)
+            replies = await self.handle(click)
+            for reply in replies:
+                if isinstance(reply, OpenForm):
+                    await self.client.views_open(
+                        trigger_id=body["trigger_id"], view=form_view(reply)
+                    )
+            await self.deliver_all([r for r in replies if not isinstance(r, OpenForm)])
+
+        @app.view(re.compile("^form:"))
+        async def view(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+            meta = json.loads(view.get("private_metadata") or "{}")
+            values: dict[str, str] = {}
+            for block_id, fields in view.get("state", {}).get("values", {}).items():
+                element = fields.get("value", {})
+                if element.get("type") == "users_select":
+                    picked = element.get("selected_user")
+                    values[block_id] = qualified(picked) if picked else ""
+                else:
+                    values[block_id] = element.get("value") or ""
+            actor = await self._actor(body["user"]["id"])
+            submit = FormSubmit(
+                actor=actor,
+                form=str(meta.get("form", "")),
+                context=str(meta.get("context", "")),
+                values=values,
+            )
+            replies = await self.handle(submit)
+            errors = {
+                k: v for r in replies if isinstance(r, FormErrors) for k, v in r.errors.items()
+            }
+            if errors:
+                await ack(response_action="errors", errors=errors)
+                return
+            await ack()
+            await self.deliver_all(replies)
+
+        @app.event("message")
+        async def message(body: dict[str, Any], event: dict[str, Any]) -> None:
+            if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
+                return
+            if not await self._first_time(body.get("event_id", "")):
+                return
+            actor = await self._actor(event["user"])
+            await self._run(
+                UserMessage(actor=actor, channel=actor.id, text=event.get("text", ""), direct=True)
+            )
+
+        @app.event("app_mention")
+        async def mention(body: dict[str, Any], event: dict[str, Any]) -> None:
+            if not await self._first_time(body.get("event_id", "")):
+                return
+            actor = await self._actor(event["user"])
+            channel = qualified(event["channel"])
+            text = _MENTION.sub("", event.get("text", "")).strip()
+            thread = event.get("thread_ts") or event["ts"]
+            await self._run(
+                UserMessage(actor=actor, channel=channel, text=text, direct=False),
+                thread=(channel, thread),
+            )
+
+        @app.event("app_home_opened")
+        async def home_opened(event: dict[str, Any]) -> None:
+            if event.get("tab", "home") == "home":
+                await self.publish_home(event["user"])
+
+    async def handle_http(self, request: web.Request) -> web.Response:
+        """POST /slack/events: commands, interactivity and events on one Request URL."""
+        response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def start_socket_mode(self, app_token: str) -> AsyncSocketModeHandler:
+        """Connects over Socket Mode (no public URL needed); close() the result to stop."""
+        handler = AsyncSocketModeHandler(self.app, app_token)
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        return handler
+
+    # -- outbound ----------------------------------------------------------------
+
+    async def _channel_for(self, to: str) -> str:
+        raw = raw_id(to)
+        if not _is_user(raw):
+            return raw
+        if raw not in self._dm:
+            opened = await self.client.conversations_open(users=raw)
+            self._dm[raw] = opened["channel"]["id"]
+        return self._dm[raw]
+
+    async def _post(self, reply: Post, thread_ts: str | None = None) -> str:
+        channel = await self._channel_for(reply.to)
+        sent = await self.client.chat_postMessage(
+            channel=channel,
+            text=fallback_text(reply.message),
+            blocks=render(reply.message),
+            thread_ts=thread_ts,
+        )
+        return json.dumps({"channel": sent["channel"], "ts": sent["ts"]})
+
+    async def deliver(self, reply: Reply, ref: str | None = None) -> str | None:
+        match reply:
+            case Post():
+                return await self._post(reply)
+            case UpdateCard():
+                if ref is None:
+                    return None
+                where = json.loads(ref)
+                await self.client.chat_update(
+                    channel=where["channel"],
+                    ts=where["ts"],
+                    text=fallback_text(reply.message),
+                    blocks=render(reply.message),
+                )
+            case Ephemeral():
+                channel = raw_id(reply.channel)
+                user = raw_id(reply.to)
+                if _is_user(channel):  # asked from App Home: no channel to whisper in
+                    channel = await self._channel_for(reply.to)
+                await self.client.chat_postEphemeral(
+                    channel=channel,
+                    user=user,
+                    text=fallback_text(reply.message),
+                    blocks=render(reply.message),
+                )
+            case FormErrors():
+                text = "\n".join(escape(e) for e in reply.errors.values())
+                await self._post(Post(to=reply.to, message=Message(text=text)))
+            case RefreshHome():
+                await self.publish_home(raw_id(reply.to))
+            case OpenForm():
+                log.warning("a form needs a click's trigger_id", extra={"to": reply.to})
+        return None
+
+    async def publish_home(self, user: str) -> None:
+        actor = await self._actor(user)
+        sections = await self.home(actor.id, actor.lang)
+        blocks: list[dict[str, Any]] = []
+        for message in sections:
+            blocks += render(message)
+            blocks.append({"type": "divider"})
+        await self.client.views_publish(user_id=user, view={"type": "home", "blocks": blocks[:100]})

@@ -1,0 +1,114 @@
+"""Neutral messages as Slack Block Kit.
+
+Everything that reaches mrkdwn is escaped (`&`, `<`, `>`), so text a user typed (a
+reason, a target name) can never ping `<!channel>`, mention someone or fake a link;
+titles go in plain_text. Slack's limits are respected by truncation with an ellipsis
+rather than by a failed post.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.events import Button, Card, Message
+
+Block = dict[str, Any]
+
+_SECTION_MAX = 3000
+_FIELD_MAX = 2000
+_HEADER_MAX = 150
+_BUTTON_TEXT_MAX = 75
+_VALUE_MAX = 2000
+_OPTION_VALUE_MAX = 150
+_SELECT_FROM = 7  # more choices than this: a static select instead of buttons
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _plain(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "plain_text", "text": _cut(text or " ", limit), "emoji": True}
+
+
+def _mrkdwn(text: str, limit: int = _SECTION_MAX) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": _cut(escape(text) or " ", limit)}
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": _mrkdwn(text)}
+
+
+def _card_blocks(card: Card) -> list[Block]:
+    blocks: list[Block] = [{"type": "header", "text": _plain(card.title, _HEADER_MAX)}]
+    fields = [
+        {"type": "mrkdwn", "text": _cut(f"*{escape(label)}*\n{escape(value)}", _FIELD_MAX)}
+        for label, value in card.fields
+    ]
+    for start in range(0, len(fields), 10):  # at most 10 fields per section
+        blocks.append({"type": "section", "fields": fields[start : start + 10]})
+    if card.flags:
+        blocks.append(_section("\n".join(f"⚠️ {flag}" for flag in card.flags)))
+    if card.context:
+        blocks.append(
+            {"type": "context", "elements": [_mrkdwn(line) for line in card.context[:10]]}
+        )
+    if card.outcome:
+        blocks.append(_section("\n".join(f"✅ {line}" for line in card.outcome)))
+    return blocks
+
+
+def _button(button: Button, index: int) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": _plain(button.label, _BUTTON_TEXT_MAX),
+        "action_id": f"{button.action}#{index}",
+        "value": button.value[:_VALUE_MAX],
+    }
+    if button.style:
+        element["style"] = button.style
+    return element
+
+
+def _choices(buttons: list[Button]) -> list[Block]:
+    if len(buttons) > _SELECT_FROM and all(b.action == "dlg" for b in buttons):
+        options = [
+            {"text": _plain(b.label, _BUTTON_TEXT_MAX), "value": b.value[:_OPTION_VALUE_MAX]}
+            for b in buttons[:100]
+        ]
+        select = {"type": "static_select", "action_id": "dlg#select", "options": options}
+        return [{"type": "actions", "elements": [select]}]
+    elements = [_button(b, i) for i, b in enumerate(buttons)]
+    return [
+        {"type": "actions", "elements": elements[start : start + 25]}
+        for start in range(0, len(elements), 25)
+    ]
+
+
+def render(message: Message) -> list[Block]:
+    blocks: list[Block] = []
+    if message.text:
+        blocks.append(_section(message.text))
+    if message.card is not None:
+        blocks += _card_blocks(message.card)
+    if message.date_choice is not None:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"dlg-date|{message.date_choice}"[:255],
+                "elements": [{"type": "datepicker", "action_id": "dlg#date"}],
+            }
+        )
+    if message.buttons:
+        blocks += _choices(message.buttons)
+    return blocks[:50]
+
+
+def fallback_text(message: Message) -> str:
+    """The notification text (plain, escaped): Slack shows it where blocks are not."""
+    text = message.text or (message.card.title if message.card else "")
+    return _cut(escape(text), _SECTION_MAX)

@@ -1,0 +1,43 @@
+"""What a user's home view shows (Slack App Home): their requests with the stage each
+is at, the requests waiting for their decision with the same buttons as the cards,
+and for admins the number of pending requests per stage."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from bot.events import Message
+from conversations import approval
+from conversations.i18n import t
+from conversations.model import Lang
+from handlers.cards import approval_card, status_text
+from handlers.services import Services
+
+
+async def home_for(svc: Services, user: str, lang: Lang = "en") -> list[Message]:
+    mine = await svc.store.requests_of(user, limit=10)
+    lines = [
+        t(
+            lang,
+            "status_line",
+            id=r.id,
+            target=r.target_name,
+            status=status_text(r.model_copy(update={"lang": lang})),
+            date=r.created_at.astimezone(svc.tz).date().isoformat(),
+        )
+        for r in mine
+    ]
+    out = [
+        Message(
+            text="\n".join([t(lang, "status_header"), *lines]) if lines else t(lang, "status_none")
+        )
+    ]
+    pending = await svc.store.open_requests()
+    waiting = [r for r in pending if approval.pending_for(r, user)]
+    out.append(Message(text=t(lang, "pending_header") if waiting else t(lang, "pending_none")))
+    out += [approval_card(r, r.current, svc) for r in waiting[:10]]
+    if svc.policy.is_admin(user):
+        counts = Counter(r.stages[r.current].name for r in pending if r.stage is not None)
+        rows = [f"{stage}: {n}" for stage, n in sorted(counts.items())] or ["-"]
+        out.append(Message(text="\n".join([t(lang, "home_admin_pending"), *rows])))
+    return out
