@@ -162,9 +162,7 @@ class _BlockChecker:
             action_id = element.get("action_id") if isinstance(element, dict) else None
             if isinstance(action_id, str):
                 if action_id in action_ids:
-                    self.bad(
-                        f"duplicate action_id: {action_id}", f"{where}/elements/{i}/action_id"
-                    )
+                    self.bad(f"duplicate action_id: {action_id}", f"{where}/elements/{i}/action_id")
                 action_ids.add(action_id)
 
     def _context(self, block: dict[str, Any], where: str) -> None:
@@ -258,7 +256,9 @@ class _BlockChecker:
                 self._texts(value, f"{where}/{key}")
 
 
-def block_problems(blocks: Any, limit: int = MESSAGE_BLOCKS_MAX, pointer: str = "/blocks") -> list[str]:
+def block_problems(
+    blocks: Any, limit: int = MESSAGE_BLOCKS_MAX, pointer: str = "/blocks"
+) -> list[str]:
     """What Slack would say about these blocks; empty when they are fine."""
     checker = _BlockChecker()
     checker.blocks(blocks, limit, pointer)
@@ -369,7 +369,12 @@ class FakeSlack:
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+    async def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 5.0,  # noqa: ASYNC109 - part of this helper's contract
+    ) -> list[Call]:
         """Wait until at least ``count`` calls of ``method`` arrived (and were answered)."""
 
         def enough() -> bool:
@@ -458,8 +463,9 @@ class FakeSlack:
 
     async def _handle_response_url(self, request: web.Request) -> web.Response:
         params, _, parse_error = await self._read(request)
-        await self._record(Call(method=f"response_url/{request.match_info['key']}",
-                                params=params, token=""))
+        await self._record(
+            Call(method=f"response_url/{request.match_info['key']}", params=params, token="")
+        )
         if parse_error is not None:
             return web.Response(status=400, text="invalid_payload")
         return web.Response(text="ok")
@@ -487,7 +493,12 @@ class FakeSlack:
             elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
                 form = await request.post()
                 for key, value in form.items():
-                    params[key] = value if isinstance(value, str) else value.filename
+                    if isinstance(value, str):
+                        params[key] = value
+                    elif isinstance(value, web.FileField):
+                        params[key] = value.filename
+                    else:
+                        params[key] = bytes(value).decode(errors="replace")
             else:
                 error = "invalid_form_data"
         form_token = params.pop("token", None)
@@ -499,10 +510,10 @@ class FakeSlack:
         else:
             token = ""
         for name, json_error in JSON_FIELDS.items():
-            value = params.get(name)
-            if isinstance(value, str):
+            raw = params.get(name)
+            if isinstance(raw, str):
                 try:
-                    params[name] = json.loads(value)
+                    params[name] = json.loads(raw)
                 except ValueError:
                     error = error or json_error
         return params, token, error

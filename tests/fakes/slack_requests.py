@@ -103,8 +103,10 @@ def block_action(
     if selected_date is not None:
         action.update(type="datepicker", selected_date=selected_date)
     elif selected_option is not None:
-        option = {"text": {"type": "plain_text", "text": selected_option, "emoji": True},
-                  "value": selected_option}
+        option = {
+            "text": {"type": "plain_text", "text": selected_option, "emoji": True},
+            "value": selected_option,
+        }
         action.update(type="static_select", selected_option=option)
     else:
         action.update(
@@ -113,8 +115,7 @@ def block_action(
             text={"type": "plain_text", "text": value or action_id, "emoji": True},
         )
     action["action_ts"] = action_ts
-    container: dict[str, Any] = {"type": "message", "channel_id": channel_id,
-                                 "is_ephemeral": False}
+    container: dict[str, Any] = {"type": "message", "channel_id": channel_id, "is_ephemeral": False}
     payload: dict[str, Any] = {
         "type": "block_actions",
         "user": _user(user_id, team_id),

@@ -1,0 +1,393 @@
+"""Slack end to end: the bot's real aiohttp server on a real socket, requests signed
+like Slack signs them, and Slack's Web API replaced by a local fake that checks and
+records every call. Buttons are clicked by finding them in the blocks the bot posted."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.app import App
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.kb import LiveKnowledgeBase
+from bot.policy import Policy, load_policy_text
+from bot.server import Server, start_server
+from bot.storage.client import client_for_url
+from bot.storage.embedded import EmbeddedRedis
+from bot.storage.keys import Keys
+from bot.storage.store import Store
+from handlers.router import Handlers
+from handlers.services import Services
+from tests.fakes import slack_requests as sr
+from tests.fakes.slack_api import Call, FakeSlack
+
+SECRET = "test-signing-secret"
+TOKEN = "xoxb-test-token"
+
+POLICY = """
+admins: [slack:UADMIN]
+support_channel: slack:CHELP
+approval:
+  stages:
+    - {name: department-head, approvers: [slack:UHEAD], channel: slack:CHEAD}
+    - {name: it, approvers: [slack:UIT], channel: slack:CIT}
+    - {name: finance, approvers: [slack:UFIN], channel: slack:CFIN, when: paid}
+catalog:
+  - {name: CRM, paid: true}
+  - {name: OA, paid: false}
+"""
+
+
+@dataclass
+class Rig:
+    fake: FakeSlack
+    server: Server
+    session: aiohttp.ClientSession
+    store: Store
+
+    @property
+    def url(self) -> str:
+        return self.server.url + "/slack/events"
+
+    async def send(self, body: str, form: bool = True, **kwargs: Any) -> tuple[int, str]:
+        kind = "application/x-www-form-urlencoded" if form else "application/json"
+        return await sr.post(self.session, self.url, body, SECRET, kind, **kwargs)
+
+    async def command(self, user: str, text: str = "", channel: str = "CGENERAL") -> None:
+        status, _ = await self.send(sr.slash_command("/cancel-account", text, user, channel))
+        assert status == 200
+
+    async def dm(self, user: str, text: str, event_id: str | None = None) -> None:
+        event = {
+            "type": "message",
+            "channel_type": "im",
+            "channel": f"D{user}",
+            "user": user,
+            "text": text,
+            "ts": f"{time.time():.6f}",
+        }
+        status, _ = await self.send(
+            sr.event(event, event_id=event_id or f"Ev{time.time_ns()}"), form=False
+        )
+        assert status == 200
+
+    async def posted_to(self, channel: str, containing: str = "") -> tuple[str, dict[str, Any]]:
+        """Waits for a message to `channel` whose text or blocks contain `containing`."""
+        while True:
+            calls = self.fake.calls_to("chat.postMessage")
+            if any(
+                c.params["channel"] == channel
+                and containing in json.dumps(c.params, ensure_ascii=False)
+                for c in calls
+            ):
+                return self.last_message_to(channel)
+            await self.fake.wait_for("chat.postMessage", len(calls) + 1)
+
+    async def call_where(self, method: str, wanted: Callable[[Call], bool]) -> Call:
+        """Waits for a call of `method` that satisfies `wanted`."""
+        while True:
+            calls = self.fake.calls_to(method)
+            found = [c for c in calls if wanted(c)]
+            if found:
+                return found[-1]
+            await self.fake.wait_for(method, len(calls) + 1)
+
+    def last_message_to(self, channel: str) -> tuple[str, dict[str, Any]]:
+        for call in reversed(self.fake.calls_to("chat.postMessage")):
+            if call.params["channel"] == channel:
+                ts = next(
+                    ts for (ch, ts), _ in reversed(self.fake.messages.items()) if ch == channel
+                )
+                return ts, self.fake.message(channel, ts)
+        raise AssertionError(f"nothing posted to {channel}")
+
+    async def click(self, user: str, channel: str, label: str, ts: str | None = None) -> None:
+        """Clicks the button (or picks the select option) labelled `label` on the latest
+        message in `channel` that has it, exactly as rendered by the bot."""
+        candidates = (
+            [(ts, self.fake.message(channel, ts))]
+            if ts
+            else [(t, m) for (ch, t), m in reversed(self.fake.messages.items()) if ch == channel]
+        )
+        for msg_ts, message in candidates:
+            for block in message.get("blocks", []):
+                for element in block.get("elements", []) if block["type"] == "actions" else []:
+                    if element["type"] == "button" and element["text"]["text"] == label:
+                        body = sr.block_action(
+                            user,
+                            channel,
+                            element["action_id"],
+                            element["value"],
+                            message_ts=msg_ts,
+                            block_id=block.get("block_id", "b1"),
+                        )
+                        status, _ = await self.send(body)
+                        assert status == 200
+                        return
+                    for option in element.get("options", []):
+                        if option["text"]["text"] == label:
+                            body = sr.block_action(
+                                user,
+                                channel,
+                                element["action_id"],
+                                "",
+                                message_ts=msg_ts,
+                                selected_option=option["value"],
+                            )
+                            assert (await self.send(body))[0] == 200
+                            return
+        raise AssertionError(f"no button {label!r} in {channel}")
+
+
+def _texts(message: dict[str, Any]) -> str:
+    return json.dumps(message.get("blocks", []), ensure_ascii=False)
+
+
+@pytest.fixture
+def slack_policy() -> Policy:
+    return load_policy_text(POLICY, "slack.yaml")
+
+
+@pytest.fixture
+async def slack_store(embedded_redis: EmbeddedRedis, keys: Keys) -> AsyncIterator[Store]:
+    """The storage topologies are covered by the other suites; Slack runs on one."""
+    client = client_for_url(embedded_redis.url)
+    yield Store(client, keys)
+    await client.aclose()
+
+
+@pytest.fixture
+async def rig(
+    slack_store: Store, slack_policy: Policy, clock: FakeClock, live_kb: LiveKnowledgeBase
+) -> AsyncIterator[Rig]:
+    store = slack_store
+    fake = FakeSlack(token=TOKEN)
+    base_url = await fake.start()
+    for user, locale in [
+        ("UEMP", "en-US"),
+        ("UHEAD", "en-US"),
+        ("UIT", "en-US"),
+        ("UFIN", "fr-FR"),
+        ("UADMIN", "en-US"),
+        ("UOTHER", "en-US"),
+        ("UZH", "zh-CN"),
+    ]:
+        fake.set_user(user, locale=locale)
+    settings = Settings.load(
+        {
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": base_url,
+            "HOST": "127.0.0.1",
+            "PORT": "0",
+        },
+        dotenv=Path("/nonexistent"),
+    )
+    services = Services(store=store, policy=slack_policy, clock=clock, faq=live_kb)
+    app = App(settings=settings, services=services, handlers=Handlers(services))
+    server = await start_server(app, settings, scheduler_interval=3600)
+    async with aiohttp.ClientSession() as session:
+        yield Rig(fake, server, session, store)
+    await server.stop()
+    await fake.stop()
+
+
+async def _file_crm(rig: Rig, user: str = "UEMP", reason: str = "Too expensive") -> str:
+    fake = rig.fake
+    dm = f"D{user}"
+    await rig.command(user)
+    await fake.wait_for("chat.postMessage", 1)
+    await rig.click(user, dm, "CRM")
+    await fake.wait_for("chat.postMessage", 2)
+    await rig.click(user, dm, reason)
+    await fake.wait_for("chat.postMessage", 3)
+    ts, when = rig.last_message_to(dm)
+    picker = next(b for b in when["blocks"] if b.get("block_id", "").startswith("dlg-date|"))
+    body = sr.block_action(
+        user,
+        dm,
+        "dlg#date",
+        "",
+        message_ts=ts,
+        selected_date="2026-12-31",
+        block_id=picker["block_id"],
+    )
+    assert (await rig.send(body))[0] == 200
+    await fake.wait_for("chat.postMessage", 4)
+    for n, answer in enumerate(["yes", "none", "refund", "no", "none"], start=5):
+        await rig.dm(user, answer)
+        await fake.wait_for("chat.postMessage", n)
+    await rig.click(user, dm, "Submit")
+    posted = await fake.wait_for("chat.postMessage", 11)
+    submitted = next(c for c in posted if "Submitted as" in c.params.get("text", ""))
+    return str(submitted.params["text"].split("Submitted as ")[1][:11])
+
+
+async def test_whole_lifecycle_by_clicking_rendered_buttons(rig: Rig) -> None:
+    fake = rig.fake
+    rid = await _file_crm(rig)
+    head_ts, card = rig.last_message_to("CHEAD")
+    assert f"Stop request {rid}: CRM" in _texts(card)
+    await rig.click("UHEAD", "CHEAD", "Approve")
+    updates = await fake.wait_for("chat.update", 1)
+    assert updates[0].params["ts"] == head_ts
+    assert "Approved by slack:UHEAD" in _texts(fake.message("CHEAD", head_ts))
+    assert '"type": "actions"' not in _texts(fake.message("CHEAD", head_ts))  # no buttons
+    await rig.posted_to("CIT", rid)
+    await rig.click("UIT", "CIT", "Approve")
+    await rig.posted_to("CFIN", rid)
+    await rig.click("UFIN", "CFIN", "Approve")
+    await rig.posted_to("DUEMP", "is fully approved")
+    req = await rig.store.get_request(rid)
+    assert req is not None and req.status == "approved"
+    # Every call carried the bot token, and DMs went through conversations.open.
+    assert all(c.token == TOKEN for c in fake.calls)
+    assert fake.calls_to("conversations.open")
+
+
+async def test_reject_through_the_modal_with_validation(rig: Rig) -> None:
+    fake = rig.fake
+    rid = await _file_crm(rig)
+    await rig.click("UHEAD", "CHEAD", "Reject")
+    opened = await fake.wait_for("views.open", 1)
+    view = opened[0].params["view"]
+    assert opened[0].params["trigger_id"] == "trig-2"
+    assert view["type"] == "modal" and view["blocks"][0]["block_id"] == "reason"
+    empty = sr.view_submission(
+        "UHEAD",
+        view["callback_id"],
+        view["private_metadata"],
+        {"reason": {"value": {"type": "plain_text_input", "value": " "}}},
+    )
+    status, text = await rig.send(empty)
+    assert status == 200
+    assert json.loads(text) == {
+        "response_action": "errors",
+        "errors": {"reason": "A reason is required."},
+    }
+    good = sr.view_submission(
+        "UHEAD",
+        view["callback_id"],
+        view["private_metadata"],
+        {"reason": {"value": {"type": "plain_text_input", "value": "Not before Q2 <!channel>"}}},
+    )
+    status, _ = await rig.send(good)
+    assert status == 200
+    await fake.wait_for("chat.update", 1)
+    head_ts, _ = rig.last_message_to("CHEAD")
+    card = _texts(fake.message("CHEAD", head_ts))
+    assert "Rejected by slack:UHEAD" in card
+    assert "&lt;!channel&gt;" in card and "<!channel>" not in card
+    req = await rig.store.get_request(rid)
+    assert req is not None and req.status == "rejected"
+
+
+async def test_delegate_through_the_modal(rig: Rig) -> None:
+    fake = rig.fake
+    rid = await _file_crm(rig)
+    await rig.click("UHEAD", "CHEAD", "Delegate")
+    view = (await fake.wait_for("views.open", 1))[0].params["view"]
+    assert [b["element"]["type"] for b in view["blocks"]] == ["users_select", "plain_text_input"]
+    body = sr.view_submission(
+        "UHEAD",
+        view["callback_id"],
+        view["private_metadata"],
+        {
+            "to": {"value": {"type": "users_select", "selected_user": "UOTHER"}},
+            "reason": {"value": {"type": "plain_text_input", "value": "on holiday"}},
+        },
+    )
+    assert (await rig.send(body))[0] == 200
+    await fake.wait_for("chat.update", 1)
+    req = await rig.store.get_request(rid)
+    assert req is not None and req.stages[0].approvers == ["slack:UOTHER"]
+
+
+async def test_refusals_are_private_and_change_nothing(rig: Rig) -> None:
+    fake = rig.fake
+    rid = await _file_crm(rig)
+    found = await rig.store.load_request(rid)
+    assert found is not None
+    await rig.click("UOTHER", "CHEAD", "Approve")  # not an approver
+    await rig.click("UEMP", "CHEAD", "Approve")  # the requester
+    ephemerals = await fake.wait_for("chat.postEphemeral", 2)
+    texts = " ".join(c.params.get("text", "") for c in ephemerals)
+    assert "Only the department-head approvers" in texts
+    assert "your own request" in texts
+    assert await rig.store.load_request(rid) == found
+    await rig.click("UHEAD", "CHEAD", "Approve")
+    await fake.wait_for("chat.update", 1)
+    head_ts, _ = rig.last_message_to("CHEAD")
+    # A double click / replayed click on the now-decided card.
+    replay = sr.block_action("UHEAD", "CHEAD", "approve#0", f"{rid}|0", message_ts=head_ts)
+    assert (await rig.send(replay))[0] == 200
+    assert (await rig.send(replay))[0] == 200
+    refusals = await fake.wait_for("chat.postEphemeral", 4)
+    assert all("no longer current" in c.params["text"] for c in refusals[2:])
+    history = await rig.store.history(rid)
+    assert [e.action for e in history] == ["submitted", "approved"]
+
+
+async def test_unsigned_forged_and_stale_requests_get_401(rig: Rig) -> None:
+    body = sr.slash_command("/cancel-account", "", "UEMP", "CGENERAL")
+    kind = "application/x-www-form-urlencoded"
+    async with rig.session.post(rig.url, data=body, headers={"Content-Type": kind}) as resp:
+        assert resp.status == 401
+    assert (await rig.send(body, signature="v0=" + "0" * 64))[0] == 401
+    assert (await rig.send(body, timestamp=int(time.time()) - 6 * 60))[0] == 401
+    assert rig.fake.calls == []
+    assert await rig.store.load_dialogue("slack:UEMP") is None
+
+
+async def test_events_api_retry_is_handled_once(rig: Rig) -> None:
+    await rig.dm("UEMP", "will my data be lost?", event_id="EvSAME")
+    await rig.fake.wait_for("chat.postMessage", 1)
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "channel": "DUEMP",
+        "user": "UEMP",
+        "text": "will my data be lost?",
+        "ts": "1.0",
+    }
+    status, _ = await rig.send(
+        sr.event(event, event_id="EvSAME"),
+        form=False,
+        extra_headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+    )
+    assert status == 200
+    await rig.dm("UEMP", "can I get a refund?")  # a later, different event is answered
+    posted = await rig.fake.wait_for("chat.postMessage", 2)
+    assert len(posted) == 2 and "Did this help?" in posted[0].params["text"]
+
+
+async def test_language_comes_from_the_slack_locale(rig: Rig) -> None:
+    await rig.command("UZH")
+    posted = await rig.fake.wait_for("chat.postMessage", 1)
+    assert "你要停用什么" in posted[0].params["text"]
+    info = rig.fake.calls_to("users.info")[0]
+    assert str(info.params["include_locale"]).lower() in ("true", "1")
+
+
+async def test_app_home_lists_requests_and_cards_waiting(rig: Rig) -> None:
+    rid = await _file_crm(rig)
+    event = {"type": "app_home_opened", "user": "UHEAD", "tab": "home", "channel": "DUHEAD"}
+    assert (await rig.send(sr.event(event, event_id="EvHome"), form=False))[0] == 200
+    published = await rig.call_where("views.publish", lambda c: c.params["user_id"] == "UHEAD")
+    home = json.dumps(published.params["view"], ensure_ascii=False)
+    assert f"Stop request {rid}: CRM" in home and "Approve" in home
+
+
+async def test_rate_limited_post_is_retried_after_retry_after(rig: Rig) -> None:
+    rig.fake.fail_next("chat.postMessage", retry_after=1)
+    await rig.command("UEMP")
+    posted = await rig.fake.wait_for("chat.postMessage", 2, timeout=10)
+    assert "What do you want to stop?" in posted[1].params["text"]
