@@ -515,7 +515,11 @@ _M: dict[str, tuple[str, str, str]] = {
         "此按钮所属的对话已结束，未做任何更改。",
         "Ce bouton appartient à une conversation terminée ; rien n'a été modifié.",
     ),
-    "home_admin_pending": ("Pending requests per stage:", "各审批阶段待处理的申请：", "Demandes en attente par étape :"),
+    "home_admin_pending": (
+        "Pending requests per stage:",
+        "各审批阶段待处理的申请：",
+        "Demandes en attente par étape :",
+    ),
     # -- FAQ ---------------------------------------------------------------
     "faq_did_it_help": (
         "Did this help?",

@@ -496,6 +496,17 @@ _FIELD_OF: dict[Step, str] = {
 _EDITABLE = list(_FIELD_OF)
 
 
+def answered_line(before: Step, after: DialogueState) -> str | None:
+    """The one line that replaces a question once it is answered ("✓ Why: Too
+    expensive"), or None when the answer did not complete the step."""
+    step = {Step.TARGET_OTHER: Step.TARGET, Step.REASON_TEXT: Step.REASON}.get(before, before)
+    if step not in _FIELD_OF or after.step == before:
+        return None
+    label = t(after.lang, f"f_{_FIELD_OF[step]}")
+    value = dict(describe(after.answers, after.lang, after.user)).get(label)
+    return f"✓ {label}: {value}" if value is not None else None
+
+
 def describe_target(target: Target | None, lang: Lang, requester: str) -> str:
     if target is None:
         return "-"

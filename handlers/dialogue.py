@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.events import Actor, Message, Post, Reply
+from bot.events import Actor, Message, Post, Reply, UpdateCard
 from bot.storage.store import DELETE, KEEP, DialogueWrite
 from conversations import approval
 from conversations import stop_request as sr
@@ -40,7 +40,9 @@ def _prompt(
     target = state.answers.target.name if state.answers.target else "..."
     title = t(state.lang, "card_title", id=state.draft_id, target=target)
     return Post(
-        to=state.user, message=prompt_message(prompt, notes, state.draft_id, state.step, title)
+        to=state.user,
+        key=f"{state.draft_id}:prompt",
+        message=prompt_message(prompt, notes, state.draft_id, state.step, title),
     )
 
 
@@ -133,7 +135,7 @@ async def on_text(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Re
             answer = await faq.digression(svc, actor, known)
             return KEEP, [_say(actor, answer), _prompt(svc, state, [])]
         assert outcome is not None
-        return await _settle(svc, actor, outcome, submitted)
+        return await _settle(svc, actor, state, outcome, submitted)
 
     replies = await svc.store.run_dialogue(actor.id, step)
     return submitted.replies or replies
@@ -157,19 +159,35 @@ async def on_click(svc: Services, actor: Actor, value: str, lang: Lang) -> list[
                 return write, _expired(svc, actor, lang)
             return write, [_say(actor, Message(text=t(lang, "expired_button")))]
         outcome = sr.on_choice(state, step_name, choice, _ctx(svc), svc.now())
-        return await _settle(svc, actor, outcome, submitted)
+        return await _settle(svc, actor, state, outcome, submitted)
 
     replies = await svc.store.run_dialogue(actor.id, step)
     return submitted.replies or replies
 
 
-async def _settle(svc: Services, actor: Actor, outcome: sr.Outcome, submitted: _Submitted) -> Step:
+async def _settle(
+    svc: Services,
+    actor: Actor,
+    before: sr.DialogueState,
+    outcome: sr.Outcome,
+    submitted: _Submitted,
+) -> Step:
     if outcome.abandoned or outcome.state is None:
         return DELETE, [_say(actor, Message(text="\n".join(outcome.notes)))]
     state = outcome.state
     if outcome.submit:
         return DELETE, await _submit(svc, actor, state, submitted)
-    return _write(svc, state), [_prompt(svc, state, outcome.notes, outcome.prompt)]
+    replies: list[Reply] = []
+    line = sr.answered_line(before.step, state)
+    if line is not None:
+        # The answered question shrinks to one line, so the conversation stays readable.
+        replies.append(
+            UpdateCard(
+                key=f"{state.draft_id}:prompt", channel=state.user, message=Message(text=line)
+            )
+        )
+    replies.append(_prompt(svc, state, outcome.notes, outcome.prompt))
+    return _write(svc, state), replies
 
 
 async def _submit(

@@ -237,8 +237,7 @@ async def test_whole_lifecycle_by_clicking_rendered_buttons(rig: Rig) -> None:
     head_ts, card = rig.last_message_to("CHEAD")
     assert f"Stop request {rid}: CRM" in _texts(card)
     await rig.click("UHEAD", "CHEAD", "Approve")
-    updates = await fake.wait_for("chat.update", 1)
-    assert updates[0].params["ts"] == head_ts
+    await rig.call_where("chat.update", lambda c: c.params["ts"] == head_ts)
     assert "Approved by slack:UHEAD" in _texts(fake.message("CHEAD", head_ts))
     assert '"type": "actions"' not in _texts(fake.message("CHEAD", head_ts))  # no buttons
     await rig.posted_to("CIT", rid)
@@ -248,6 +247,10 @@ async def test_whole_lifecycle_by_clicking_rendered_buttons(rig: Rig) -> None:
     await rig.posted_to("DUEMP", "is fully approved")
     req = await rig.store.get_request(rid)
     assert req is not None and req.status == "approved"
+    # Each answered question was collapsed to one line in the DM.
+    dm = [m for (ch, _), m in fake.messages.items() if ch == "DUEMP"]
+    lines = [m["text"] for m in dm if m.get("text", "").startswith("✓")]
+    assert lines[:3] == ["✓ What: CRM (paid)", "✓ Why: Too expensive", "✓ Stop date: 2026-12-31"]
     # Every call carried the bot token, and DMs went through conversations.open.
     assert all(c.token == TOKEN for c in fake.calls)
     assert fake.calls_to("conversations.open")

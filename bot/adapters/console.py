@@ -120,7 +120,8 @@ class ConsoleAdapter:
                 # Remember before printing: whatever the user has seen can be clicked
                 # even if the process dies the next instant.
                 await self._remember(reply.to, reply.key, reply.message.buttons)
-                where = f"→ {reply.to}" + (f"  (card {reply.key})" if reply.key else "")
+                shown_key = reply.key and not reply.key.endswith(":prompt")
+                where = f"→ {reply.to}" + (f"  (card {reply.key})" if shown_key else "")
                 self._print("\n".join(self._render(where, reply.message)))
                 return reply.key
             case Ephemeral():
@@ -131,7 +132,12 @@ class ConsoleAdapter:
                     if shown.key == reply.key:
                         shown.buttons = list(reply.message.buttons)
                 await self._save()
-                self._print("\n".join(self._render(f"↻ card {reply.key} updated", reply.message)))
+                if reply.message.card is None and not reply.message.buttons:
+                    self._print(f"  {reply.message.text}")  # an answered question, in brief
+                else:
+                    self._print(
+                        "\n".join(self._render(f"↻ card {reply.key} updated", reply.message))
+                    )
             case OpenForm():
                 self.forms[reply.to] = _PendingForm(reply)
                 self._ask(reply.to)
