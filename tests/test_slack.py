@@ -394,3 +394,47 @@ async def test_rate_limited_post_is_retried_after_retry_after(rig: Rig) -> None:
     await rig.command("UEMP")
     posted = await rig.fake.wait_for("chat.postMessage", 2, timeout=10)
     assert "What do you want to stop?" in posted[1].params["text"]
+
+
+async def test_a_mention_is_answered_in_its_thread(rig: Rig) -> None:
+    event = {
+        "type": "app_mention",
+        "channel": "CGENERAL",
+        "user": "UEMP",
+        "text": "<@UBOT> will I get a refund if we stop Webex early?",
+        "ts": "1700.0001",
+    }
+    assert (await rig.send(sr.event(event, event_id="EvMention"), form=False))[0] == 200
+    reply = await rig.call_where("chat.postMessage", lambda c: c.params["channel"] == "CGENERAL")
+    assert reply.params["thread_ts"] == "1700.0001"
+    assert "Did this help?" in reply.params["text"]
+
+
+async def test_healthz_and_metrics(rig: Rig) -> None:
+    async with rig.session.get(rig.server.url + "/healthz") as resp:
+        assert (resp.status, await resp.json()) == (200, {"storage": "ok"})
+    await rig.command("UEMP")
+    await rig.fake.wait_for("chat.postMessage", 1)
+    async with rig.session.get(rig.server.url + "/metrics") as resp:
+        text = await resp.text()
+    assert resp.status == 200
+    assert 'stopbot_events_total{kind="command"} 1' in text
+    assert "stopbot_storage_up 1" in text
+
+
+async def test_healthz_says_503_when_redis_is_down(
+    tmp_path: Path, slack_policy: Policy, clock: FakeClock
+) -> None:
+    dead = client_for_url(f"unix://{tmp_path}/none.sock")
+    services = Services(store=Store(dead), policy=slack_policy, clock=clock)
+    settings = Settings.load({"HOST": "127.0.0.1", "PORT": "0"}, dotenv=Path("/nonexistent"))
+    app = App(settings=settings, services=services, handlers=Handlers(services))
+    server = await start_server(app, settings, scheduler_interval=3600)
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(server.url + "/healthz") as resp:
+                assert (resp.status, await resp.json()) == (503, {"storage": "down"})
+            async with session.get(server.url + "/metrics") as resp:
+                assert "stopbot_storage_up 0" in await resp.text()
+    finally:
+        await server.stop()
