@@ -438,3 +438,44 @@ async def test_healthz_says_503_when_redis_is_down(
                 assert "stopbot_storage_up 0" in await resp.text()
     finally:
         await server.stop()
+
+
+async def test_socket_mode_without_a_public_url(
+    slack_store: Store, slack_policy: Policy, clock: FakeClock, live_kb: LiveKnowledgeBase
+) -> None:
+    """Only SLACK_BOT_TOKEN and SLACK_APP_TOKEN: serve opens the Socket Mode link with
+    the app token, acks each envelope and does the work."""
+    fake = FakeSlack(token=TOKEN, app_token="xapp-1-test")
+    base_url = await fake.start()
+    fake.set_user("UEMP")
+    settings = Settings.load(
+        {
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_APP_TOKEN": "xapp-1-test",
+            "SLACK_API_URL": base_url,
+            "HOST": "127.0.0.1",
+            "PORT": "0",
+        },
+        dotenv=Path("/nonexistent"),
+    )
+    services = Services(store=slack_store, policy=slack_policy, clock=clock, faq=live_kb)
+    app = App(settings=settings, services=services, handlers=Handlers(services))
+    server = await start_server(app, settings, scheduler_interval=3600)
+    try:
+        command = {
+            "command": "/cancel-account",
+            "text": "",
+            "user_id": "UEMP",
+            "channel_id": "CGENERAL",
+            "team_id": "T0TEST",
+            "trigger_id": "t1",
+            "response_url": fake.response_url(),
+        }
+        await fake.push("slash_commands", command, envelope_id="env-1")
+        assert (await fake.wait_for_ack("env-1"))["envelope_id"] == "env-1"
+        posted = await fake.wait_for("chat.postMessage", 1)
+        assert "What do you want to stop?" in posted[0].params["text"]
+        assert fake.calls_to("apps.connections.open")[0].token == "xapp-1-test"
+    finally:
+        await server.stop()
+        await fake.stop()

@@ -307,9 +307,18 @@ class FakeSlack:
     """A local Slack Web API: ``base_url = await fake.start()``; ``await fake.stop()``."""
 
     def __init__(
-        self, token: str = "xoxb-test-token", team: str = "T0TEST", bot_user: str = "UBOT"
+        self,
+        token: str = "xoxb-test-token",
+        team: str = "T0TEST",
+        bot_user: str = "UBOT",
+        app_token: str = "xapp-test-token",
     ) -> None:
         self.token = token
+        self.app_token = app_token
+        # Socket Mode: envelopes waiting to be pushed, and the acks the app sent back.
+        self.socket_acks: list[dict[str, Any]] = []
+        self._socket_out: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._socket_connected = asyncio.Event()
         self.team = team
         self.bot_user = bot_user
         self.calls: list[Call] = []
@@ -343,6 +352,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/response/{key}", self._handle_response_url)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -428,6 +438,47 @@ class FakeSlack:
             raise RuntimeError("start() the fake first")
         return f"{self._root}/response/{key}"
 
+    # -- Socket Mode ---------------------------------------------------------------
+
+    async def push(self, kind: str, payload: dict[str, Any], envelope_id: str) -> None:
+        """Sends an envelope over the Socket Mode link (waits for the app to connect)."""
+        await asyncio.wait_for(self._socket_connected.wait(), 10)
+        await self._socket_out.put(
+            {"envelope_id": envelope_id, "type": kind, "payload": payload,
+             "accepts_response_payload": kind != "events_api"}
+        )
+
+    async def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:  # noqa: ASYNC109
+        async with asyncio.timeout(timeout):
+            async with self._changed:
+                while True:
+                    for ack in self.socket_acks:
+                        if ack.get("envelope_id") == envelope_id:
+                            return ack
+                    await self._changed.wait()
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1,
+                            "connection_info": {"app_id": "A0FAKE"}})
+        self._socket_connected.set()
+
+        async def pump() -> None:
+            while True:
+                await ws.send_json(await self._socket_out.get())
+
+        sender = asyncio.create_task(pump())
+        try:
+            async for message in ws:
+                if message.type == web.WSMsgType.TEXT:
+                    async with self._changed:
+                        self.socket_acks.append(json.loads(message.data))
+                        self._changed.notify_all()
+        finally:
+            sender.cancel()
+        return ws
+
     # -- HTTP ------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -445,6 +496,12 @@ class FakeSlack:
             status, retry_after = queued.popleft()
             error = "ratelimited" if status == 429 else "fatal_error"
             return status, {"Retry-After": str(retry_after)}, {"ok": False, "error": error}
+        if method == "apps.connections.open":
+            # Socket Mode: the app token (xapp-) opens a websocket link to this fake.
+            if token != self.app_token:
+                return 200, {}, {"ok": False, "error": "invalid_auth"}
+            ws_url = self._root.replace("http://", "ws://") + "/socket"
+            return 200, {}, {"ok": True, "url": ws_url}
         handler = self._methods.get(method)
         if handler is None:
             return 200, {}, {"ok": False, "error": "unknown_method", "req_method": method}
