@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import math
 import multiprocessing
 import re
@@ -71,12 +72,15 @@ def answers() -> list[str]:
 
 
 REQUESTS_PER_JOURNEY = 1 + len(answers()) + len(STAGES)
+EVENT_IDS = itertools.count(1)
 
 
 # -- the servers, each in a child process ------------------------------------------
 
 
-async def _start_stopbot(fake_url: str, redis_url: str) -> tuple[str, Callable[[], Awaitable[None]]]:
+async def _start_stopbot(
+    fake_url: str, redis_url: str
+) -> tuple[str, Callable[[], Awaitable[None]]]:
     """The real `serve`, built as tests/test_slack.py's rig builds it."""
     from bot.app import App
     from bot.clock import SystemClock
@@ -221,10 +225,10 @@ class IndexedSlack(FakeSlack):
             waiting.set()
         return result
 
-    async def wait_until(self, channel: str, done: Callable[[], bool], timeout: float) -> bool:
-        """Waits (at most `timeout` s) until `done()`, rechecked at each post to `channel`."""
+    async def wait_until(self, channel: str, done: Callable[[], bool], limit: float) -> bool:
+        """Waits (at most `limit` s) until `done()`, rechecked at each post to `channel`."""
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(limit):
                 while not done():
                     await self._wake.setdefault(channel, asyncio.Event()).wait()
         except TimeoutError:
@@ -260,7 +264,6 @@ class Load:
     stalls: int = 0  # waits for the bot that timed out
     journeys: int = 0  # journeys a user went through to the end
     rids: list[str] = field(default_factory=list)
-    _events: int = 0
 
     async def send(self, body: str, form: bool = True) -> bool:
         """POSTs a signed request; records the time to the HTTP response (the ack)."""
@@ -282,7 +285,6 @@ class Load:
         return sr.slash_command("/cancel-account", "", user, "CGENERAL")
 
     def dm(self, user: str, text: str) -> str:
-        self._events += 1
         event = {
             "type": "message",
             "channel_type": "im",
@@ -291,7 +293,8 @@ class Load:
             "text": text,
             "ts": f"{time.time():.6f}",
         }
-        return sr.event(event, event_id=f"Ev{self._events:08d}")
+        # Unique across runs: the bot acts once per event_id (Slack's retries repeat it).
+        return sr.event(event, event_id=f"Ev{next(EVENT_IDS):08d}")
 
 
 async def stopbot_user(load: Load, fake: IndexedSlack, user: str, rounds: int, wait: float) -> None:
@@ -325,7 +328,9 @@ async def stopbot_user(load: Load, fake: IndexedSlack, user: str, rounds: int, w
         rid = found[0].split("Submitted as ", 1)[1][:11]
         load.rids.append(rid)
         for approver, channel in STAGES:
-            if not await fake.wait_until(channel, lambda c=channel: (c, rid) in fake.cards, wait):
+            if not await fake.wait_until(
+                channel, lambda c=channel, r=rid: (c, r) in fake.cards, wait
+            ):
                 load.stalls += 1
                 return
             body = fake.approve_button(channel, rid, approver)
@@ -333,7 +338,7 @@ async def stopbot_user(load: Load, fake: IndexedSlack, user: str, rounds: int, w
                 return
         # The last click's work: the requester is told the request is fully approved.
         done = await fake.wait_until(
-            dm, lambda: any("fully approved" in p for p in posts[seen:]), wait
+            dm, lambda s=seen: any("fully approved" in p for p in posts[s:]), wait
         )
         if not done:
             load.stalls += 1
@@ -391,54 +396,63 @@ async def run_load(
     label: str,
     server: ServerProcess,
     users: list[Callable[[Load], Awaitable[None]]],
-    timeout: float,
-    deadline: float,
+    settle: Callable[[], Awaitable[None]],
+    args: argparse.Namespace,
 ) -> Result:
     connector = aiohttp.TCPConnector(limit=0)
-    client_timeout = aiohttp.ClientTimeout(total=timeout)
+    client_timeout = aiohttp.ClientTimeout(total=args.timeout)
     async with aiohttp.ClientSession(connector=connector, timeout=client_timeout) as session:
         load = Load(server.url, session)
         await server.mark()
         t0, cpu0 = time.perf_counter(), time.process_time()
         try:
-            async with asyncio.timeout(deadline):
+            async with asyncio.timeout(args.deadline):
                 await asyncio.gather(*(user(load) for user in users))
         except TimeoutError:
-            print(f"  {label}: stopped at the {deadline:.0f} s deadline")
+            print(f"  {label}: stopped at the {args.deadline:.0f} s deadline")
         elapsed = time.perf_counter() - t0
         client_cpu = time.process_time() - cpu0
+    await settle()  # the work still running after the last ack, so its CPU is counted
     return Result(label, load, elapsed, await server.stop(), client_cpu)
 
 
-async def warm_up(load: Load, fake: IndexedSlack | None, timeout: float) -> None:
-    """One journey (bolt's auth.test, first connections, code paths), not measured."""
-    if fake is not None:
-        await stopbot_user(load, fake, "UWARM", 1, timeout)
-    else:
-        await bare_user(load, "UWARM", 1)
+async def quiet(fake: IndexedSlack, limit: float, still: float = 0.5) -> None:
+    """Waits (at most `limit` s) until the server has called the fake Slack for nothing
+    in `still` s: the work it does after its acks is over."""
+    end = time.monotonic() + limit
+    seen = -1
+    while len(fake.calls) != seen and time.monotonic() < end:
+        seen = len(fake.calls)
+        await asyncio.sleep(still)
 
 
 async def measure(
     kind: str, fake: IndexedSlack, redis_url: str, args: argparse.Namespace
 ) -> Result:
     server = await asyncio.to_thread(ServerProcess, kind, fake.base_url, redis_url)
+    names = [f"U{i:05d}" for i in range(args.users)]
+    users: list[Callable[[Load], Awaitable[None]]]
     try:
+        # One journey first, not measured: bolt's auth.test, first connections, code paths.
         async with aiohttp.ClientSession() as session:
-            await warm_up(Load(server.url, session), fake if kind == "stopbot" else None, 10)
+            warm = Load(server.url, session)
+            if kind == "stopbot":
+                await stopbot_user(warm, fake, "UWARM", 1, args.timeout)
+            else:
+                await bare_user(warm, "UWARM", 1)
+        await quiet(fake, args.timeout)
     except BaseException:
         await server.stop()
         raise
-    names = [f"U{i:05d}" for i in range(args.users)]
     if kind == "stopbot":
         users = [
-            lambda load, u=u: stopbot_user(load, fake, u, args.rounds, args.timeout)
-            for u in names
+            lambda load, u=u: stopbot_user(load, fake, u, args.rounds, args.timeout) for u in names
         ]
-        label = "stopbot serve"
-    else:
-        users = [lambda load, u=u: bare_user(load, u, args.rounds) for u in names]
-        label = "bare bolt app"
-    return await run_load(label, server, users, args.timeout, args.deadline)
+        return await run_load(
+            "stopbot serve", server, users, lambda: quiet(fake, args.timeout), args
+        )
+    users = [lambda load, u=u: bare_user(load, u, args.rounds) for u in names]
+    return await run_load("bare bolt app", server, users, lambda: quiet(fake, 0), args)
 
 
 def report(result: Result, planned: int) -> None:

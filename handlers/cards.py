@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.events import Button, Card, Message
 from conversations.i18n import t
 from conversations.model import (
+    Lang,
     RequestStatus,
     RiskFlag,
     StageStatus,
@@ -33,6 +34,18 @@ def status_text(req: StopRequest) -> str:
     if req.status is RequestStatus.PENDING and req.stage is not None:
         return t(lang, "status_pending", stage=req.stage.name)
     return t(lang, f"status_{req.status}")
+
+
+def status_line(req: StopRequest, lang: Lang, svc: Services) -> str:
+    """One request in a list: id, target, where it is, when it was filed."""
+    return t(
+        lang,
+        "status_line",
+        id=req.id,
+        target=req.target_name,
+        status=status_text(req.model_copy(update={"lang": lang})),
+        date=req.created_at.astimezone(svc.tz).date().isoformat(),
+    )
 
 
 def flag_texts(req: StopRequest, svc: Services) -> list[str]:

@@ -7,7 +7,7 @@ from conversations.i18n import t
 from conversations.model import Lang
 from conversations.text import clean, fold
 from handlers import approvals, dialogue, faq
-from handlers.cards import status_text
+from handlers.cards import status_line
 from handlers.services import Services
 
 _SUB = {
@@ -73,17 +73,7 @@ async def status(svc: Services, actor: Actor, channel: str, lang: Lang) -> list[
     reqs = await svc.store.requests_of(actor.id)
     if reqs:
         lines.append(t(lang, "status_header"))
-        lines += [
-            t(
-                lang,
-                "status_line",
-                id=r.id,
-                target=r.target_name,
-                status=status_text(r.model_copy(update={"lang": lang})),
-                date=r.created_at.astimezone(svc.tz).date().isoformat(),
-            )
-            for r in reqs
-        ]
+        lines += [status_line(r, lang, svc) for r in reqs]
     elif draft is None:
         lines.append(t(lang, "status_none"))
     return _private(actor, channel, "\n".join(lines))

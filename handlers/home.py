@@ -10,23 +10,13 @@ from bot.events import Message
 from conversations import approval
 from conversations.i18n import t
 from conversations.model import Lang
-from handlers.cards import approval_card, status_text
+from handlers.cards import approval_card, status_line
 from handlers.services import Services
 
 
 async def home_for(svc: Services, user: str, lang: Lang = "en") -> list[Message]:
     mine = await svc.store.requests_of(user, limit=10)
-    lines = [
-        t(
-            lang,
-            "status_line",
-            id=r.id,
-            target=r.target_name,
-            status=status_text(r.model_copy(update={"lang": lang})),
-            date=r.created_at.astimezone(svc.tz).date().isoformat(),
-        )
-        for r in mine
-    ]
+    lines = [status_line(r, lang, svc) for r in mine]
     out = [
         Message(
             text="\n".join([t(lang, "status_header"), *lines]) if lines else t(lang, "status_none")
