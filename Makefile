@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/dialogue.py
 	$(BIN)/python bench/faq.py
 	$(BIN)/python bench/faq_eval.py
+	$(BIN)/python bench/slack_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -177,10 +177,14 @@ class ServerProcess:
         )
         self.process.start()
         child.close()
-        self.url = str(self._recv(60))
+        try:
+            self.url = str(self._recv(60))
+        except BaseException:
+            self.process.terminate()
+            raise
 
-    def _recv(self, timeout: float) -> object:
-        if not self.conn.poll(timeout):
+    def _recv(self, limit: float) -> Any:
+        if not self.conn.poll(limit):
             raise RuntimeError("the server process did not answer")
         return self.conn.recv()
 
@@ -189,9 +193,13 @@ class ServerProcess:
         await asyncio.to_thread(self._recv, 10)
 
     async def stop(self) -> float:
+        """Stops the server; the CPU seconds it spent since the mark (NaN if unknown)."""
+        cpu = math.nan
         try:
             self.conn.send("stop")
-            cpu = float(await asyncio.to_thread(self._recv, 30))  # type: ignore[arg-type]
+            cpu = float(await asyncio.to_thread(self._recv, 30))
+        except (OSError, EOFError, RuntimeError):
+            pass
         finally:
             await asyncio.to_thread(self.process.join, 30)
             if self.process.is_alive():
@@ -373,6 +381,7 @@ class Result:
     label: str
     load: Load
     elapsed: float
+    settled: float  # seconds from the last ack to the end of the server's work
     server_cpu: float
     client_cpu: float
 
@@ -396,7 +405,7 @@ async def run_load(
     label: str,
     server: ServerProcess,
     users: list[Callable[[Load], Awaitable[None]]],
-    settle: Callable[[], Awaitable[None]],
+    settle: Callable[[], Awaitable[float]],
     args: argparse.Namespace,
 ) -> Result:
     connector = aiohttp.TCPConnector(limit=0)
@@ -412,18 +421,21 @@ async def run_load(
             print(f"  {label}: stopped at the {args.deadline:.0f} s deadline")
         elapsed = time.perf_counter() - t0
         client_cpu = time.process_time() - cpu0
-    await settle()  # the work still running after the last ack, so its CPU is counted
-    return Result(label, load, elapsed, await server.stop(), client_cpu)
+    settled = await settle()  # the work still running after the last ack: CPU counted
+    return Result(label, load, elapsed, settled, await server.stop(), client_cpu)
 
 
-async def quiet(fake: IndexedSlack, limit: float, still: float = 0.5) -> None:
+async def quiet(fake: IndexedSlack, limit: float, still: float = 0.5) -> float:
     """Waits (at most `limit` s) until the server has called the fake Slack for nothing
-    in `still` s: the work it does after its acks is over."""
-    end = time.monotonic() + limit
-    seen = -1
-    while len(fake.calls) != seen and time.monotonic() < end:
-        seen = len(fake.calls)
+    in `still` s: the work it does after its acks is over. Returns how long it went on."""
+    start = last = time.monotonic()
+    seen = len(fake.calls)
+    while time.monotonic() - start < limit:
         await asyncio.sleep(still)
+        if len(fake.calls) == seen:
+            break
+        seen, last = len(fake.calls), time.monotonic()
+    return last - start
 
 
 async def measure(
@@ -469,7 +481,7 @@ def report(result: Result, planned: int) -> None:
     per_request = result.server_cpu / result.requests * 1000 if result.requests else math.nan
     print(
         f"  server CPU {per_request:.2f} ms per request "
-        f"({result.server_cpu / result.elapsed:.0%} of a core); "
+        f"({result.server_cpu / (result.elapsed + result.settled):.0%} of a core); "
         f"users + fake Slack {result.client_cpu / result.elapsed:.0%} of a core"
     )
     print(f"  journeys sent to the end: {load.journeys}/{planned}")

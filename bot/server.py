@@ -70,6 +70,8 @@ class Server:
         if self.socket_mode is not None:
             await self.socket_mode.close_async()  # type: ignore[attr-defined]
         await self.runner.cleanup()
+        if self.slack is not None:
+            await self.slack.close()
         await self.app.close()
 
 

@@ -387,6 +387,14 @@ async def test_app_home_lists_requests_and_cards_waiting(rig: Rig) -> None:
     published = await rig.call_where("views.publish", lambda c: c.params["user_id"] == "UHEAD")
     home = json.dumps(published.params["view"], ensure_ascii=False)
     assert f"Stop request {rid}: CRM" in home and "Approve" in home
+    # A transition refreshes the home of those who use it (the head), nobody else's.
+    before = len(rig.fake.calls_to("views.publish"))
+    await rig.click("UHEAD", "CHEAD", "Approve")
+    await rig.posted_to("CIT", rid)
+    again = (await rig.fake.wait_for("views.publish", before + 1))[-1]
+    assert again.params["user_id"] == "UHEAD"
+    assert "Nothing is waiting for your decision" in json.dumps(again.params["view"])
+    assert {c.params["user_id"] for c in rig.fake.calls_to("views.publish")} == {"UHEAD"}
 
 
 async def test_rate_limited_post_is_retried_after_retry_after(rig: Rig) -> None:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -51,6 +52,7 @@ Deliver = Callable[[list[Reply]], Awaitable[None]]
 HomeView = Callable[[str, Lang | None], Awaitable[list[Message]]]
 
 _LOCALE_TTL = 24 * 3600
+_HOME_VIEWER_TTL = 30 * 24 * 3600
 _MENTION = re.compile(r"<@[A-Z0-9]+>")
 
 
@@ -114,9 +116,12 @@ class SlackAdapter:
         self.handle = handle
         self.deliver_all = deliver
         self.home = home
+        # One HTTP session for every Web API call (without it slack_sdk opens one per call).
+        self.session = aiohttp.ClientSession()
         self.client = AsyncWebClient(
             token=settings.slack_bot_token,
             base_url=settings.slack_api_url,
+            session=self.session,
             retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=3)],
         )
         self.app = AsyncApp(
@@ -256,12 +261,17 @@ class SlackAdapter:
         @app.event("app_home_opened")
         async def home_opened(event: dict[str, Any]) -> None:
             if event.get("tab", "home") == "home":
+                # Remember who looks at their home tab: only they get live refreshes.
+                await self.store.mark(f"slack-home:{event['user']}", _HOME_VIEWER_TTL)
                 await self.publish_home(event["user"])
 
     async def handle_http(self, request: web.Request) -> web.Response:
         """POST /slack/events: commands, interactivity and events on one Request URL."""
         response = await self.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
+
+    async def close(self) -> None:
+        await self.session.close()
 
     async def start_socket_mode(self, app_token: str) -> AsyncSocketModeHandler:
         """Connects over Socket Mode (no public URL needed); close() the result to stop."""
@@ -319,7 +329,10 @@ class SlackAdapter:
                 text = "\n".join(escape(e) for e in reply.errors.values())
                 await self._post(Post(to=reply.to, message=Message(text=text)))
             case RefreshHome():
-                await self.publish_home(raw_id(reply.to))
+                # Rendering a home view reads every open request: do it only for people
+                # who use the tab; the others get it fresh when they open it.
+                if await self.store.marked(f"slack-home:{raw_id(reply.to)}"):
+                    await self.publish_home(raw_id(reply.to))
             case OpenForm():
                 log.warning("a form needs a click's trigger_id", extra={"to": reply.to})
         return None

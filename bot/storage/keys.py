@@ -14,7 +14,7 @@ Layout (default prefix `stopbot`):
 | `stopbot:{u:<user>}:faq` | list (JSON) | 1 day | the user's last FAQ questions, sent along when they ask for a human |
 | `stopbot:{faq}:stats` | hash | none | per topic: answers given, 👍, 👎; and how often the bot suggested or did not know |
 | `stopbot:{faq}:vote:<answer>:<user>` | string | 30 days | one feedback per user per answer |
-| `stopbot:{once}:<what>` | string | per use | marks an inbound event as handled (Slack retries carry the same event_id) |
+| `stopbot:{once}:<what>` | string | per use | marks: an inbound event already handled (Slack retries carry the same event_id), a user who uses App Home |
 | `stopbot:{console}:cards` | string (JSON) | none | console playground: cards shown, so /click works after a restart |
 
 The part in braces is the Redis Cluster hash tag: every key that one atomic

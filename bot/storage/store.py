@@ -418,6 +418,12 @@ class Store:
     async def due_ids(self, now: datetime, limit: int = 100) -> list[str]:
         return await self._from_buckets("due", "-inf", now.timestamp(), limit)
 
+    async def mark(self, what: str, ttl_seconds: int) -> None:
+        await _result(self.redis.set(self.keys.once(what), "1", ex=ttl_seconds))
+
+    async def marked(self, what: str) -> bool:
+        return bool(await _result(self.redis.exists(self.keys.once(what))))
+
     async def first_time(self, what: str, ttl_seconds: int) -> bool:
         """True the first time `what` is seen within the TTL, across every process."""
         return bool(
