@@ -487,3 +487,12 @@ async def test_socket_mode_without_a_public_url(
     finally:
         await server.stop()
         await fake.stop()
+
+
+async def test_a_private_answer_falls_back_to_a_dm(rig: Rig) -> None:
+    """/cancel-account status in a channel the bot is not in: Slack refuses the
+    ephemeral message, so the answer comes by DM instead of getting lost."""
+    rig.fake.fail_next("chat.postEphemeral", status=200)
+    await rig.command("UEMP", "status", channel="CNOTJOINED")
+    dm = await rig.call_where("chat.postMessage", lambda c: c.params["channel"] == "DUEMP")
+    assert "You have no stop requests" in dm.params["text"]

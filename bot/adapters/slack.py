@@ -21,6 +21,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -319,12 +320,17 @@ class SlackAdapter:
                 user = raw_id(reply.to)
                 if _is_user(channel):  # asked from App Home: no channel to whisper in
                     channel = await self._channel_for(reply.to)
-                await self.client.chat_postEphemeral(
-                    channel=channel,
-                    user=user,
-                    text=fallback_text(reply.message),
-                    blocks=render(reply.message),
-                )
+                try:
+                    await self.client.chat_postEphemeral(
+                        channel=channel,
+                        user=user,
+                        text=fallback_text(reply.message),
+                        blocks=render(reply.message),
+                    )
+                except SlackApiError as exc:
+                    # Typically a channel the bot is not in: say it privately in the DM.
+                    log.info("ephemeral refused, sending a DM", extra={"error": str(exc)})
+                    await self._post(Post(to=reply.to, message=reply.message))
             case FormErrors():
                 text = "\n".join(escape(e) for e in reply.errors.values())
                 await self._post(Post(to=reply.to, message=Message(text=text)))

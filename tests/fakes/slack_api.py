@@ -444,8 +444,12 @@ class FakeSlack:
         """Sends an envelope over the Socket Mode link (waits for the app to connect)."""
         await asyncio.wait_for(self._socket_connected.wait(), 10)
         await self._socket_out.put(
-            {"envelope_id": envelope_id, "type": kind, "payload": payload,
-             "accepts_response_payload": kind != "events_api"}
+            {
+                "envelope_id": envelope_id,
+                "type": kind,
+                "payload": payload,
+                "accepts_response_payload": kind != "events_api",
+            }
         )
 
     async def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:  # noqa: ASYNC109
@@ -460,8 +464,9 @@ class FakeSlack:
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        await ws.send_json({"type": "hello", "num_connections": 1,
-                            "connection_info": {"app_id": "A0FAKE"}})
+        await ws.send_json(
+            {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0FAKE"}}
+        )
         self._socket_connected.set()
 
         async def pump() -> None:
