@@ -61,6 +61,7 @@ def _write(svc: Services, state: sr.DialogueState) -> DialogueWrite:
         op="set",
         data=state.model_dump_json(exclude_defaults=True),
         ttl=svc.idle_timeout + _EXPIRED_GRACE,
+        expires_at=state.updated_at + svc.idle_timeout,
     )
 
 
@@ -217,3 +218,23 @@ async def _submit(
     ]
     submitted.replies = replies + replies_for(tr, svc)
     return submitted.replies
+
+
+async def expire_idle(svc: Services) -> list[Reply]:
+    """Tells the users whose draft just expired, once, even if they never come back.
+    Safe with several schedulers: the expiry is a versioned write, only one wins."""
+    out: list[Reply] = []
+    for user in await svc.store.expiring_drafts(svc.now()):
+
+        async def step(raw: str | None, user: str = user) -> tuple[DialogueWrite, list[Reply]]:
+            state, expired = _read(svc, raw)
+            if not expired:
+                # Answered meanwhile (put the entry right), or already gone.
+                when = state.updated_at + svc.idle_timeout if state is not None else None
+                await svc.store.expire_at(user, when)
+                return KEEP, []
+            lang = sr.DialogueState.model_validate_json(raw or "{}").lang if raw else "en"
+            return DELETE, _expired(svc, Actor(id=user), lang)
+
+        out += await svc.store.run_dialogue(user, step)
+    return out

@@ -78,5 +78,5 @@ class Handlers:
         raise AssertionError(event)
 
     async def tick(self) -> list[Reply]:
-        """Scheduler work: reminders and escalations that are due."""
-        return await approvals.run_due(self.svc)
+        """Scheduler work: reminders and escalations that are due, expired drafts."""
+        return await approvals.run_due(self.svc) + await dialogue.expire_idle(self.svc)

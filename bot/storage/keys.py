@@ -8,6 +8,7 @@ Layout (default prefix `stopbot`):
 | `stopbot:{r<b>}:req:<id>` | hash `data`, `version`, `audit` | none | one stop request, its optimistic-lock version and the ids of its audit entries |
 | `stopbot:{r<b>}:audit` | stream | none | append-only history (request id, who, what, when) of every request in bucket `<b>` |
 | `stopbot:{r<b>}:cards:<id>` | hash | none | card key -> platform message reference (to update cards in place) |
+| `stopbot:{dx}:expiry` | sorted set | none | users whose draft expires, by expiry time (the scheduler tells them) |
 | `stopbot:{u:<user>}:requests` | sorted set | none | the user's request ids by creation time |
 | `stopbot:{r<b>}:open` | sorted set | none | pending requests of bucket `<b>`, by creation time |
 | `stopbot:{r<b>}:due` | sorted set | none | requests of bucket `<b>` with a reminder/escalation due, by due time |
@@ -61,6 +62,9 @@ class Keys:
 
     def cards(self, request_id: str) -> str:
         return f"{self.prefix}:{{r{bucket(request_id)}}}:cards:{request_id}"
+
+    def draft_expiry(self) -> str:
+        return f"{self.prefix}:{{dx}}:expiry"
 
     def user_requests(self, user: str) -> str:
         return f"{self.prefix}:{{u:{user}}}:requests"

@@ -126,6 +126,7 @@ class DialogueWrite:
     op: Literal["keep", "set", "delete"] = "keep"
     data: str = ""
     ttl: timedelta = timedelta(0)
+    expires_at: datetime | None = None  # when the scheduler should tell the user it expired
 
 
 KEEP = DialogueWrite()
@@ -233,10 +234,34 @@ class Store:
                 elif write.op == "delete":
                     draft = _Draft("", None)
                 self._drafts.put(user, draft)
+                await self._schedule_expiry(user, write)
                 return result
             draft = _Draft(got[1], got[2] if got[1] else None)
             self._drafts.put(user, draft)
         raise StorageBusy(user)
+
+    async def _schedule_expiry(self, user: str, write: DialogueWrite) -> None:
+        """Derived index, written after the draft: a crash in between only costs the
+        proactive notice (the user is still told at their next message)."""
+        index = self.keys.draft_expiry()
+        if write.op == "set" and write.expires_at is not None:
+            await _result(self.redis.zadd(index, {user: write.expires_at.timestamp()}))
+        elif write.op == "delete":
+            await _result(self.redis.zrem(index, user))
+
+    async def expiring_drafts(self, now: datetime, limit: int = 100) -> list[str]:
+        found = await _result(
+            self.redis.zrangebyscore(
+                self.keys.draft_expiry(), "-inf", now.timestamp(), start=0, num=limit
+            )
+        )
+        return [str(user) for user in found]
+
+    async def expire_at(self, user: str, when: datetime | None) -> None:
+        if when is None:
+            await _result(self.redis.zrem(self.keys.draft_expiry(), user))
+        else:
+            await _result(self.redis.zadd(self.keys.draft_expiry(), {user: when.timestamp()}))
 
     async def load_dialogue(self, user: str) -> str | None:
         """The stored draft, read fresh (for status views and tests)."""
