@@ -496,3 +496,40 @@ async def test_a_private_answer_falls_back_to_a_dm(rig: Rig) -> None:
     await rig.command("UEMP", "status", channel="CNOTJOINED")
     dm = await rig.call_where("chat.postMessage", lambda c: c.params["channel"] == "DUEMP")
     assert "You have no stop requests" in dm.params["text"]
+
+
+def test_slack_markup_becomes_plain_text() -> None:
+    from bot.adapters.slack import plain_text
+
+    assert plain_text("R&amp;D &lt;b&gt;") == "R&D <b>"
+    assert plain_text("tell <#C0123|general> and <@U0456>") == "tell slack:C0123 and slack:U0456"
+    assert plain_text("see <https://x.example/a|the doc> or <https://y.example>") == (
+        "see the doc or https://y.example"
+    )
+    assert plain_text("<!channel> now") == "@channel now"
+
+
+async def test_a_mention_in_a_stage_channel_still_posts_the_card(rig: Rig) -> None:
+    """Submitting by @mention in the head's channel: the answer goes in the thread, the
+    approval card is posted as a card (review finding: it used to vanish)."""
+    fake = rig.fake
+    dm = "DUEMP"
+    await rig.command("UEMP")
+    await fake.wait_for("chat.postMessage", 1)
+    await rig.click("UEMP", dm, "CRM")
+    for n, answer in enumerate(
+        ["too expensive", "2026-12-31", "yes", "none", "refund", "no", "<#CTEAM|team>"],
+        start=3,
+    ):
+        await rig.dm("UEMP", answer)
+        await fake.wait_for("chat.postMessage", n)
+    event = {
+        "type": "app_mention",
+        "channel": "CHEAD",
+        "user": "UEMP",
+        "text": "<@UBOT> submit",
+        "ts": "1700.0002",
+    }
+    assert (await rig.send(sr.event(event, event_id="EvSubmit"), form=False))[0] == 200
+    _, card = await rig.posted_to("CHEAD", "Approve")
+    assert "slack:CTEAM" in _texts(card)  # the channel reference became an id

@@ -69,6 +69,27 @@ def _is_user(raw: str) -> bool:
     return raw[:1] in ("U", "W")
 
 
+_SLACK_REF = re.compile(r"<([@#!])?([^>|]+)(?:\|([^>]*))?>")
+
+
+def plain_text(text: str) -> str:
+    """Slack's message markup as the plain text the user typed: user and channel
+    references become ids the dialogue understands (slack:U123, slack:C123), links
+    their label or URL, special mentions their name; then &amp; &lt; &gt; unescaped.
+    (Everything is escaped again when it is rendered.)"""
+
+    def ref(match: re.Match[str]) -> str:
+        sigil, target, label = match.group(1), match.group(2), match.group(3)
+        if sigil in ("@", "#"):
+            return f"slack:{target}"
+        if sigil == "!":
+            return f"@{label or target.split('^')[0]}"
+        return label or target
+
+    text = _SLACK_REF.sub(ref, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def lang_of(locale: str | None) -> Lang | None:
     if not locale:
         return None
@@ -155,15 +176,21 @@ class SlackAdapter:
     async def _run(self, event: Event, thread: tuple[str, str] | None = None) -> None:
         replies = await self.handle(event)
         if thread is not None:
+            # Answers to a mention go in its thread; cards (keyed posts, such as an
+            # approval card when the channel is a stage's channel) go out as usual.
             channel, ts = thread
-            for reply in replies:
-                if isinstance(reply, Post) and reply.to == channel and reply.key is None:
-                    await self._post(reply, thread_ts=ts)
-            replies = [r for r in replies if not (isinstance(r, Post) and r.to == channel)]
+            threaded = [
+                r for r in replies if isinstance(r, Post) and r.to == channel and r.key is None
+            ]
+            for reply in threaded:
+                await self._post(reply, thread_ts=ts)
+            replies = [r for r in replies if r not in threaded]
         await self.deliver_all(replies)
 
     async def _first_time(self, event_id: str) -> bool:
         """Events API retries (X-Slack-Retry-Num) repeat the same event_id: act once."""
+        if not event_id:
+            return True  # nothing to recognise a retry by
         return await self.store.first_time(f"slack-event:{event_id}", 3600)
 
     def _register(self) -> None:
@@ -178,7 +205,7 @@ class SlackAdapter:
                     actor=actor,
                     channel=qualified(body["channel_id"]),
                     name="cancel-account",
-                    text=body.get("text", ""),
+                    text=plain_text(body.get("text", "")),
                 )
             )
 
@@ -243,7 +270,12 @@ class SlackAdapter:
                 return
             actor = await self._actor(event["user"])
             await self._run(
-                UserMessage(actor=actor, channel=actor.id, text=event.get("text", ""), direct=True)
+                UserMessage(
+                    actor=actor,
+                    channel=actor.id,
+                    text=plain_text(event.get("text", "")),
+                    direct=True,
+                )
             )
 
         @app.event("app_mention")
@@ -252,7 +284,7 @@ class SlackAdapter:
                 return
             actor = await self._actor(event["user"])
             channel = qualified(event["channel"])
-            text = _MENTION.sub("", event.get("text", "")).strip()
+            text = plain_text(_MENTION.sub("", event.get("text", ""))).strip()
             thread = event.get("thread_ts") or event["ts"]
             await self._run(
                 UserMessage(actor=actor, channel=channel, text=text, direct=False),

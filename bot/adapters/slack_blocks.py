@@ -36,7 +36,8 @@ def _plain(text: str, limit: int) -> dict[str, Any]:
 
 
 def _mrkdwn(text: str, limit: int = _SECTION_MAX) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": _cut(escape(text) or " ", limit)}
+    # verbatim: Slack must not turn a plain "@here" or a bare URL into a mention or link.
+    return {"type": "mrkdwn", "text": _cut(escape(text) or " ", limit), "verbatim": True}
 
 
 def _section(text: str) -> Block:
@@ -46,7 +47,11 @@ def _section(text: str) -> Block:
 def _card_blocks(card: Card) -> list[Block]:
     blocks: list[Block] = [{"type": "header", "text": _plain(card.title, _HEADER_MAX)}]
     fields = [
-        {"type": "mrkdwn", "text": _cut(f"*{escape(label)}*\n{escape(value)}", _FIELD_MAX)}
+        {
+            "type": "mrkdwn",
+            "text": _cut(f"*{escape(label)}*\n{escape(value)}", _FIELD_MAX),
+            "verbatim": True,
+        }
         for label, value in card.fields
     ]
     for start in range(0, len(fields), 10):  # at most 10 fields per section
