@@ -116,6 +116,10 @@ class App:
                 log.warning(
                     "scheduler tick skipped: storage unavailable", extra={"error": repr(exc)}
                 )
+            except Exception:
+                # Whatever went wrong, the next tick must still run: a scheduler that
+                # dies quietly means no reminder is ever sent again.
+                log.exception("scheduler tick failed")
             try:
                 await asyncio.wait_for(stop.wait(), timeout=interval)
             except TimeoutError:

@@ -3,6 +3,7 @@ happened. Every decision goes through the approval engine and one versioned comm
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from bot.events import (
@@ -19,6 +20,7 @@ from bot.events import (
     Reply,
     UpdateCard,
 )
+from bot.storage.store import RedisError
 from conversations import approval
 from conversations.approval import Denied, Deny, EffectKind, Transition
 from conversations.i18n import t
@@ -29,6 +31,7 @@ from handlers.cards import approval_card, card_key, short_target, status_text
 from handlers.services import Services
 
 MAX_REASON = 500
+log = logging.getLogger(__name__)
 
 
 def _parse_ref(value: str) -> tuple[str, int] | None:
@@ -331,11 +334,16 @@ async def run_due(svc: Services) -> list[Reply]:
                 lambda r: approval.due_action(r, now, a.remind_after, a.escalate_after),
                 svc.due_of,
             )
+            if tr is not None:
+                out += replies_for(tr, svc)
+            else:
+                # Nothing due (another process sent it, or the request moved on).
+                await svc.store.reschedule(rid, svc.due_of)
         except LookupError:
-            tr = None
-        if tr is not None:
-            out += replies_for(tr, svc)
-        else:
-            # Nothing due (another process sent it, or the request moved on).
             await svc.store.reschedule(rid, svc.due_of)
+        except (RedisError, OSError):
+            raise  # storage trouble: the whole tick waits for the next one
+        except Exception:
+            # One request that cannot be processed must not hold up the others.
+            log.exception("reminder failed", extra={"request": rid})
     return out

@@ -6,10 +6,11 @@ processes, are applied one after the other."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from bot.events import Actor, Message, Post, Reply, UpdateCard
-from bot.storage.store import DELETE, KEEP, DialogueWrite
+from bot.storage.store import DELETE, KEEP, DialogueWrite, RedisError
 from conversations import approval
 from conversations import stop_request as sr
 from conversations.i18n import t
@@ -19,6 +20,8 @@ from handlers import faq
 from handlers.approvals import replies_for
 from handlers.cards import prompt_message
 from handlers.services import Services, new_request_id
+
+log = logging.getLogger(__name__)
 
 # The draft outlives its idle timeout by this much so that a user who comes back
 # late is told it expired, instead of meeting a bot that forgot them silently.
@@ -236,5 +239,11 @@ async def expire_idle(svc: Services) -> list[Reply]:
             lang = sr.DialogueState.model_validate_json(raw or "{}").lang if raw else "en"
             return DELETE, _expired(svc, Actor(id=user), lang)
 
-        out += await svc.store.run_dialogue(user, step)
+        try:
+            out += await svc.store.run_dialogue(user, step)
+        except (RedisError, OSError):
+            raise
+        except Exception:
+            log.exception("draft expiry failed", extra={"user": user})
+            await svc.store.expire_at(user, None)  # a draft we cannot read: stop trying
     return out

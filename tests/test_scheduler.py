@@ -105,3 +105,14 @@ async def test_two_schedulers_never_send_the_same_reminder_twice(
     for rid in ids:
         actions = [e.action for e in await team.store.history(rid)]
         assert actions == ["submitted", "reminded", "escalated"]
+
+
+async def test_one_unreadable_request_does_not_stop_the_others(team: Harness) -> None:
+    broken = await file_request(team, "CRM")
+    fine = await file_request(team, "OA")
+    await team.store.redis.hset(team.store.keys.request(broken), "data", "{not json")
+    team.store._requests = type(team.store._requests)()  # a fresh process: nothing cached
+    team.clock.advance(timedelta(hours=24))
+    sent = _texts(await team.app.handlers.tick())
+    reminded = [t for to, t in sent if to == "console:approvals-head"]
+    assert len(reminded) == 1 and fine in reminded[0]
