@@ -105,7 +105,7 @@ class App:
         if isinstance(reply, Post) and reply.key and posted is not None:
             rid = reply.key.split(":", 1)[0]
             ref = json.dumps({"platform": adapter.platform, "ref": posted})
-            await store.set_card_ref(rid, reply.key, ref)
+            await store.set_card_ref(rid, reply.key, ref, reply.key_ttl)
 
     async def run_scheduler(self, stop: asyncio.Event, interval: float = 5.0) -> None:
         """Sends due reminders and escalations until `stop` is set."""

@@ -7,6 +7,7 @@ escape it for their markup, so nothing a user typed can become markup.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -93,6 +94,9 @@ class Post(_Model):
     to: str
     message: Message
     key: str | None = None
+    # How long the card stays updatable; None: as long as its request. A dialogue's
+    # question is re-posted under the same key at every step and lives with the draft.
+    key_ttl: timedelta | None = None
 
 
 class UpdateCard(_Model):

@@ -36,6 +36,12 @@ def _say(actor: Actor, message: Message) -> Post:
     return Post(to=actor.id, message=message)
 
 
+def _prompt_key(state: sr.DialogueState) -> str:
+    # Its own namespace: the draft id becomes the request id, whose card references
+    # must outlive the draft's.
+    return f"draft-{state.draft_id}:prompt"
+
+
 def _prompt(
     svc: Services, state: sr.DialogueState, notes: list[str], prompt: sr.Prompt | None = None
 ) -> Post:
@@ -44,7 +50,8 @@ def _prompt(
     title = t(state.lang, "card_title", id=state.draft_id, target=target)
     return Post(
         to=state.user,
-        key=f"{state.draft_id}:prompt",
+        key=_prompt_key(state),
+        key_ttl=svc.idle_timeout + _EXPIRED_GRACE,
         message=prompt_message(prompt, notes, state.draft_id, state.step, title),
     )
 
@@ -187,7 +194,7 @@ async def _settle(
         # The answered question shrinks to one line, so the conversation stays readable.
         replies.append(
             UpdateCard(
-                key=f"{state.draft_id}:prompt", channel=state.user, message=Message(text=line)
+                key=_prompt_key(state), channel=state.user, message=Message(text=line)
             )
         )
     replies.append(_prompt(svc, state, outcome.notes, outcome.prompt))

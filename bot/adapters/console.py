@@ -120,7 +120,7 @@ class ConsoleAdapter:
                 # Remember before printing: whatever the user has seen can be clicked
                 # even if the process dies the next instant.
                 await self._remember(reply.to, reply.key, reply.message.buttons)
-                shown_key = reply.key and not reply.key.endswith(":prompt")
+                shown_key = reply.key and reply.key_ttl is None  # a request card
                 where = f"→ {reply.to}" + (f"  (card {reply.key})" if shown_key else "")
                 self._print("\n".join(self._render(where, reply.message)))
                 return reply.key

@@ -153,6 +153,9 @@ class _Lru(Generic[K, V]):
             self._items.move_to_end(key)
         return found
 
+    def forget(self, key: K) -> None:
+        self._items.pop(key, None)
+
     def put(self, key: K, value: V) -> None:
         self._items[key] = value
         self._items.move_to_end(key)
@@ -489,20 +492,30 @@ class Store:
 
     # -- card references (platform message ids of posted cards) -------------
 
-    async def set_card_ref(self, request_id: str, card_key: str, ref: str) -> None:
-        await _result(self.redis.hset(self.keys.cards(request_id), card_key, ref))
-        self._card_refs.put((request_id, card_key), ref)
+    async def set_card_ref(
+        self, request_id: str, card_key: str, ref: str, ttl: timedelta | None = None
+    ) -> None:
+        key = self.keys.cards(request_id)
+        if ttl is None:
+            await _result(self.redis.hset(key, card_key, ref))
+            # A posted card's reference never changes, so a cached one is always right.
+            self._card_refs.put((request_id, card_key), ref)
+            return
+        # Re-posted under the same key (a dialogue's question): never cached, since
+        # another process may have posted the newer one; gone with the draft.
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hset(key, card_key, ref)
+            pipe.expire(key, max(1, int(ttl.total_seconds())))
+            await pipe.execute()
+        self._card_refs.forget((request_id, card_key))
 
     async def get_card_ref(self, request_id: str, card_key: str) -> str | None:
-        # A posted card's reference never changes, so a cached one is always right.
         cached = self._card_refs.get((request_id, card_key))
         if cached is not None:
             return cached
         found = cast(
             str | None, await _result(self.redis.hget(self.keys.cards(request_id), card_key))
         )
-        if found is not None:
-            self._card_refs.put((request_id, card_key), found)
         return found
 
     async def memory_usage(self, key: str) -> int:
