@@ -193,9 +193,7 @@ async def _settle(
     if line is not None:
         # The answered question shrinks to one line, so the conversation stays readable.
         replies.append(
-            UpdateCard(
-                key=_prompt_key(state), channel=state.user, message=Message(text=line)
-            )
+            UpdateCard(key=_prompt_key(state), channel=state.user, message=Message(text=line))
         )
     replies.append(_prompt(svc, state, outcome.notes, outcome.prompt))
     return _write(svc, state), replies
@@ -219,7 +217,10 @@ async def _submit(
         req, created = await svc.store.create_request(tr, svc.due_of(tr.request))
         if created or req.requester == actor.id:
             break
-        request_id = new_request_id()  # a random id collided with someone else's request
+        # A random id collided with someone else's request: it must not stay listed as
+        # this user's (the user's index is written first), and we try another id.
+        await svc.store.unlist(actor.id, request_id)
+        request_id = new_request_id()
     if not created:
         return [_say(actor, Message(text=t(req.lang, "already_submitted", id=req.id)))]
     stages = " → ".join(s.name for s in req.stages) or "-"

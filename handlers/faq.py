@@ -14,6 +14,7 @@ from conversations.faq.kb import KnowledgeBase
 from conversations.faq.matcher import Match, Matcher, Verdict
 from conversations.i18n import t
 from conversations.model import Lang
+from conversations.text import clean
 from handlers.services import Services
 
 _QUESTION_WORDS = (
@@ -65,12 +66,9 @@ def _answer_message(kb: KnowledgeBase, topic_id: str, lang: Lang, qid: str) -> M
             buttons.append(Button(label=label, action="faq_human", value=qid))
         elif follow.action.startswith("topic:"):
             buttons.append(Button(label=label, action="faq_topic", value=follow.action[6:]))
-    answer_id = secrets.token_hex(6)
     buttons += [
-        Button(label=t(lang, "b_helpful"), action="faq_vote", value=f"{answer_id}|{topic_id}|up"),
-        Button(
-            label=t(lang, "b_not_helpful"), action="faq_vote", value=f"{answer_id}|{topic_id}|down"
-        ),
+        Button(label=t(lang, "b_helpful"), action="faq_vote", value=f"{topic_id}|up"),
+        Button(label=t(lang, "b_not_helpful"), action="faq_vote", value=f"{topic_id}|down"),
     ]
     text = f"{topic.answer.get(lang)}\n{t(lang, 'faq_did_it_help')}"
     return Message(text=text, buttons=buttons)
@@ -115,7 +113,7 @@ def confident_answer(svc: Services, text: str, lang: Lang) -> Match | None:
     """The match when the knowledge base answers `text` outright, else None."""
     if svc.faq is None:
         return None
-    match = svc.faq.matcher.match(text, lang)
+    match = svc.faq.matcher.match(clean(text), lang)
     return match if match.verdict is Verdict.ANSWER else None
 
 
@@ -124,6 +122,8 @@ async def answer(svc: Services, actor: Actor, channel: str, text: str, lang: Lan
     if svc.faq is None:
         return [Post(to=actor.id, message=Message(text=t(lang, "no_dialogue")))]
     kb = svc.faq.kb
+    # Cleaned before it is matched, stored in the transcript or passed to a human.
+    text = clean(text)
     match = svc.faq.matcher.match(text, lang)
     qid = await _remember(svc, actor, match)
     replies: list[Reply] = []
@@ -182,10 +182,10 @@ async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
             await svc.store.faq_count(f"{click.value}:answered")
             return [Post(to=channel, message=_answer_message(kb, click.value, lang, ""))]
         case "faq_vote":
-            answer_id, topic, verdict = [*click.value.split("|"), "", ""][:3]
-            if kb.topic(topic) is None or verdict not in ("up", "down") or not answer_id:
+            topic, _, verdict = click.value.partition("|")
+            if kb.topic(topic) is None or verdict not in ("up", "down"):
                 return private(t(lang, "expired_button"))
-            if not await svc.store.faq_vote(answer_id[:16], actor.id, topic, verdict == "up"):
+            if not await svc.store.faq_vote(actor.id, topic, verdict == "up"):
                 return private(t(lang, "faq_already_voted"))
             if verdict == "up":
                 return private(t(lang, "faq_thanks_up"))

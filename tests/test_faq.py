@@ -328,3 +328,30 @@ def test_stop_intent(text: str, target: str | None) -> None:
     from conversations.faq.intent import stop_intent
 
     assert stop_intent(text, load_policy(bundled_policy_path()).catalog) == target
+
+
+async def test_forged_vote_buttons_cannot_stuff_the_stats(harness: Harness) -> None:
+    from bot.events import Actor, Click
+
+    for n in range(5):  # five "different answers" forged by a client
+        click = Click(
+            actor=Actor(id="console:employee"),
+            channel="console:employee",
+            action="faq_vote",
+            value=f"refund|up#{n}" if n else "refund|up",
+        )
+        await harness.app.handlers.handle(click)
+    assert (await harness.store.faq_stats()).get("refund:up") == 1
+
+
+async def test_control_characters_never_reach_the_support_channel(harness: Harness) -> None:
+    from bot.events import Actor, UserMessage
+
+    # Straight to the handlers, as a platform adapter delivers it (the console cleans
+    # its own input first, Slack does not).
+    raw = "why is the \u202egnikrow\u202c lift broken\x07"
+    bob = Actor(id="console:bob")
+    await harness.app.dispatch(UserMessage(actor=bob, channel=bob.id, text=raw))
+    out = await harness.type("/as console:bob", "/click Ask a human")
+    assert "→ console:it-help" in out
+    assert "\u202e" not in out and "\x07" not in out

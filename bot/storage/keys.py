@@ -14,7 +14,7 @@ Layout (default prefix `stopbot`):
 | `stopbot:{r<b>}:due` | sorted set | none | requests of bucket `<b>` with a reminder/escalation due, by due time |
 | `stopbot:{u:<user>}:faq` | list (JSON) | 1 day | the user's last FAQ questions, sent along when they ask for a human |
 | `stopbot:{faq}:stats` | hash | none | per topic: answers given, 👍, 👎; and how often the bot suggested or did not know |
-| `stopbot:{faq}:vote:<answer>:<user>` | string | 30 days | one feedback per user per answer |
+| `stopbot:{faq}:vote:<topic>:<user>` | string | 1 day | one feedback per user per topic per day |
 | `stopbot:{once}:<what>` | string | per use | marks: an inbound event already handled (Slack retries carry the same event_id), a user who uses App Home |
 | `stopbot:{console}:cards` | string (JSON) | none | console playground: cards shown, so /click works after a restart |
 
@@ -81,8 +81,8 @@ class Keys:
     def faq_stats(self) -> str:
         return f"{self.prefix}:{{faq}}:stats"
 
-    def faq_vote(self, answer_id: str, user: str) -> str:
-        return f"{self.prefix}:{{faq}}:vote:{answer_id}:{user}"
+    def faq_vote(self, topic: str, user: str) -> str:
+        return f"{self.prefix}:{{faq}}:vote:{topic}:{user}"
 
     def once(self, what: str) -> str:
         return f"{self.prefix}:{{once}}:{what}"

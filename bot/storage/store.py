@@ -308,6 +308,9 @@ class Store:
         self._requests.put(req.id, (req, 1))
         return req, True
 
+    async def unlist(self, user: str, request_id: str) -> None:
+        await _result(self.redis.zrem(self.keys.user_requests(user), request_id))
+
     async def load_request(self, request_id: str) -> tuple[StopRequest, int] | None:
         data, version = await _result(
             self.redis.hmget(self.keys.request(request_id), ["data", "version"])
@@ -476,10 +479,11 @@ class Store:
     async def faq_count(self, field: str, by: int = 1) -> None:
         await _result(self.redis.hincrby(self.keys.faq_stats(), field, by))
 
-    async def faq_vote(self, answer_id: str, user: str, topic: str, helpful: bool) -> bool:
-        """Counts one 👍/👎 per user per answer; False for a repeated vote."""
+    async def faq_vote(self, user: str, topic: str, helpful: bool) -> bool:
+        """Counts one 👍/👎 per user per topic per day; False for a repeated vote. Keyed
+        by topic, not by the answer's id from the button, which a client can forge."""
         first = await _result(
-            self.redis.set(self.keys.faq_vote(answer_id, user), "1", nx=True, ex=30 * 86400)
+            self.redis.set(self.keys.faq_vote(topic, user), "1", nx=True, ex=86400)
         )
         if not first:
             return False
