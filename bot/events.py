@@ -134,6 +134,8 @@ class OpenForm(_Model):
     context: str
     title: str
     fields: list[FormField]
+    submit: str = "OK"
+    cancel: str = "Cancel"
 
 
 class FormErrors(_Model):

@@ -237,6 +237,7 @@ _M: dict[str, tuple[str, str, str]] = {
     "f_compliance": ("Compliance records", "合规记录", "Conformité"),
     "f_notify": ("Notify", "通知", "Informer"),
     "f_stage": ("Stage", "审批阶段", "Étape"),
+    "f_summary": ("Summary", "摘要", "Récapitulatif"),
     "v_none": ("none", "无", "aucun"),
     "v_paid": ("paid", "付费", "payant"),
     "v_free": ("free", "免费", "gratuit"),

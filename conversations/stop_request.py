@@ -496,6 +496,14 @@ _FIELD_OF: dict[Step, str] = {
 _EDITABLE = list(_FIELD_OF)
 
 
+def step_name(step: Step, lang: Lang) -> str:
+    """A step as the user knows it: the field it asks for ("Stop date"), or "Summary"."""
+    base = {Step.TARGET_OTHER: Step.TARGET, Step.REASON_TEXT: Step.REASON}.get(step, step)
+    if base in _FIELD_OF:
+        return t(lang, f"f_{_FIELD_OF[base]}")
+    return t(lang, "f_summary")
+
+
 def answered_line(before: Step, after: DialogueState) -> str | None:
     """The one line that replaces a question once it is answered ("✓ Why: Too
     expensive"), or None when the answer did not complete the step."""

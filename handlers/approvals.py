@@ -252,6 +252,8 @@ async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
             context=click.value,
             title=t(lang, title_key, id=rid),
             fields=fields,
+            submit=t(lang, "c_submit"),
+            cancel=t(lang, "c_cancel"),
         )
     ]
 

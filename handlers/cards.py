@@ -42,7 +42,7 @@ def status_line(req: StopRequest, lang: Lang, svc: Services) -> str:
         lang,
         "status_line",
         id=req.id,
-        target=req.target_name,
+        target=short_target(req.model_copy(update={"lang": lang})),
         status=status_text(req.model_copy(update={"lang": lang})),
         date=req.created_at.astimezone(svc.tz).date().isoformat(),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.events import Actor, Command, Ephemeral, Message, Reply
+from conversations import stop_request as sr
 from conversations.i18n import t
 from conversations.model import Lang
 from conversations.text import clean, fold
@@ -69,7 +70,7 @@ async def status(svc: Services, actor: Actor, channel: str, lang: Lang) -> list[
     lines: list[str] = []
     draft = await dialogue.has_draft(svc, actor.id)
     if draft is not None:
-        lines.append(t(lang, "status_draft", step=draft.step))
+        lines.append(t(lang, "status_draft", step=sr.step_name(draft.step, lang)))
     reqs = await svc.store.requests_of(actor.id)
     if reqs:
         lines.append(t(lang, "status_header"))

@@ -355,3 +355,10 @@ async def test_control_characters_never_reach_the_support_channel(harness: Harne
     out = await harness.type("/as console:bob", "/click Ask a human")
     assert "→ console:it-help" in out
     assert "\u202e" not in out and "\x07" not in out
+
+
+async def test_a_click_after_a_chinese_question_is_answered_in_chinese(harness: Harness) -> None:
+    out = await harness.type("我的停用申请审批到哪一步了？")
+    assert "查看我的申请" in out
+    out = await harness.type("/click 查看我的申请")
+    assert "你还没有停用申请" in out  # status, in the language the user writes in

@@ -37,7 +37,7 @@ from bot.events import (
 )
 from bot.storage.store import Store
 from conversations.model import Lang
-from conversations.text import clean
+from conversations.text import clean, detect_lang
 
 _MAX_REMEMBERED = 200
 _ID = re.compile(r"^(slack|dingtalk|console):[A-Za-z0-9._@+\-]{1,128}$")
@@ -89,6 +89,9 @@ class ConsoleAdapter:
         self.lang = lang
         self.shown: list[_Shown] = []
         self.forms: dict[str, _PendingForm] = {}
+        # A console has no locale: remember the language each user last wrote in, so
+        # their clicks (which carry no text) are answered in it too.
+        self.langs: dict[str, Lang] = {}
 
     # -- output ----------------------------------------------------------------
 
@@ -207,7 +210,12 @@ class ConsoleAdapter:
     # -- input -----------------------------------------------------------------
 
     def actor(self) -> Actor:
-        return Actor(id=self.user, lang=self.lang)
+        return Actor(id=self.user, lang=self.lang or self.langs.get(self.user))
+
+    def _heard(self, text: str) -> None:
+        found = detect_lang(text)
+        if found is not None:
+            self.langs[self.user] = found
 
     async def handle_line(self, line: str) -> bool:
         """Handles one input line; False when the user asked to quit."""
@@ -230,10 +238,12 @@ class ConsoleAdapter:
             await self._click(text[6:].strip())
         elif text.startswith("/"):
             name, _, rest = text[1:].partition(" ")
+            self._heard(rest)
             await self.dispatch(
                 Command(actor=self.actor(), channel=self.user, name=name, text=rest)
             )
         else:
+            self._heard(text)
             await self.dispatch(UserMessage(actor=self.actor(), channel=self.user, text=text))
         return True
 

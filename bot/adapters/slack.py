@@ -116,8 +116,8 @@ def form_view(form: OpenForm) -> dict[str, Any]:
         "callback_id": f"form:{form.form}",
         "private_metadata": json.dumps({"form": form.form, "context": form.context}),
         "title": {"type": "plain_text", "text": form.title[:24]},
-        "submit": {"type": "plain_text", "text": "OK"},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "submit": {"type": "plain_text", "text": form.submit[:24]},
+        "close": {"type": "plain_text", "text": form.cancel[:24]},
         "blocks": blocks,
     }
 
