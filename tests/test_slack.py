@@ -533,3 +533,38 @@ async def test_a_mention_in_a_stage_channel_still_posts_the_card(rig: Rig) -> No
     assert (await rig.send(sr.event(event, event_id="EvSubmit"), form=False))[0] == 200
     _, card = await rig.posted_to("CHEAD", "Approve")
     assert "slack:CTEAM" in _texts(card)  # the channel reference became an id
+
+
+async def test_a_slow_modal_submission_is_closed_in_time_and_finished_after(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    import bot.adapters.slack as slack_module
+
+    rid = await _file_crm(rig)
+    await rig.click("UHEAD", "CHEAD", "Reject")
+    view = (await rig.fake.wait_for("views.open", 1))[0].params["view"]
+    assert rig.server.slack is not None
+    handle = rig.server.slack.handle
+
+    async def slow(event: Any) -> Any:
+        await asyncio.sleep(2)
+        return await handle(event)
+
+    monkeypatch.setattr(slack_module, "_FORM_BUDGET", 0.1)
+    monkeypatch.setattr(rig.server.slack, "handle", slow)
+    body = sr.view_submission(
+        "UHEAD",
+        view["callback_id"],
+        view["private_metadata"],
+        {"reason": {"value": {"type": "plain_text_input", "value": "Not now"}}},
+    )
+    status, text = await rig.send(body)
+    assert status == 200 and text == ""  # the modal is closed...
+    pending = await rig.store.get_request(rid)
+    assert pending is not None and pending.status == "pending"  # ...before the work is done
+    head_ts, _ = rig.last_message_to("CHEAD")
+    await rig.call_where("chat.update", lambda c: c.params["ts"] == head_ts)
+    req = await rig.store.get_request(rid)
+    assert req is not None and req.status == "rejected"

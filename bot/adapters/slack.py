@@ -9,6 +9,7 @@ imports slack_bolt or slack_sdk.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -54,6 +55,7 @@ HomeView = Callable[[str, Lang | None], Awaitable[list[Message]]]
 
 _LOCALE_TTL = 24 * 3600
 _HOME_VIEWER_TTL = 30 * 24 * 3600
+_FORM_BUDGET = 2.5  # seconds to answer a modal submission in place (Slack allows 3)
 _MENTION = re.compile(r"<@[A-Z0-9]+>")
 
 
@@ -252,7 +254,16 @@ class SlackAdapter:
                 context=str(meta.get("context", "")),
                 values=values,
             )
-            replies = await self.handle(submit)
+            # The modal waits for our answer, so refusals can be shown in it; but Slack
+            # gives up after 3 s. Past _FORM_BUDGET, close it and finish afterwards
+            # (a refusal then arrives as a DM, delivered like any FormErrors).
+            work = asyncio.ensure_future(self.handle(submit))
+            done, _ = await asyncio.wait({work}, timeout=_FORM_BUDGET)
+            if not done:
+                await ack()
+                await self.deliver_all(await work)
+                return
+            replies = work.result()
             errors = {
                 k: v for r in replies if isinstance(r, FormErrors) for k, v in r.errors.items()
             }
