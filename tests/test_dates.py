@@ -1,6 +1,5 @@
 import random
 import string
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -375,13 +374,13 @@ def test_garbage_is_not_parsed(text: str) -> None:
     assert check_stop_date(text, SAT) is DateProblem.UNPARSED
 
 
-def test_hostile_input_is_fast() -> None:
+def test_hostile_input_is_refused() -> None:
+    # Long repetitive input is what makes regexes backtrack; the parser reads at most
+    # 200 characters and finds no date in these (speed belongs to benchmarks).
     hostile = [*GARBAGE, "1" * 199, "下" * 199, "十" * 199, "in " + "a " * 98, "the " * 49]
-    start = time.perf_counter()
-    for _ in range(20):
-        for text in hostile:
-            parse_date(text, SAT)
-    assert time.perf_counter() - start < 2.0
+    for text in hostile:
+        assert parse_date(text, SAT) is None
+    assert parse_date("2026-12-31 " + "x" * 5000, SAT) is None
 
 
 def test_random_input_never_raises() -> None:
