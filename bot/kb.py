@@ -94,9 +94,6 @@ class LiveKnowledgeBase:
         log.info("knowledge base reloaded", extra={"topics": len(loaded.matcher.kb.topics)})
         return []
 
-    def changed(self) -> bool:
-        return self._stat() != self._current.mtime_ns
-
     async def watch(
         self,
         stop: asyncio.Event,

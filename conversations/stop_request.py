@@ -8,7 +8,7 @@ button can do, typing can do too.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -874,5 +874,3 @@ def on_choice(state: DialogueState, step: str, value: str, ctx: Context, now: da
         return Outcome(state, [t(state.lang, "stale_button")], prompt_for(state, ctx))
     return _answer(state, value, False, ctx, now)
 
-
-Renderer = Callable[[DialogueState, Context], Prompt]

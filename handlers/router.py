@@ -25,9 +25,6 @@ from handlers.services import Services
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("cancel-account",)
-
-
 class Handlers:
     def __init__(self, svc: Services, default_lang: Lang = "en") -> None:
         self.svc = svc

@@ -12,7 +12,6 @@ from conversations.model import LANGS, Lang
 
 TopicId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-ACTIONS = ("start_request", "show_status", "ask_human")
 _ACTION = re.compile(r"^(start_request|show_status|ask_human|topic:[a-z0-9][a-z0-9-]{0,63})$")
 
 
