@@ -127,11 +127,14 @@ async def test_racing_dialogue_steps_lose_no_update(
     conns = [client_for_url(redis_url) for _ in range(2)]
     stores = [Store(c, keys) for c in conns]
     runs: list[str] = []
+    both_read = asyncio.Event()
 
     def appender(name: str) -> Callable[[str | None], Awaitable[tuple[DialogueWrite, None]]]:
         async def step(raw: str | None) -> tuple[DialogueWrite, None]:
             runs.append(name)
-            await asyncio.sleep(0.02)  # both read before either writes
+            if len(runs) >= 2:
+                both_read.set()
+            await asyncio.wait_for(both_read.wait(), 10)  # both read before either writes
             data = (raw or "") + name
             return DialogueWrite(op="set", data=data, ttl=timedelta(minutes=1)), None
 
