@@ -47,22 +47,11 @@ from bot.storage.embedded import EmbeddedRedis
 from bot.storage.store import Store
 from tests.fakes import slack_requests as sr
 from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_bot import start_bot
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench-token"
 STAGES = [("UHEAD", "CHEAD"), ("UIT", "CIT"), ("UFIN", "CFIN")]  # approver, channel
-POLICY = """
-admins: [slack:UADMIN]
-support_channel: slack:CHELP
-approval:
-  stages:
-    - {name: department-head, approvers: [slack:UHEAD], channel: slack:CHEAD}
-    - {name: it, approvers: [slack:UIT], channel: slack:CIT}
-    - {name: finance, approvers: [slack:UFIN], channel: slack:CFIN, when: paid}
-catalog:
-  - {name: CRM, paid: true}
-  - {name: OA, paid: false}
-"""
 
 
 def answers() -> list[str]:
@@ -82,33 +71,16 @@ async def _start_stopbot(
     fake_url: str, redis_url: str
 ) -> tuple[str, Callable[[], Awaitable[None]]]:
     """The real `serve`, built as tests/test_slack.py's rig builds it."""
-    from bot.app import App
     from bot.clock import SystemClock
-    from bot.config import Settings
     from bot.kb import LiveKnowledgeBase, bundled_kb_path
-    from bot.policy import load_policy_text
-    from bot.server import start_server
-    from handlers.router import Handlers
-    from handlers.services import Services
 
-    settings = Settings.load(
-        {
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": fake_url,
-            "HOST": "127.0.0.1",
-            "PORT": "0",
-        },
-        dotenv=Path("/nonexistent"),
+    server = await start_bot(
+        Store(client_for_url(redis_url)),
+        fake_url,
+        {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET},
+        SystemClock(),
+        LiveKnowledgeBase(bundled_kb_path()),
     )
-    services = Services(
-        store=Store(client_for_url(redis_url)),
-        policy=load_policy_text(POLICY, "bench.yaml"),
-        clock=SystemClock(),
-        faq=LiveKnowledgeBase(bundled_kb_path()),
-    )
-    app = App(settings=settings, services=services, handlers=Handlers(services))
-    server = await start_server(app, settings, scheduler_interval=3600)
     return server.url + "/slack/events", server.stop
 
 

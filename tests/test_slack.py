@@ -18,7 +18,7 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.kb import LiveKnowledgeBase
-from bot.policy import Policy, load_policy_text
+from bot.policy import Policy
 from bot.server import Server, start_server
 from bot.storage.client import client_for_url
 from bot.storage.embedded import EmbeddedRedis
@@ -28,22 +28,11 @@ from handlers.router import Handlers
 from handlers.services import Services
 from tests.fakes import slack_requests as sr
 from tests.fakes.slack_api import Call, FakeSlack
+from tests.fakes.slack_bot import slack_policy as shared_policy
+from tests.fakes.slack_bot import start_bot
 
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-test-token"
-
-POLICY = """
-admins: [slack:UADMIN]
-support_channel: slack:CHELP
-approval:
-  stages:
-    - {name: department-head, approvers: [slack:UHEAD], channel: slack:CHEAD}
-    - {name: it, approvers: [slack:UIT], channel: slack:CIT}
-    - {name: finance, approvers: [slack:UFIN], channel: slack:CFIN, when: paid}
-catalog:
-  - {name: CRM, paid: true}
-  - {name: OA, paid: false}
-"""
 
 
 @dataclass
@@ -153,7 +142,7 @@ def _texts(message: dict[str, Any]) -> str:
 
 @pytest.fixture
 def slack_policy() -> Policy:
-    return load_policy_text(POLICY, "slack.yaml")
+    return shared_policy()
 
 
 @pytest.fixture
@@ -181,19 +170,14 @@ async def rig(
         ("UZH", "zh-CN"),
     ]:
         fake.set_user(user, locale=locale)
-    settings = Settings.load(
-        {
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": base_url,
-            "HOST": "127.0.0.1",
-            "PORT": "0",
-        },
-        dotenv=Path("/nonexistent"),
+    server = await start_bot(
+        store,
+        base_url,
+        {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET},
+        clock,
+        live_kb,
+        slack_policy,
     )
-    services = Services(store=store, policy=slack_policy, clock=clock, faq=live_kb)
-    app = App(settings=settings, services=services, handlers=Handlers(services))
-    server = await start_server(app, settings, scheduler_interval=3600)
     async with aiohttp.ClientSession() as session:
         yield Rig(fake, server, session, store)
     await server.stop()
@@ -456,19 +440,14 @@ async def test_socket_mode_without_a_public_url(
     fake = FakeSlack(token=TOKEN, app_token="xapp-1-test")
     base_url = await fake.start()
     fake.set_user("UEMP")
-    settings = Settings.load(
-        {
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_APP_TOKEN": "xapp-1-test",
-            "SLACK_API_URL": base_url,
-            "HOST": "127.0.0.1",
-            "PORT": "0",
-        },
-        dotenv=Path("/nonexistent"),
+    server = await start_bot(
+        slack_store,
+        base_url,
+        {"SLACK_BOT_TOKEN": TOKEN, "SLACK_APP_TOKEN": "xapp-1-test"},
+        clock,
+        live_kb,
+        slack_policy,
     )
-    services = Services(store=slack_store, policy=slack_policy, clock=clock, faq=live_kb)
-    app = App(settings=settings, services=services, handlers=Handlers(services))
-    server = await start_server(app, settings, scheduler_interval=3600)
     try:
         command = {
             "command": "/cancel-account",
