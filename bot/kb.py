@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.yamlfile import YamlFileError, load_model, read_text
+from bot.yamlfile import YamlFileError, check_file, load_model, read_text
 from conversations.faq.kb import KnowledgeBase
 from conversations.faq.matcher import Matcher
 
@@ -43,11 +43,8 @@ def load_kb(path: str | Path) -> KnowledgeBase:
 
 
 def check_kb_file(path: str | Path) -> list[str]:
-    try:
-        load_kb(path)
-    except KbError as exc:
-        return exc.errors
-    return []
+    """Validate a file; an empty list means it is fine."""
+    return check_file(load_kb, path)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from bot.yamlfile import YamlFileError, load_model, read_text
+from bot.yamlfile import YamlFileError, check_file, load_model, read_text
 
 __all__ = [
     "Approval",
@@ -385,12 +385,8 @@ def load_policy(path: str | Path) -> Policy:
 
 
 def check_policy_file(path: str | Path) -> list[str]:
-    """Validate a policy file; an empty list means it is fine."""
-    try:
-        load_policy(path)
-    except PolicyError as exc:
-        return exc.errors
-    return []
+    """Validate a file; an empty list means it is fine."""
+    return check_file(load_policy, path)
 
 
 def load_policy_text(text: str, source: str = "<policy>") -> Policy:

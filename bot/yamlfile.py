@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import types
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
@@ -44,6 +44,16 @@ def read_text(path: str | Path, what: str) -> str:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise YamlFileError([f"{source}: cannot read {what}: {reason}"]) from None
+
+
+def check_file(load: Callable[[Path], object], path: str | Path) -> list[str]:
+    """The errors of loading `path` with `load` (a function raising YamlFileError);
+    an empty list means the file is fine."""
+    try:
+        load(Path(path))
+    except YamlFileError as exc:
+        return exc.errors
+    return []
 
 
 def load_model(text: str, source: str, model: type[M], what: str, keys_hint: str) -> M:
