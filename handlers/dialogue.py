@@ -7,12 +7,14 @@ processes, are applied one after the other."""
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import timedelta
 
 from bot.events import Actor, Message, Post, Reply, UpdateCard
 from bot.storage.store import DELETE, KEEP, DialogueWrite, RedisError
 from conversations import approval
 from conversations import stop_request as sr
+from conversations.faq.matcher import Match
 from conversations.i18n import t
 from conversations.model import Lang
 from conversations.text import detect_lang
@@ -125,6 +127,8 @@ class _Submitted:
 async def on_text(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Reply] | None:
     """A typed message; None when the user has no draft (the caller decides what then)."""
     submitted = _Submitted()
+    asked_faq: list[Match] = []
+    qid = secrets.token_hex(4)
 
     async def step(raw: str | None) -> tuple[DialogueWrite, list[Reply] | None]:
         state, expired = _read(svc, raw)
@@ -143,12 +147,15 @@ async def on_text(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Re
             if outcome.reasked:
                 known = faq.confident_answer(svc, text, state.lang)
         if known is not None:
-            answer = await faq.digression(svc, actor, known)
+            asked_faq.append(known)
+            answer = faq.digression(svc, known, qid)
             return KEEP, [_say(actor, answer), _prompt(svc, state, [])]
         assert outcome is not None
         return await _settle(svc, actor, state, outcome, submitted)
 
     replies = await svc.store.run_dialogue(actor.id, step)
+    if asked_faq:  # recorded once, whatever number of times the step ran
+        await faq.remember(svc, actor, asked_faq[-1], qid)
     return submitted.replies or replies
 
 

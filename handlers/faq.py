@@ -95,8 +95,8 @@ def reply_for(kb: KnowledgeBase, match: Match, qid: str = "") -> Message:
     )
 
 
-async def _remember(svc: Services, actor: Actor, match: Match) -> str:
-    qid = secrets.token_hex(4)
+async def _remember(svc: Services, actor: Actor, match: Match, qid: str = "") -> str:
+    qid = qid or secrets.token_hex(4)
     entry = {
         "id": qid,
         "q": match.question[:500],
@@ -153,11 +153,15 @@ async def answer(svc: Services, actor: Actor, channel: str, text: str, lang: Lan
     return [Post(to=channel, message=message)]
 
 
-async def digression(svc: Services, actor: Actor, match: Match) -> Message:
-    """An FAQ answer given in the middle of a dialogue."""
+def digression(svc: Services, match: Match, qid: str) -> Message:
+    """An FAQ answer given in the middle of a dialogue. Pure: the dialogue step that
+    calls it may run again, so `remember` is called once, after the step committed."""
     assert svc.faq is not None and match.topic is not None
-    qid = await _remember(svc, actor, match)
     return _answer_message(svc.faq.kb, match.topic, match.lang, qid)
+
+
+async def remember(svc: Services, actor: Actor, match: Match, qid: str) -> None:
+    await _remember(svc, actor, match, qid)
 
 
 async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:

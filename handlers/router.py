@@ -25,6 +25,7 @@ from handlers.services import Services
 
 log = logging.getLogger(__name__)
 
+
 class Handlers:
     def __init__(self, svc: Services, default_lang: Lang = "en") -> None:
         self.svc = svc

@@ -362,3 +362,12 @@ async def test_a_click_after_a_chinese_question_is_answered_in_chinese(harness: 
     assert "查看我的申请" in out
     out = await harness.type("/click 查看我的申请")
     assert "你还没有停用申请" in out  # status, in the language the user writes in
+
+
+async def test_a_question_mid_dialogue_is_counted_once(harness: Harness) -> None:
+    await harness.type("/cancel-account", "CRM")
+    await harness.type("will I get a refund?")
+    stats = await harness.store.faq_stats()
+    assert stats["refund:answered"] == 1
+    transcript = await harness.store.faq_transcript("console:employee")
+    assert len(transcript) == 1 and json.loads(transcript[0])["topic"] == "refund"
