@@ -29,11 +29,11 @@ from bot import loop
 from bot.app import App
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.events import Actor, Click, Command, Post, Reply, UserMessage
-from bot.policy import bundled_policy_path, load_policy
+from bot.files.policy import bundled_policy_path, load_policy
 from bot.storage.embedded import EmbeddedRedis
 from bot.storage.keys import AUDIT_BUCKETS, Keys
 from bot.storage.store import Store
+from handlers.events import Actor, Click, Command, Post, Reply, UserMessage
 from handlers.router import Handlers
 from handlers.services import Services
 

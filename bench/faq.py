@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.kb import bundled_kb_path, load_kb
+from bot.files.kb import bundled_kb_path, load_kb
 from conversations.faq.evaluate import read_jsonl
 from conversations.faq.kb import KnowledgeBase, Localized, PerLang, Topic
 from conversations.faq.matcher import Matcher

@@ -72,7 +72,8 @@ async def _start_stopbot(
 ) -> tuple[str, Callable[[], Awaitable[None]]]:
     """The real `serve`, built as tests/test_slack.py's rig builds it."""
     from bot.clock import SystemClock
-    from bot.kb import LiveKnowledgeBase, bundled_kb_path
+    from bot.files.kb import bundled_kb_path
+    from bot.files.live_kb import LiveKnowledgeBase
 
     server = await start_bot(
         Store(client_for_url(redis_url)),

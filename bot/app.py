@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 from bot.adapters.base import Adapter
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.events import Event, Post, Reply, UpdateCard
-from bot.kb import LiveKnowledgeBase, bundled_kb_path
+from bot.files.kb import bundled_kb_path
+from bot.files.live_kb import LiveKnowledgeBase
+from bot.files.policy import bundled_policy_path, load_policy
 from bot.metrics import Metrics
-from bot.policy import Policy, bundled_policy_path, load_policy
 from bot.storage.client import open_redis
 from bot.storage.store import RedisError, Store
+from conversations.ids import platform_of
+from conversations.policy import Policy
+from handlers.events import Event, Post, Reply, UpdateCard
 from handlers.router import Handlers
 from handlers.services import Services
 
@@ -97,7 +100,7 @@ class App:
                 return
             log.warning("card reference missing, posting it anew", extra={"key": reply.key})
             reply = Post(to=reply.channel, key=reply.key, message=reply.message)
-        adapter = self.adapters.get(reply.to.split(":", 1)[0]) or self.fallback
+        adapter = self.adapters.get(platform_of(reply.to)) or self.fallback
         if adapter is None:
             log.warning("no adapter for destination", extra={"to": reply.to})
             return

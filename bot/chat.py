@@ -8,9 +8,10 @@ import sys
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.config import Settings
-from bot.kb import KbError, LiveKnowledgeBase
+from bot.files.kb import KbError
+from bot.files.live_kb import LiveKnowledgeBase
+from bot.files.policy import PolicyError
 from bot.logs import setup_logging
-from bot.policy import PolicyError
 from bot.storage.client import BadRedisUrl
 from bot.storage.embedded import EmbeddedRedisError
 from conversations.model import Lang

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from bot import loop
 from bot.config import Settings
-from bot.policy import bundled_policy_path, check_policy_file
+from bot.files.policy import bundled_policy_path, check_policy_file
 from bot.storage.embedded import EmbeddedRedis
 
 DESCRIPTION = """\
@@ -128,7 +128,7 @@ def _policy_check(path: str | None) -> int:
 
 
 def _kb_check(path: str | None) -> int:
-    from bot.kb import bundled_kb_path, check_kb_file
+    from bot.files.kb import bundled_kb_path, check_kb_file
 
     target = Path(path) if path else (_settings().kb_path or bundled_kb_path())
     return _check(target, check_kb_file)
@@ -137,7 +137,7 @@ def _kb_check(path: str | None) -> int:
 def _faq(questions: list[str], as_json: bool, lang: str) -> int:
     import json
 
-    from bot.kb import KbError, bundled_kb_path, load_kb
+    from bot.files.kb import KbError, bundled_kb_path, load_kb
     from conversations.faq.matcher import Matcher
     from handlers.faq import reply_for
 

@@ -14,9 +14,9 @@ from aiohttp import web
 from bot.adapters.slack import SlackAdapter
 from bot.app import App
 from bot.config import Settings
-from bot.events import Message
-from bot.kb import LiveKnowledgeBase
+from bot.files.live_kb import LiveKnowledgeBase
 from conversations.model import Lang
+from handlers.events import Message
 from handlers.home import home_for
 
 log = logging.getLogger(__name__)

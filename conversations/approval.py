@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Literal, Protocol
 
 from conversations.model import (
     Answers,
@@ -26,23 +25,7 @@ from conversations.model import (
     StopRequest,
     Vote,
 )
-
-
-class StageTemplate(Protocol):
-    """What the engine needs of a policy stage (bot.policy.Stage satisfies it)."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def approvers(self) -> list[str]: ...
-    @property
-    def channel(self) -> str: ...
-    @property
-    def mode(self) -> Literal["any", "all"]: ...
-    @property
-    def fallback_approvers(self) -> list[str]: ...
-
-    def applies(self, paid: bool) -> bool: ...
+from conversations.policy import Stage
 
 
 class Deny(StrEnum):
@@ -96,7 +79,7 @@ def submit(
     requester: str,
     lang: Lang,
     answers: Answers,
-    stages: Sequence[StageTemplate],
+    stages: Sequence[Stage],
     admins: Sequence[str],
     now: datetime,
 ) -> Transition:

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from conversations.dates import DateProblem, check_stop_date, parse_date
 from conversations.i18n import t
+from conversations.ids import is_identity
 from conversations.model import (
     Answers,
     Backup,
@@ -30,11 +30,11 @@ from conversations.model import (
     Target,
     TargetKind,
 )
+from conversations.policy import CatalogItem
 from conversations.text import clean, detect_lang, fold, match_choice
 
 MAX_TEXT = 300
 MAX_NOTIFY = 10
-ID_PATTERN = re.compile(r"^(slack|dingtalk|console):[A-Za-z0-9._@+\-]{1,128}$")
 CANCEL_WORDS = frozenset({"cancel", "取消", "annuler", "quit", "abort", "放弃", "abandonner"})
 
 
@@ -50,15 +50,6 @@ class Step(StrEnum):
     COMPLIANCE = "compliance"
     NOTIFY = "notify"
     SUMMARY = "summary"
-
-
-class CatalogEntry(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def paid(self) -> bool: ...
-    @property
-    def aliases(self) -> list[str]: ...
 
 
 class DialogueState(BaseModel):
@@ -101,7 +92,7 @@ class Outcome:
 @dataclass(frozen=True)
 class Context:
     today: date
-    catalog: Sequence[CatalogEntry] = ()
+    catalog: Sequence[CatalogItem] = ()
 
 
 def new_dialogue(user: str, draft_id: str, lang: Lang, now: datetime) -> DialogueState:
@@ -654,7 +645,7 @@ def _parse_notify(text: str) -> list[str]:
         raise _Reask("hint_empty")
     out: list[str] = []
     for tok in tokens:
-        if not ID_PATTERN.match(tok):
+        if not is_identity(tok):
             raise _Reask("hint_notify", token=tok[:40], max=MAX_NOTIFY)
         if tok not in out:
             out.append(tok)
@@ -873,4 +864,3 @@ def on_choice(state: DialogueState, step: str, value: str, ctx: Context, now: da
     if step != state.step:
         return Outcome(state, [t(state.lang, "stale_button")], prompt_for(state, ctx))
     return _answer(state, value, False, ctx, now)
-

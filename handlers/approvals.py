@@ -6,7 +6,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from bot.events import (
+from bot.storage.store import RedisError
+from conversations import approval
+from conversations.approval import Denied, Deny, EffectKind, Transition
+from conversations.i18n import t
+from conversations.ids import is_identity
+from conversations.model import Lang, RequestStatus, StopRequest
+from conversations.text import clean
+from handlers.cards import approval_card, card_key, short_target, status_text
+from handlers.events import (
     Actor,
     Click,
     Ephemeral,
@@ -20,14 +28,6 @@ from bot.events import (
     Reply,
     UpdateCard,
 )
-from bot.storage.store import RedisError
-from conversations import approval
-from conversations.approval import Denied, Deny, EffectKind, Transition
-from conversations.i18n import t
-from conversations.model import Lang, RequestStatus, StopRequest
-from conversations.stop_request import ID_PATTERN
-from conversations.text import clean
-from handlers.cards import approval_card, card_key, short_target, status_text
 from handlers.services import Services
 
 MAX_REASON = 500
@@ -277,7 +277,7 @@ async def on_form(svc: Services, form: FormSubmit, lang: Lang) -> list[Reply]:
         field = "reason"
     else:
         to = clean(form.values.get("to", "")).lstrip("@")
-        if not ID_PATTERN.match(to):
+        if not is_identity(to):
             return [FormErrors(to=actor, errors={"to": t(lang, "bad_user_id", value=to[:60])})]
         tr, refusal = await _decide(
             svc,

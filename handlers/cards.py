@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.events import Button, Card, Message
 from conversations.i18n import t
 from conversations.model import (
     Lang,
@@ -14,6 +13,7 @@ from conversations.model import (
     risk_flags,
 )
 from conversations.stop_request import Prompt, Step, describe, describe_target
+from handlers.events import Button, Card, Message
 from handlers.services import Services
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot.events import Actor, Command, Ephemeral, Message, Reply
 from conversations import stop_request as sr
 from conversations.i18n import t
 from conversations.model import Lang
 from conversations.text import clean, fold
 from handlers import approvals, dialogue, faq
 from handlers.cards import status_line
+from handlers.events import Actor, Command, Ephemeral, Message, Reply
 from handlers.services import Services
 
 _SUB = {

@@ -10,7 +10,6 @@ import logging
 import secrets
 from datetime import timedelta
 
-from bot.events import Actor, Message, Post, Reply, UpdateCard
 from bot.storage.store import DELETE, KEEP, DialogueWrite, RedisError
 from conversations import approval
 from conversations import stop_request as sr
@@ -21,6 +20,7 @@ from conversations.text import detect_lang
 from handlers import faq
 from handlers.approvals import replies_for
 from handlers.cards import prompt_message
+from handlers.events import Actor, Message, Post, Reply, UpdateCard
 from handlers.services import Services, new_request_id
 
 log = logging.getLogger(__name__)

@@ -8,13 +8,13 @@ import json
 import secrets
 from typing import Protocol
 
-from bot.events import Actor, Button, Click, Ephemeral, Message, Post, Reply
 from conversations.faq.intent import stop_intent
 from conversations.faq.kb import KnowledgeBase
 from conversations.faq.matcher import Match, Matcher, Verdict
 from conversations.i18n import t
 from conversations.model import Lang
 from conversations.text import clean
+from handlers.events import Actor, Button, Click, Ephemeral, Message, Post, Reply
 from handlers.services import Services
 
 _QUESTION_WORDS = (

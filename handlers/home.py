@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bot.events import Message
 from conversations import approval
 from conversations.i18n import t
 from conversations.model import Lang
 from handlers.cards import approval_card, status_line
+from handlers.events import Message
 from handlers.services import Services
 
 

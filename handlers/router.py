@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import logging
 
-from bot.events import (
+from bot.storage.store import RedisError, StorageBusy
+from conversations.i18n import t
+from conversations.model import Lang
+from conversations.text import detect_lang
+from handlers import approvals, commands, dialogue, faq
+from handlers.events import (
     Actor,
     Click,
     Command,
@@ -16,11 +21,6 @@ from bot.events import (
     Reply,
     UserMessage,
 )
-from bot.storage.store import RedisError, StorageBusy
-from conversations.i18n import t
-from conversations.model import Lang
-from conversations.text import detect_lang
-from handlers import approvals, commands, dialogue, faq
 from handlers.services import Services
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock, local_today
-from bot.policy import Policy
 from bot.storage.store import Store
+from conversations.policy import Policy
 
 if TYPE_CHECKING:
     from handlers.faq import KnowledgeSource

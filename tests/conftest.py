@@ -19,14 +19,16 @@ from bot.adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.events import Reply
-from bot.kb import LiveKnowledgeBase, bundled_kb_path
-from bot.policy import Policy, bundled_policy_path, load_policy, load_policy_text
+from bot.files.kb import bundled_kb_path
+from bot.files.live_kb import LiveKnowledgeBase
+from bot.files.policy import bundled_policy_path, load_policy, load_policy_text
 from bot.storage.client import RedisClient, client_for_url
 from bot.storage.embedded import EmbeddedRedis
 from bot.storage.keys import Keys
 from bot.storage.store import Store
 from conversations.model import StopRequest
+from conversations.policy import Policy
+from handlers.events import Reply
 from handlers.router import Handlers
 from handlers.services import Services
 from tests import servers

@@ -6,12 +6,12 @@ import asyncio
 from datetime import UTC
 
 from bot.clock import FakeClock
-from bot.events import Actor, Click, Ephemeral, FormErrors, FormSubmit, Reply, UpdateCard
-from bot.policy import Policy
 from bot.storage.client import RedisClient, client_for_url
 from bot.storage.keys import Keys
 from bot.storage.store import Store
 from conversations.model import RequestStatus, StageStatus
+from conversations.policy import Policy
+from handlers.events import Actor, Click, Ephemeral, FormErrors, FormSubmit, Reply, UpdateCard
 from handlers.router import Handlers
 from handlers.services import Services
 from tests.conftest import Harness, file_request

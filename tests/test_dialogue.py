@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.policy import bundled_policy_path, load_policy
+from bot.files.policy import bundled_policy_path, load_policy
 from conversations import i18n
 from conversations.i18n import t
 from conversations.model import (

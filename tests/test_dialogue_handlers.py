@@ -7,14 +7,14 @@ import asyncio
 import re
 from datetime import timedelta
 
-from bot.events import Actor, Click, Post
-from bot.policy import Policy
 from bot.storage.client import client_for_url
 from bot.storage.keys import Keys
 from bot.storage.store import Store
 from conversations.i18n import t
 from conversations.model import TargetKind
+from conversations.policy import Policy
 from conversations.stop_request import DialogueState, Step
+from handlers.events import Actor, Click, Post
 from handlers.router import Handlers
 from handlers.services import Services
 from tests.conftest import REQUEST_ID, Harness

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.kb import KbError, LiveKnowledgeBase, bundled_kb_path, check_kb_file, load_kb_text
+from bot.files.kb import KbError, bundled_kb_path, check_kb_file, load_kb_text
+from bot.files.live_kb import LiveKnowledgeBase
 from conversations.faq.evaluate import evaluate, read_jsonl
 from conversations.faq.matcher import Matcher, Thresholds, Verdict
 from conversations.faq.tokens import detect_lang, features, fold
@@ -324,14 +325,14 @@ def test_kb_check_command(tmp_path: Path) -> None:
     ],
 )
 def test_stop_intent(text: str, target: str | None) -> None:
-    from bot.policy import bundled_policy_path, load_policy
+    from bot.files.policy import bundled_policy_path, load_policy
     from conversations.faq.intent import stop_intent
 
     assert stop_intent(text, load_policy(bundled_policy_path()).catalog) == target
 
 
 async def test_forged_vote_buttons_cannot_stuff_the_stats(harness: Harness) -> None:
-    from bot.events import Actor, Click
+    from handlers.events import Actor, Click
 
     for n in range(5):  # five "different answers" forged by a client
         click = Click(
@@ -345,7 +346,7 @@ async def test_forged_vote_buttons_cannot_stuff_the_stats(harness: Harness) -> N
 
 
 async def test_control_characters_never_reach_the_support_channel(harness: Harness) -> None:
-    from bot.events import Actor, UserMessage
+    from handlers.events import Actor, UserMessage
 
     # Straight to the handlers, as a platform adapter delivers it (the console cleans
     # its own input first, Slack does not).

@@ -6,18 +6,15 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.policy import (
-    Approval,
-    Policy,
+from bot.files.policy import (
     PolicyError,
-    Stage,
     bundled_policy_path,
     check_policy_file,
-    format_duration,
     load_policy,
     load_policy_text,
-    parse_duration,
 )
+from conversations.durations import format_duration, parse_duration
+from conversations.policy import Approval, Policy, Stage
 
 # The outer contract: this minimum form must always validate. Line numbers matter
 # for the error tests below (line 1 is "admins:").

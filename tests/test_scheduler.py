@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, timedelta
 
-from bot.events import Post, Reply
-from bot.policy import Policy
 from bot.storage.client import client_for_url
 from bot.storage.keys import Keys
 from bot.storage.store import Store
 from conversations.model import StageStatus
+from conversations.policy import Policy
+from handlers.events import Post, Reply
 from handlers.router import Handlers
 from handlers.services import Services
 from tests.conftest import Harness, file_request

@@ -17,13 +17,13 @@ import pytest
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.kb import LiveKnowledgeBase
-from bot.policy import Policy
+from bot.files.live_kb import LiveKnowledgeBase
 from bot.server import Server, start_server
 from bot.storage.client import client_for_url
 from bot.storage.embedded import EmbeddedRedis
 from bot.storage.keys import Keys
 from bot.storage.store import Store
+from conversations.policy import Policy
 from handlers.router import Handlers
 from handlers.services import Services
 from tests.fakes import slack_requests as sr

@@ -14,14 +14,14 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.clock import FakeClock
-from bot.events import Actor, Command, Ephemeral
-from bot.policy import Policy
 from bot.storage.client import client_for_url
 from bot.storage.embedded import EmbeddedRedis
 from bot.storage.keys import Keys, bucket, hash_slot
 from bot.storage.store import DELETE, DialogueWrite, RedisError, Store
 from conversations import approval
 from conversations.model import Answers, Target, TargetKind
+from conversations.policy import Policy
+from handlers.events import Actor, Command, Ephemeral
 from handlers.router import Handlers
 from handlers.services import Services
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.events import Reply
+from handlers.events import Reply
 
 
 class Adapter(Protocol):

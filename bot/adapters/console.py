@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -18,7 +17,11 @@ from typing import TextIO
 
 from pydantic import TypeAdapter
 
-from bot.events import (
+from bot.storage.store import Store
+from conversations.ids import is_identity
+from conversations.model import Lang
+from conversations.text import clean, detect_lang
+from handlers.events import (
     Actor,
     Button,
     Click,
@@ -35,12 +38,8 @@ from bot.events import (
     UpdateCard,
     UserMessage,
 )
-from bot.storage.store import Store
-from conversations.model import Lang
-from conversations.text import clean, detect_lang
 
 _MAX_REMEMBERED = 200
-_ID = re.compile(r"^(slack|dingtalk|console):[A-Za-z0-9._@+\-]{1,128}$")
 _BUTTONS = TypeAdapter(list[Button])
 
 HELP = """Console commands:
@@ -250,7 +249,7 @@ class ConsoleAdapter:
     def _switch(self, who: str) -> None:
         if who and ":" not in who:
             who = f"console:{who}"
-        if not _ID.match(who):
+        if not is_identity(who):
             self._print("Usage: /as ID, e.g. /as console:head (letters, digits and ._@+- only).")
             return
         self.user = who

@@ -28,7 +28,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack_blocks import escape, fallback_text, render
 from bot.config import Settings
-from bot.events import (
+from bot.storage.store import Store
+from conversations.ids import qualify, raw_id
+from conversations.model import Lang
+from handlers.events import (
     Actor,
     Click,
     Command,
@@ -44,8 +47,6 @@ from bot.events import (
     UpdateCard,
     UserMessage,
 )
-from bot.storage.store import Store
-from conversations.model import Lang
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +61,7 @@ _MENTION = re.compile(r"<@[A-Z0-9]+>")
 
 
 def qualified(raw: str) -> str:
-    return f"slack:{raw}"
-
-
-def raw_id(qualified_id: str) -> str:
-    return qualified_id.split(":", 1)[1]
+    return qualify("slack", raw)
 
 
 def _is_user(raw: str) -> bool:

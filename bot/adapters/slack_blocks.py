@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.events import Button, Card, Message
+from handlers.events import Button, Card, Message
 
 Block = dict[str, Any]
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from conversations.faq.tokens import fold
-from conversations.stop_request import CatalogEntry
+from conversations.policy import CatalogItem
 
 _VERBS = (
     r"cancel|close|delete|deactivate|terminate|remove|shut ?down|stop|unsubscribe|end|"
@@ -26,7 +26,7 @@ _ACCOUNT = r"\baccount\b|账号|帐号|账户|帐户|\bcompte\b"
 _QUESTION = r"[?？]|\bwill\b|\bhow\b|\bwhat\b|吗|怎么|如何|会不会|\bcomment\b|est-ce|\bvais-je\b"
 
 
-def stop_intent(text: str, catalog: Sequence[CatalogEntry]) -> str | None:
+def stop_intent(text: str, catalog: Sequence[CatalogItem]) -> str | None:
     """The dialogue's target value ("sw:CRM" or "own_account") when the message asks
     to stop it, else None. Questions ("how do I cancel...?") are left to the FAQ."""
     folded = fold(text)

@@ -8,10 +8,11 @@ from pathlib import Path
 from bot.app import App
 from bot.clock import Clock
 from bot.config import Settings
-from bot.kb import LiveKnowledgeBase
-from bot.policy import Policy, load_policy_text
+from bot.files.live_kb import LiveKnowledgeBase
+from bot.files.policy import load_policy_text
 from bot.server import Server, start_server
 from bot.storage.store import Store
+from conversations.policy import Policy
 from handlers.router import Handlers
 from handlers.services import Services
 

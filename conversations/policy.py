@@ -1,23 +1,16 @@
-"""Policy file: who may approve what, where approval cards go, and what software exists.
+"""The policy: who may approve what, where approval cards go, what software exists,
+and where notices are broadcast. Pure models; reading the YAML file (with errors that
+name the line) is the outer ring's job (bot/files/policy.py).
 
-The policy is a YAML file validated by the pydantic models below. Loading reports
-problems as ``file:line: path: message`` strings so an admin can fix the file without
-reading a traceback::
-
-    policy.yaml:12: approval.stages[1].mode: Input should be 'any' or 'all'
-
-Identities (users and channels) are platform-qualified: ``slack:U012ABC``,
-``dingtalk:manager01``, ``console:admin``.
-
-Durations are written as ``30s``, ``15m``, ``24h``, ``3d``, ``1w`` or combinations
-such as ``1d12h`` (largest unit first); a bare integer means seconds.
+Identities (users and channels) are platform-qualified (conversations/ids.py):
+``slack:U012ABC``, ``dingtalk:manager01``, ``console:admin``. Durations are written
+as ``30s``, ``15m``, ``24h``, ``3d``, ``1w`` or ``1d12h`` (conversations/durations.py).
 """
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 from typing import Annotated, Literal, NoReturn
 
 from pydantic import (
@@ -34,7 +27,8 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from bot.yamlfile import YamlFileError, check_file, load_model, read_text
+from conversations.durations import DURATION_HINT, format_duration, parse_duration
+from conversations.ids import PLATFORMS, identity_problem
 
 __all__ = [
     "Approval",
@@ -44,100 +38,10 @@ __all__ = [
     "Duration",
     "Identity",
     "Policy",
-    "PolicyError",
     "Stage",
-    "bundled_policy_path",
-    "check_policy_file",
-    "format_duration",
-    "load_policy",
-    "load_policy_text",
-    "parse_duration",
 ]
 
 # --------------------------------------------------------------------------- durations
-
-_UNITS: tuple[tuple[str, int], ...] = (
-    ("w", 7 * 86400),
-    ("d", 86400),
-    ("h", 3600),
-    ("m", 60),
-    ("s", 1),
-)
-_DURATION_RE = re.compile(
-    r"^(?:(?P<w>\d+)\s*w)?\s*(?:(?P<d>\d+)\s*d)?\s*(?:(?P<h>\d+)\s*h)?\s*"
-    r"(?:(?P<m>\d+)\s*m)?\s*(?:(?P<s>\d+)\s*s)?$"
-)
-_DURATION_HINT = "use e.g. '30s', '15m', '24h', '3d', '1w', '1d12h' or whole seconds"
-
-
-def parse_duration(text: str | int) -> timedelta:
-    """Parse ``"30s"``, ``"15m"``, ``"24h"``, ``"3d"``, ``"1w"``, ``"1d12h"`` or seconds.
-
-    Units must appear largest first, each at most once; matching is case-insensitive
-    and spaces between parts are allowed (``"1d 12h"``). An ``int`` or a string of
-    digits is a number of seconds. The result must be positive.
-
-    Raises ``ValueError`` with a human-readable message on bad input.
-    """
-    if isinstance(text, bool):  # bool is an int subclass; `true` is never a duration
-        raise ValueError(f"invalid duration {text!r}; {_DURATION_HINT}")
-    if isinstance(text, int):
-        seconds = text
-    elif isinstance(text, str):
-        raw = text.strip().lower()
-        if raw.isdigit():
-            seconds = int(raw)
-        else:
-            match = _DURATION_RE.match(raw)
-            if not raw or match is None:
-                raise ValueError(f"invalid duration {text!r}; {_DURATION_HINT}")
-            seconds = sum(
-                int(match.group(unit)) * size
-                for unit, size in _UNITS
-                if match.group(unit) is not None
-            )
-    else:
-        raise ValueError(f"invalid duration {text!r}; {_DURATION_HINT}")
-    if seconds <= 0:
-        raise ValueError(f"duration {text!r} must be greater than zero")
-    try:
-        return timedelta(seconds=seconds)
-    except OverflowError:
-        raise ValueError(f"duration {text!r} is too large") from None
-
-
-def format_duration(td: timedelta) -> str:
-    """Render a duration the way people write it in the policy file.
-
-    Examples: 30 min -> ``"30m"``, 24 h -> ``"24h"``, 72 h -> ``"3d"``,
-    36 h -> ``"1d12h"``, 90 s -> ``"1m30s"``.
-
-    Days are used only for durations longer than one day, so exactly one day prints
-    as the customary ``"24h"``. Weeks are never printed (``"14d"``, not ``"2w"``).
-    The output always parses back to the same value with :func:`parse_duration`
-    (sub-second parts, which the parser never produces, are printed as decimals).
-    """
-    if td < timedelta(0):
-        return "-" + format_duration(-td)
-    total_us = (td.days * 86400 + td.seconds) * 1_000_000 + td.microseconds
-    seconds, micros = divmod(total_us, 1_000_000)
-    if seconds == 0 and micros == 0:
-        return "0s"
-    parts: list[str] = []
-    if seconds > 86400 or (seconds == 86400 and micros):
-        days, seconds = divmod(seconds, 86400)
-        parts.append(f"{days}d")
-    hours, seconds = divmod(seconds, 3600)
-    minutes, seconds = divmod(seconds, 60)
-    if hours:
-        parts.append(f"{hours}h")
-    if minutes:
-        parts.append(f"{minutes}m")
-    if micros:
-        parts.append(f"{seconds}.{micros:06d}".rstrip("0") + "s")
-    elif seconds:
-        parts.append(f"{seconds}s")
-    return "".join(parts)
 
 
 def _coerce_duration(value: object) -> timedelta:
@@ -150,7 +54,7 @@ def _coerce_duration(value: object) -> timedelta:
             return parse_duration(value)
         except ValueError as exc:
             raise _error("duration", str(exc)) from None
-    raise _error("duration", f"invalid duration {value!r}; {_DURATION_HINT}")
+    raise _error("duration", f"invalid duration {value!r}; {DURATION_HINT}")
 
 
 Duration = Annotated[
@@ -160,25 +64,18 @@ Duration = Annotated[
 ]
 """A positive ``timedelta`` written in the policy as ``"24h"``, ``"1d12h"`` or seconds."""
 
-# --------------------------------------------------------------------------- identities
 
-PLATFORMS: tuple[str, ...] = ("slack", "dingtalk", "console")
-IDENTITY_RE = re.compile(r"^(slack|dingtalk|console):[A-Za-z0-9._@+\-]{1,128}$")
+# --------------------------------------------------------------------------- identities
 
 
 def _check_identity(value: str) -> str:
-    if IDENTITY_RE.match(value) is None:
-        platform, sep, _ = value.partition(":")
-        if not sep:
-            reason = "it has no platform prefix"
-        elif platform not in PLATFORMS:
-            reason = f"unknown platform {platform!r}"
-        else:
-            reason = "the id after ':' must be 1-128 characters of A-Z a-z 0-9 . _ @ + -"
+    problem = identity_problem(value)
+    if problem is not None:
+        platforms = ", ".join(PLATFORMS[:-1]) + " or " + PLATFORMS[-1]
         raise _error(
             "identity",
-            f"{value!r} is not a valid id ({reason}); write it as 'platform:id' with platform "
-            "slack, dingtalk or console, e.g. 'slack:U012ABC' or 'console:admin'",
+            f"{value!r} is not a valid id ({problem}); write it as 'platform:id' with platform "
+            f"{platforms}, e.g. 'slack:U012ABC' or 'console:admin'",
         )
     return value
 
@@ -362,36 +259,3 @@ class Policy(_Model):
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.admins
-
-
-# --------------------------------------------------------------------------- loading
-
-
-class PolicyError(YamlFileError):
-    """The policy could not be loaded; ``errors`` holds one ``file:line: ...`` per problem."""
-
-
-def bundled_policy_path() -> Path:
-    """The example policy shipped with stopbot (works with console users)."""
-    return Path(__file__).parent / "defaults" / "policy.yaml"
-
-
-def load_policy(path: str | Path) -> Policy:
-    """Read and validate a policy file; raises :class:`PolicyError`."""
-    try:
-        return load_policy_text(read_text(path, "policy file"), str(path))
-    except YamlFileError as exc:
-        raise PolicyError(exc.errors) from None
-
-
-def check_policy_file(path: str | Path) -> list[str]:
-    """Validate a file; an empty list means it is fine."""
-    return check_file(load_policy, path)
-
-
-def load_policy_text(text: str, source: str = "<policy>") -> Policy:
-    """Validate policy YAML; ``source`` is the file name used in error messages."""
-    try:
-        return load_model(text, source, Policy, "the policy", "'admins:' and 'approval:'")
-    except YamlFileError as exc:
-        raise PolicyError(exc.errors) from None

@@ -1,4 +1,4 @@
-"""Loading the FAQ knowledge base, checking it, and reloading it while the bot runs.
+"""The knowledge base in use, reloaded while the bot runs.
 
 A reload builds the new matcher off the event loop and swaps it in only when the
 file is valid: a broken edit is refused with its errors (file:line) and the old
@@ -13,38 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.yamlfile import YamlFileError, check_file, load_model, read_text
+from bot.files.kb import KbError, load_kb
 from conversations.faq.kb import KnowledgeBase
 from conversations.faq.matcher import Matcher
 
 log = logging.getLogger(__name__)
-
-
-class KbError(YamlFileError):
-    """The knowledge base could not be loaded; ``errors`` are ``file:line: ...`` lines."""
-
-
-def bundled_kb_path() -> Path:
-    return Path(__file__).parent / "defaults" / "faq.yaml"
-
-
-def load_kb_text(text: str, source: str = "<kb>") -> KnowledgeBase:
-    try:
-        return load_model(text, source, KnowledgeBase, "the knowledge base", "'topics:'")
-    except YamlFileError as exc:
-        raise KbError(exc.errors) from None
-
-
-def load_kb(path: str | Path) -> KnowledgeBase:
-    try:
-        return load_kb_text(read_text(path, "knowledge base"), str(path))
-    except YamlFileError as exc:
-        raise KbError(exc.errors) from None
-
-
-def check_kb_file(path: str | Path) -> list[str]:
-    """Validate a file; an empty list means it is fine."""
-    return check_file(load_kb, path)
 
 
 @dataclass(frozen=True)
