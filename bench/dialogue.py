@@ -27,15 +27,11 @@ from redis.asyncio import Redis
 
 from bot import loop
 from bot.app import App
-from bot.clock import SystemClock
 from bot.config import Settings
-from bot.files.policy import bundled_policy_path, load_policy
 from bot.storage.embedded import EmbeddedRedis
 from bot.storage.keys import AUDIT_BUCKETS, Keys
 from bot.storage.store import Store
 from handlers.events import Actor, Click, Command, Post, Reply, UserMessage
-from handlers.router import Handlers
-from handlers.services import Services
 
 ANSWERS = ["CRM", "too expensive", "next month", "yes", "mailbox, sso", "refund", "no",
            "console:team", "submit"]  # fmt: skip
@@ -56,14 +52,10 @@ class RecordingAdapter:
         return f"ts-{self.count}"
 
 
-def make_app(redis: Redis) -> tuple[App, Store]:
+async def make_app(redis: Redis) -> tuple[App, Store]:
     store = Store(redis, Keys(prefix="bench"))
-    services = Services(store=store, policy=load_policy(bundled_policy_path()), clock=SystemClock())
-    app = App(
-        settings=Settings.load({}, dotenv=Path("/nonexistent")),
-        services=services,
-        handlers=Handlers(services),
-    )
+    settings = Settings.load({}, dotenv=Path("/nonexistent"))
+    app = await App.build(settings, store=store)
     app.register(RecordingAdapter(), fallback=True)
     return app, store
 
@@ -95,7 +87,7 @@ class Run:
 
 async def throughput(url: str, worker: int, total: int, concurrency: int) -> Run:
     redis = Redis.from_url(url, decode_responses=True)
-    app, _ = make_app(redis)
+    app, _ = await make_app(redis)
     try:
         await lifecycle(app, f"console:w{worker}-warmup")
         latencies: list[float] = []
@@ -140,7 +132,7 @@ def report(label: str, runs: list[Run]) -> None:
 
 async def memory(url: str, sample: int, stored_before: int) -> None:
     redis = Redis.from_url(url, decode_responses=True)
-    app, store = make_app(redis)
+    app, store = await make_app(redis)
     try:
         # Drafts parked at the summary step (their largest), and finished requests.
         for i in range(sample):

@@ -481,7 +481,7 @@ async def main_async(args: argparse.Namespace) -> None:
         try:
             approved = 0
             for rid in served.load.rids:
-                req = await store.get_request(rid)
+                req = await store.requests.get(rid)
                 approved += req is not None and req.status == "approved"
         finally:
             await store.close()

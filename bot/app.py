@@ -1,5 +1,5 @@
 """The composition root: the only place that knows settings, storage, policy,
-handlers and adapters together."""
+handlers and adapters together. It is the `Host` every adapter is given."""
 
 from __future__ import annotations
 
@@ -10,17 +10,21 @@ import time
 from dataclasses import dataclass, field
 
 from bot.adapters.base import Adapter
-from bot.clock import Clock, SystemClock
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.files.kb import bundled_kb_path
 from bot.files.live_kb import LiveKnowledgeBase
 from bot.files.policy import bundled_policy_path, load_policy
 from bot.metrics import Metrics
 from bot.storage.client import open_redis
-from bot.storage.store import RedisError, Store
+from bot.storage.store import Store
 from conversations.ids import platform_of
+from conversations.model import Lang
 from conversations.policy import Policy
-from handlers.events import Event, Post, Reply, UpdateCard
+from handlers import card_keys
+from handlers.events import Event, Message, Post, Reply, UpdateCard
+from handlers.home import home_for
+from handlers.ports import Clock, KnowledgeSource, StorageDown
 from handlers.router import Handlers
 from handlers.services import Services
 
@@ -33,7 +37,10 @@ def load_configured_policy(settings: Settings) -> Policy:
 
 @dataclass
 class App:
+    """Everything one process runs, built once by `App.build`."""
+
     settings: Settings
+    store: Store
     services: Services
     handlers: Handlers
     adapters: dict[str, Adapter] = field(default_factory=dict)
@@ -41,21 +48,35 @@ class App:
     fallback: Adapter | None = None  # the console prints what no platform serves
 
     @classmethod
-    async def create(
-        cls, settings: Settings, clock: Clock | None = None, policy: Policy | None = None
+    async def build(
+        cls,
+        settings: Settings,
+        *,
+        store: Store | None = None,
+        clock: Clock | None = None,
+        policy: Policy | None = None,
+        faq: KnowledgeSource | None = None,
     ) -> App:
+        """The one way to assemble the bot, for production, tests and benches. What is
+        not given comes from the settings: the policy and knowledge base files (checked
+        before anything is started), the Redis they name, the system clock."""
         policy = policy or load_configured_policy(settings)
-        # Building the matcher takes a moment of CPU: keep it off the event loop.
-        faq = await asyncio.to_thread(LiveKnowledgeBase, settings.kb_path or bundled_kb_path())
-        redis = await open_redis(settings.redis_url, settings.data_dir)
+        if faq is None:
+            # Building the matcher takes a moment of CPU: keep it off the event loop.
+            path = settings.kb_path or bundled_kb_path()
+            faq = await asyncio.to_thread(LiveKnowledgeBase, path)
+        if store is None:
+            store = Store(await open_redis(settings.redis_url, settings.data_dir))
         services = Services(
-            store=Store(redis),
+            drafts=store.drafts,
+            requests=store.requests,
+            faq_log=store.faq_log,
             policy=policy,
             clock=clock or SystemClock(),
             tz=settings.tz,
             faq=faq,
         )
-        return cls(settings=settings, services=services, handlers=Handlers(services))
+        return cls(settings=settings, store=store, services=services, handlers=Handlers(services))
 
     def register(self, adapter: Adapter, fallback: bool = False) -> None:
         self.adapters[adapter.platform] = adapter
@@ -73,9 +94,13 @@ class App:
             self.metrics.handle_seconds += time.perf_counter() - started
 
     async def dispatch(self, event: Event) -> list[Reply]:
+        """Handles an event and delivers all its replies (benches and tests)."""
         replies = await self.handle(event)
         await self.deliver(replies)
         return replies
+
+    async def home(self, user: str, lang: Lang | None) -> list[Message]:
+        return await home_for(self.services, user, lang or "en")
 
     async def deliver(self, replies: list[Reply]) -> None:
         for reply in replies:
@@ -88,10 +113,9 @@ class App:
                 log.exception("delivery failed", extra={"reply": reply.kind})
 
     async def _deliver_one(self, reply: Reply) -> None:
-        store = self.services.store
+        refs = self.store.card_refs
         if isinstance(reply, UpdateCard):
-            rid = reply.key.split(":", 1)[0]
-            raw = await store.get_card_ref(rid, reply.key)
+            raw = await refs.get(card_keys.owner_of(reply.key), reply.key)
             if raw is not None:
                 ref = json.loads(raw)
                 adapter = self.adapters.get(ref["platform"])
@@ -106,16 +130,15 @@ class App:
             return
         posted = await adapter.deliver(reply)
         if isinstance(reply, Post) and reply.key and posted is not None:
-            rid = reply.key.split(":", 1)[0]
             ref = json.dumps({"platform": adapter.platform, "ref": posted})
-            await store.set_card_ref(rid, reply.key, ref, reply.key_ttl)
+            await refs.set(card_keys.owner_of(reply.key), reply.key, ref, reply.key_ttl)
 
     async def run_scheduler(self, stop: asyncio.Event, interval: float = 5.0) -> None:
         """Sends due reminders and escalations until `stop` is set."""
         while not stop.is_set():
             try:
                 await self.deliver(await self.handlers.tick())
-            except (RedisError, OSError) as exc:
+            except StorageDown as exc:
                 log.warning(
                     "scheduler tick skipped: storage unavailable", extra={"error": repr(exc)}
                 )
@@ -129,4 +152,4 @@ class App:
                 pass
 
     async def close(self) -> None:
-        await self.services.store.close()
+        await self.store.close()

@@ -19,7 +19,7 @@ from conversations.model import Lang
 
 async def _app(settings: Settings) -> App | None:
     try:
-        app = await App.create(settings)
+        app = await App.build(settings)
     except PolicyError as exc:
         print("stopbot: the policy file is invalid:", *exc.errors, sep="\n  ", file=sys.stderr)
         return None
@@ -29,7 +29,7 @@ async def _app(settings: Settings) -> App | None:
     except (EmbeddedRedisError, BadRedisUrl) as exc:
         print(f"stopbot: {exc}", file=sys.stderr)
         return None
-    if not await app.services.store.ping():
+    if not await app.store.ping():
         where = settings.redis_url or f"the embedded server under {settings.data_dir}"
         print(
             f"stopbot: cannot reach Redis at {_safe(where)}; check REDIS_URL and that the "
@@ -54,7 +54,7 @@ async def run_chat(settings: Settings, user: str, lang: Lang | None) -> int:
     app = await _app(settings)
     if app is None:
         return 2
-    console = ConsoleAdapter(app.services.store, app.dispatch, user=user, lang=lang)
+    console = ConsoleAdapter(app, app.store.console_cards, user=user, lang=lang)
     app.register(console, fallback=True)
     stop = asyncio.Event()
     tasks = [asyncio.create_task(app.run_scheduler(stop, interval=5.0))]
@@ -80,7 +80,7 @@ async def run_chat(settings: Settings, user: str, lang: Lang | None) -> int:
 
 
 async def run_serve_command(settings: Settings) -> int:
-    from bot.server import run_serve
+    from bot.server import run_serve  # the HTTP and platform stack, only for serve
 
     setup_logging(settings.log_level)
     app = await _app(settings)
@@ -94,7 +94,7 @@ async def print_faq_stats(settings: Settings) -> int:
     if app is None:
         return 2
     try:
-        stats = await app.services.store.faq_stats()
+        stats = await app.store.faq_log.stats()
         faq = app.services.faq
         topics = [t.id for t in faq.kb.topics] if faq else []
         print(f"{'topic':<24} {'answered':>8} {'helpful':>8} {'not':>5}")
@@ -117,7 +117,7 @@ async def print_audit(settings: Settings, request_id: str) -> int:
     if app is None:
         return 2
     try:
-        entries = await app.services.store.history(request_id.upper())
+        entries = await app.store.requests.history(request_id.upper())
         if not entries:
             print(f"No audit trail for {request_id}.", file=sys.stderr)
             return 1

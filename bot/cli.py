@@ -170,22 +170,23 @@ def _faq(questions: list[str], as_json: bool, lang: str) -> int:
 
 
 def _serve() -> int:
-    from bot.server import dingtalk_configured, slack_configured
+    from bot.platforms import PLATFORMS, configured, dingtalk_configured
 
     s = _settings()
-    if not (slack_configured(s) or dingtalk_configured(s)):
-        print(
-            "stopbot serve: no platform is configured. Set SLACK_BOT_TOKEN and "
-            "SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode), or "
-            "DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET. To try the bot without any "
-            "account, run: stopbot chat",
-            file=sys.stderr,
+    if not configured(s):
+        if dingtalk_configured(s):
+            print(
+                "stopbot serve: the DingTalk adapter is not part of this version yet; "
+                "configure Slack, or use `stopbot chat` meanwhile.",
+                file=sys.stderr,
+            )
+            return 2
+        needed = ", or ".join(
+            [*(p.variables for p in PLATFORMS), "DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET"]
         )
-        return 2
-    if not slack_configured(s):
         print(
-            "stopbot serve: the DingTalk adapter is not part of this version yet; "
-            "configure Slack, or use `stopbot chat` meanwhile.",
+            f"stopbot serve: no platform is configured. Set {needed}. To try the bot without "
+            "any account, run: stopbot chat",
             file=sys.stderr,
         )
         return 2

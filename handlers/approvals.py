@@ -6,14 +6,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from bot.storage.store import RedisError
 from conversations import approval
 from conversations.approval import Denied, Deny, EffectKind, Transition
 from conversations.i18n import t
 from conversations.ids import is_identity
 from conversations.model import Lang, RequestStatus, StopRequest
 from conversations.text import clean
-from handlers.cards import approval_card, card_key, short_target, status_text
+from handlers import card_keys
+from handlers.cards import approval_card, short_target, status_text
 from handlers.events import (
     Actor,
     Click,
@@ -28,6 +28,7 @@ from handlers.events import (
     Reply,
     UpdateCard,
 )
+from handlers.ports import StorageDown
 from handlers.services import Services
 
 MAX_REASON = 500
@@ -69,7 +70,7 @@ def replies_for(tr: Transition, svc: Services) -> list[Reply]:
                 out.append(
                     Post(
                         to=req.stages[i].channel,
-                        key=card_key(req.id, i),
+                        key=card_keys.stage_card(req.id, i),
                         message=approval_card(req, i, svc),
                     )
                 )
@@ -77,7 +78,7 @@ def replies_for(tr: Transition, svc: Services) -> list[Reply]:
                 assert i is not None
                 out.append(
                     UpdateCard(
-                        key=card_key(req.id, i),
+                        key=card_keys.stage_card(req.id, i),
                         channel=req.stages[i].channel,
                         message=approval_card(req, i, svc),
                     )
@@ -102,7 +103,7 @@ def replies_for(tr: Transition, svc: Services) -> list[Reply]:
                 d = stage.delegations[-1]
                 out.append(
                     UpdateCard(
-                        key=card_key(req.id, i),
+                        key=card_keys.stage_card(req.id, i),
                         channel=req.stages[i].channel,
                         message=approval_card(req, i, svc),
                     )
@@ -179,7 +180,7 @@ def _nudge(req: StopRequest, i: int, target: str, kind: EffectKind, svc: Service
     out: list[Reply] = [Post(to=to, message=Message(text=text)) for to in recipients]
     out.append(
         UpdateCard(
-            key=card_key(req.id, i),
+            key=card_keys.stage_card(req.id, i),
             channel=req.stages[i].channel,
             message=approval_card(req, i, svc),
         )
@@ -209,7 +210,7 @@ async def _decide(
             return None
 
     try:
-        tr = await svc.store.update_request(request_id, attempt, svc.due_of)
+        tr = await svc.requests.update(request_id, attempt, svc.due_of)
     except LookupError:
         return None, t(lang, "deny_stale_card")
     if tr is None:
@@ -234,7 +235,7 @@ async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
         return replies_for(tr, svc)
     # Reject and delegate ask for a reason first; refuse before showing the form
     # when the answer would be no anyway.
-    req = await svc.store.get_request(rid)
+    req = await svc.requests.get(rid)
     if req is None:
         return _private(click.actor, click.channel, t(lang, "deny_stale_card"))
     try:
@@ -294,7 +295,7 @@ async def on_form(svc: Services, form: FormSubmit, lang: Lang) -> list[Reply]:
 
 
 async def withdraw(svc: Services, actor: Actor, channel: str, rid: str, lang: Lang) -> list[Reply]:
-    req = await svc.store.get_request(rid)
+    req = await svc.requests.get(rid)
     if req is None or req.requester != actor.id:
         # Same answer for "no such id" and "not yours": ids of others stay private.
         return _private(actor, channel, t(lang, "withdraw_unknown", id=rid))
@@ -309,7 +310,7 @@ async def withdraw(svc: Services, actor: Actor, channel: str, rid: str, lang: La
 
 
 async def pending_cards(svc: Services, actor: Actor, channel: str, lang: Lang) -> list[Reply]:
-    reqs = [r for r in await svc.store.open_requests() if approval.pending_for(r, actor.id)]
+    reqs = [r for r in await svc.requests.open() if approval.pending_for(r, actor.id)]
     if not reqs:
         return _private(actor, channel, t(lang, "pending_none"))
     out: list[Reply] = [
@@ -329,9 +330,9 @@ async def run_due(svc: Services) -> list[Reply]:
     now = svc.now()
     a = svc.policy.approval
     out: list[Reply] = []
-    for rid in await svc.store.due_ids(now):
+    for rid in await svc.requests.due_ids(now):
         try:
-            tr = await svc.store.update_request(
+            tr = await svc.requests.update(
                 rid,
                 lambda r: approval.due_action(r, now, a.remind_after, a.escalate_after),
                 svc.due_of,
@@ -340,10 +341,10 @@ async def run_due(svc: Services) -> list[Reply]:
                 out += replies_for(tr, svc)
             else:
                 # Nothing due (another process sent it, or the request moved on).
-                await svc.store.reschedule(rid, svc.due_of)
+                await svc.requests.reschedule(rid, svc.due_of)
         except LookupError:
-            await svc.store.reschedule(rid, svc.due_of)
-        except (RedisError, OSError):
+            await svc.requests.reschedule(rid, svc.due_of)
+        except StorageDown:
             raise  # storage trouble: the whole tick waits for the next one
         except Exception:
             # One request that cannot be processed must not hold up the others.

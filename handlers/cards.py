@@ -17,10 +17,6 @@ from handlers.events import Button, Card, Message
 from handlers.services import Services
 
 
-def card_key(request_id: str, stage: int) -> str:
-    return f"{request_id}:{stage}"
-
-
 def short_target(req: StopRequest) -> str:
     """The target as a name in running text: "CRM", or "own account of console:bob"."""
     target = req.answers.target

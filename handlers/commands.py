@@ -71,7 +71,7 @@ async def status(svc: Services, actor: Actor, channel: str, lang: Lang) -> list[
     draft = await dialogue.has_draft(svc, actor.id)
     if draft is not None:
         lines.append(t(lang, "status_draft", step=sr.step_name(draft.step, lang)))
-    reqs = await svc.store.requests_of(actor.id)
+    reqs = await svc.requests.of_user(actor.id)
     if reqs:
         lines.append(t(lang, "status_header"))
         lines += [status_line(r, lang, svc) for r in reqs]

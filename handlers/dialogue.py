@@ -10,17 +10,17 @@ import logging
 import secrets
 from datetime import timedelta
 
-from bot.storage.store import DELETE, KEEP, DialogueWrite, RedisError
 from conversations import approval
 from conversations import stop_request as sr
 from conversations.faq.matcher import Match
 from conversations.i18n import t
 from conversations.model import Lang
 from conversations.text import detect_lang
-from handlers import faq
+from handlers import card_keys, faq
 from handlers.approvals import replies_for
 from handlers.cards import prompt_message
 from handlers.events import Actor, Message, Post, Reply, UpdateCard
+from handlers.ports import DELETE, KEEP, DialogueWrite, StorageDown
 from handlers.services import Services, new_request_id
 
 log = logging.getLogger(__name__)
@@ -38,12 +38,6 @@ def _say(actor: Actor, message: Message) -> Post:
     return Post(to=actor.id, message=message)
 
 
-def _prompt_key(state: sr.DialogueState) -> str:
-    # Its own namespace: the draft id becomes the request id, whose card references
-    # must outlive the draft's.
-    return f"draft-{state.draft_id}:prompt"
-
-
 def _prompt(
     svc: Services, state: sr.DialogueState, notes: list[str], prompt: sr.Prompt | None = None
 ) -> Post:
@@ -52,7 +46,7 @@ def _prompt(
     title = t(state.lang, "card_title", id=state.draft_id, target=target)
     return Post(
         to=state.user,
-        key=_prompt_key(state),
+        key=card_keys.dialogue_prompt(state.draft_id),
         key_ttl=svc.idle_timeout + _EXPIRED_GRACE,
         message=prompt_message(prompt, notes, state.draft_id, state.step, title),
     )
@@ -106,11 +100,11 @@ async def start(
                 state = prefilled.state
         return _write(svc, state), [_prompt(svc, state, notes)]
 
-    return await svc.store.run_dialogue(actor.id, step)
+    return await svc.drafts.run(actor.id, step)
 
 
 async def has_draft(svc: Services, user: str) -> sr.DialogueState | None:
-    state, _ = _read(svc, await svc.store.load_dialogue(user))
+    state, _ = _read(svc, await svc.drafts.load(user))
     return state
 
 
@@ -153,7 +147,7 @@ async def on_text(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Re
         assert outcome is not None
         return await _settle(svc, actor, state, outcome, submitted)
 
-    replies = await svc.store.run_dialogue(actor.id, step)
+    replies = await svc.drafts.run(actor.id, step)
     if asked_faq:  # recorded once, whatever number of times the step ran
         await faq.remember(svc, actor, asked_faq[-1], qid)
     return submitted.replies or replies
@@ -169,7 +163,7 @@ async def on_click(svc: Services, actor: Actor, value: str, lang: Lang) -> list[
         if state is None or state.draft_id != draft_id:
             # A second Submit, or a button from a draft that ended: if the draft was
             # submitted, answer with its request instead of starting anything.
-            req = await svc.store.get_request(draft_id)
+            req = await svc.requests.get(draft_id)
             if req is not None and req.requester == actor.id:
                 text = t(req.lang, "already_submitted", id=req.id)
                 return write, [_say(actor, Message(text=text))]
@@ -179,7 +173,7 @@ async def on_click(svc: Services, actor: Actor, value: str, lang: Lang) -> list[
         outcome = sr.on_choice(state, step_name, choice, _ctx(svc), svc.now())
         return await _settle(svc, actor, state, outcome, submitted)
 
-    replies = await svc.store.run_dialogue(actor.id, step)
+    replies = await svc.drafts.run(actor.id, step)
     return submitted.replies or replies
 
 
@@ -200,7 +194,11 @@ async def _settle(
     if line is not None:
         # The answered question shrinks to one line, so the conversation stays readable.
         replies.append(
-            UpdateCard(key=_prompt_key(state), channel=state.user, message=Message(text=line))
+            UpdateCard(
+                key=card_keys.dialogue_prompt(state.draft_id),
+                channel=state.user,
+                message=Message(text=line),
+            )
         )
     replies.append(_prompt(svc, state, outcome.notes, outcome.prompt))
     return _write(svc, state), replies
@@ -221,12 +219,12 @@ async def _submit(
             admins=svc.policy.admins,
             now=now,
         )
-        req, created = await svc.store.create_request(tr, svc.due_of(tr.request))
+        req, created = await svc.requests.create(tr, svc.due_of(tr.request))
         if created or req.requester == actor.id:
             break
         # A random id collided with someone else's request: it must not stay listed as
         # this user's (the user's index is written first), and we try another id.
-        await svc.store.unlist(actor.id, request_id)
+        await svc.requests.unlist(actor.id, request_id)
         request_id = new_request_id()
     if not created:
         return [_say(actor, Message(text=t(req.lang, "already_submitted", id=req.id)))]
@@ -242,23 +240,23 @@ async def expire_idle(svc: Services) -> list[Reply]:
     """Tells the users whose draft just expired, once, even if they never come back.
     Safe with several schedulers: the expiry is a versioned write, only one wins."""
     out: list[Reply] = []
-    for user in await svc.store.expiring_drafts(svc.now()):
+    for user in await svc.drafts.expiring(svc.now()):
 
         async def step(raw: str | None, user: str = user) -> tuple[DialogueWrite, list[Reply]]:
             state, expired = _read(svc, raw)
             if not expired:
                 # Answered meanwhile (put the entry right), or already gone.
                 when = state.updated_at + svc.idle_timeout if state is not None else None
-                await svc.store.expire_at(user, when)
+                await svc.drafts.expire_at(user, when)
                 return KEEP, []
             lang = sr.DialogueState.model_validate_json(raw or "{}").lang if raw else "en"
             return DELETE, _expired(svc, Actor(id=user), lang)
 
         try:
-            out += await svc.store.run_dialogue(user, step)
-        except (RedisError, OSError):
+            out += await svc.drafts.run(user, step)
+        except StorageDown:
             raise
         except Exception:
             log.exception("draft expiry failed", extra={"user": user})
-            await svc.store.expire_at(user, None)  # a draft we cannot read: stop trying
+            await svc.drafts.expire_at(user, None)  # a draft we cannot read: stop trying
     return out

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import secrets
-from typing import Protocol
 
 from conversations.faq.intent import stop_intent
 from conversations.faq.kb import KnowledgeBase
-from conversations.faq.matcher import Match, Matcher, Verdict
+from conversations.faq.matcher import Match, Verdict
 from conversations.i18n import t
 from conversations.model import Lang
 from conversations.text import clean
@@ -23,18 +22,6 @@ _QUESTION_WORDS = (
     "quel", "quelle", "est-ce", "puis-je", "peut-on", "vais-je", "dois-je", "combien", "ou",
 )  # fmt: skip
 _ZH_QUESTION = ("吗", "呢", "怎么", "如何", "什么", "能不能", "会不会", "是否", "多久", "哪", "谁")
-
-
-class KnowledgeSource(Protocol):
-    """What the handlers need of the live knowledge base (bot.kb.LiveKnowledgeBase)."""
-
-    @property
-    def matcher(self) -> Matcher: ...
-
-    @property
-    def kb(self) -> KnowledgeBase: ...
-
-    async def reload(self) -> list[str]: ...
 
 
 def looks_like_question(text: str) -> bool:
@@ -104,8 +91,8 @@ async def _remember(svc: Services, actor: Actor, match: Match, qid: str = "") ->
         "topic": match.topic,
         "verdict": str(match.verdict),
     }
-    await svc.store.faq_remember(actor.id, json.dumps(entry, ensure_ascii=False))
-    await svc.store.faq_count(f"{match.topic}:answered" if match.topic else f"_{match.verdict}")
+    await svc.faq_log.remember(actor.id, json.dumps(entry, ensure_ascii=False))
+    await svc.faq_log.count(f"{match.topic}:answered" if match.topic else f"_{match.verdict}")
     return qid
 
 
@@ -183,13 +170,13 @@ async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
         case "faq_topic":
             if kb.topic(click.value) is None:
                 return private(t(lang, "expired_button"))
-            await svc.store.faq_count(f"{click.value}:answered")
+            await svc.faq_log.count(f"{click.value}:answered")
             return [Post(to=channel, message=_answer_message(kb, click.value, lang, ""))]
         case "faq_vote":
             topic, _, verdict = click.value.partition("|")
             if kb.topic(topic) is None or verdict not in ("up", "down"):
                 return private(t(lang, "expired_button"))
-            if not await svc.store.faq_vote(actor.id, topic, verdict == "up"):
+            if not await svc.faq_log.vote(actor.id, topic, verdict == "up"):
                 return private(t(lang, "faq_already_voted"))
             if verdict == "up":
                 return private(t(lang, "faq_thanks_up"))
@@ -214,7 +201,7 @@ async def _handoff(svc: Services, actor: Actor, channel: str, qid: str, lang: La
                 message=Message(text=t(lang, "faq_handoff_no_channel")),
             )
         ]
-    entries = [json.loads(raw) for raw in await svc.store.faq_transcript(actor.id)]
+    entries = [json.loads(raw) for raw in await svc.faq_log.transcript(actor.id)]
     if not entries:
         return [
             Ephemeral(
@@ -240,7 +227,7 @@ async def _handoff(svc: Services, actor: Actor, channel: str, qid: str, lang: La
         question=asked["q"],
         transcript="\n".join(lines),
     )
-    await svc.store.faq_count("_handoff")
+    await svc.faq_log.count("_handoff")
     return [
         Post(to=support, message=Message(text=post)),
         Ephemeral(

@@ -15,14 +15,14 @@ from handlers.services import Services
 
 
 async def home_for(svc: Services, user: str, lang: Lang = "en") -> list[Message]:
-    mine = await svc.store.requests_of(user, limit=10)
+    mine = await svc.requests.of_user(user, limit=10)
     lines = [status_line(r, lang, svc) for r in mine]
     out = [
         Message(
             text="\n".join([t(lang, "status_header"), *lines]) if lines else t(lang, "status_none")
         )
     ]
-    pending = await svc.store.open_requests()
+    pending = await svc.requests.open()
     waiting = [r for r in pending if approval.pending_for(r, user)]
     out.append(Message(text=t(lang, "pending_header") if waiting else t(lang, "pending_none")))
     out += [approval_card(r, r.current, svc) for r in waiting[:10]]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 
-from bot.storage.store import RedisError, StorageBusy
 from conversations.i18n import t
 from conversations.model import Lang
 from conversations.text import detect_lang
@@ -21,6 +20,7 @@ from handlers.events import (
     Reply,
     UserMessage,
 )
+from handlers.ports import StorageBusy, StorageDown
 from handlers.services import Services
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ class Handlers:
             return await self._route(event, lang)
         except StorageBusy:
             return self._tell(event, t(lang, "busy"))
-        except (RedisError, OSError) as exc:
+        except StorageDown as exc:
             log.error("storage unavailable", extra={"error": repr(exc)})
             return self._tell(event, t(lang, "storage_down"))
 

@@ -1,20 +1,16 @@
-"""What every handler needs, built once by the composition root."""
+"""What every handler needs, built once by the composition root (bot/app.py) from the
+outer ring's implementations of the ports."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING
 
-from bot.clock import Clock, local_today
-from bot.storage.store import Store
-from conversations.policy import Policy
-
-if TYPE_CHECKING:
-    from handlers.faq import KnowledgeSource
 from conversations import approval
 from conversations.model import StopRequest
+from conversations.policy import Policy
+from handlers.ports import Clock, DraftStore, FaqLog, KnowledgeSource, RequestStore
 
 # Crockford's base32 without the look-alikes, so ids survive being read aloud or retyped.
 _ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -26,7 +22,9 @@ def new_request_id() -> str:
 
 @dataclass
 class Services:
-    store: Store
+    drafts: DraftStore
+    requests: RequestStore
+    faq_log: FaqLog
     policy: Policy
     clock: Clock
     tz: tzinfo | None = None
@@ -36,7 +34,8 @@ class Services:
         return self.clock.now()
 
     def today(self) -> date:
-        return local_today(self.clock, self.tz)
+        """Today where the company is: a stop date of 'tomorrow' must not depend on UTC."""
+        return self.clock.now().astimezone(self.tz).date()
 
     @property
     def idle_timeout(self) -> timedelta:

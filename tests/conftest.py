@@ -4,21 +4,12 @@ real handlers through the console adapter."""
 
 from __future__ import annotations
 
-import io
 import os
-import re
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from bot.adapters.console import ConsoleAdapter
-from bot.app import App
-from bot.clock import FakeClock
-from bot.config import Settings
 from bot.files.kb import bundled_kb_path
 from bot.files.live_kb import LiveKnowledgeBase
 from bot.files.policy import bundled_policy_path, load_policy, load_policy_text
@@ -26,15 +17,10 @@ from bot.storage.client import RedisClient, client_for_url
 from bot.storage.embedded import EmbeddedRedis
 from bot.storage.keys import Keys
 from bot.storage.store import Store
-from conversations.model import StopRequest
 from conversations.policy import Policy
-from handlers.events import Reply
-from handlers.router import Handlers
-from handlers.services import Services
 from tests import servers
-
-# Monday 09:00 UTC: a weekday, so "tomorrow" and "next Monday" are distinct dates.
-START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+from tests.fakes.clock import FakeClock
+from tests.helpers import START, TEAM_POLICY, Harness, make_harness
 
 
 @pytest.fixture(scope="session")
@@ -104,70 +90,9 @@ def policy() -> Policy:
     return load_policy(bundled_policy_path())
 
 
-TEAM_POLICY = """
-admins: [console:admin]
-approval:
-  stages:
-    - name: department-head
-      approvers: [console:head, console:head2]
-      channel: console:approvals-head
-      mode: any
-    - name: it
-      approvers: [console:it, console:it2]
-      channel: console:approvals-it
-      mode: all
-      fallback_approvers: [console:itlead]
-    - name: finance
-      approvers: [console:finance]
-      channel: console:approvals-finance
-      when: paid
-  remind_after: 24h
-  escalate_after: 72h
-catalog:
-  - {name: CRM, paid: true}
-  - {name: OA, paid: false}
-"""
-
-
 @pytest.fixture
 def team_policy() -> Policy:
     return load_policy_text(TEAM_POLICY, "team.yaml")
-
-
-@dataclass
-class Harness:
-    """The real app, handlers and console adapter on a real Redis, with a fake clock."""
-
-    app: App
-    console: ConsoleAdapter
-    out: io.StringIO
-    clock: FakeClock
-    _mark: int = 0
-    delivered: list[Reply] = field(default_factory=list)
-
-    @property
-    def store(self) -> Store:
-        return self.app.services.store
-
-    async def type(self, *lines: str) -> str:
-        """Types lines into the console; returns what was printed meanwhile."""
-        for line in lines:
-            await self.console.handle_line(line)
-        return self.new_output()
-
-    def new_output(self) -> str:
-        text = self.out.getvalue()[self._mark :]
-        self._mark = len(self.out.getvalue())
-        return text
-
-    async def tick(self) -> str:
-        await self.app.deliver(await self.app.handlers.tick())
-        return self.new_output()
-
-    async def request(self, request_id: str) -> StopRequest:
-        req = await self.store.get_request(request_id)
-        assert req is not None
-        return req
 
 
 @pytest.fixture(scope="session")
@@ -175,55 +100,15 @@ def live_kb() -> LiveKnowledgeBase:
     return LiveKnowledgeBase(bundled_kb_path())
 
 
-def make_harness(
-    store: Store, policy: Policy, clock: FakeClock, faq: LiveKnowledgeBase | None = None
+@pytest.fixture
+async def harness(
+    store: Store, policy: Policy, clock: FakeClock, live_kb: LiveKnowledgeBase
 ) -> Harness:
-    services = Services(store=store, policy=policy, clock=clock, tz=UTC, faq=faq)
-    app = App(
-        settings=Settings.load({}, dotenv=Path("/nonexistent")),
-        services=services,
-        handlers=Handlers(services),
-    )
-    out = io.StringIO()
-    console = ConsoleAdapter(store, app.dispatch, out=out)
-    app.register(console, fallback=True)
-    return Harness(app=app, console=console, out=out, clock=clock)
+    return await make_harness(store, policy, clock, live_kb)
 
 
 @pytest.fixture
-def harness(store: Store, policy: Policy, clock: FakeClock, live_kb: LiveKnowledgeBase) -> Harness:
-    return make_harness(store, policy, clock, live_kb)
-
-
-@pytest.fixture
-def team(
+async def team(
     store: Store, team_policy: Policy, clock: FakeClock, live_kb: LiveKnowledgeBase
 ) -> Harness:
-    return make_harness(store, team_policy, clock, live_kb)
-
-
-REQUEST_ID = re.compile(r"Submitted as (SR-[0-9A-Z]{8})")
-
-
-async def file_request(
-    h: Harness,
-    target: str = "CRM",
-    user: str = "console:employee",
-    notify: str = "console:team",
-) -> str:
-    """Runs the whole dialogue by typing, returns the new request id."""
-    await h.type(f"/as {user}")
-    out = await h.type(
-        "/cancel-account",
-        target,
-        "too expensive",
-        "2026-12-31",
-        "yes",
-        "none",
-    )
-    if "subscription" in out or "Is it paid" in out:
-        await h.type("refund")
-    out = await h.type("no", notify, "submit")
-    match = REQUEST_ID.search(out)
-    assert match, out
-    return match.group(1)
+    return await make_harness(store, team_policy, clock, live_kb)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC
 
-from bot.clock import FakeClock
+from bot.app import App
+from bot.files.live_kb import LiveKnowledgeBase
 from bot.storage.client import RedisClient, client_for_url
 from bot.storage.keys import Keys
 from bot.storage.store import Store
 from conversations.model import RequestStatus, StageStatus
 from conversations.policy import Policy
 from handlers.events import Actor, Click, Ephemeral, FormErrors, FormSubmit, Reply, UpdateCard
-from handlers.router import Handlers
-from handlers.services import Services
-from tests.conftest import Harness, file_request
+from tests.fakes.clock import FakeClock
+from tests.helpers import Harness, build_app, file_request
 
 
 def _click(user: str, action: str, value: str) -> Click:
@@ -22,9 +21,9 @@ def _click(user: str, action: str, value: str) -> Click:
 
 
 async def _snapshot(h: Harness, rid: str) -> tuple[int, int]:
-    found = await h.store.load_request(rid)
+    found = await h.store.requests.load(rid)
     assert found is not None
-    return found[1], len(await h.store.history(rid))
+    return found[1], len(await h.store.requests.history(rid))
 
 
 def _private_text(replies: list[Reply]) -> str:
@@ -109,25 +108,28 @@ async def test_reject_form_validates_its_fields(team: Harness) -> None:
 
 
 async def _other_process(
-    redis_url: str, keys: Keys, policy: Policy, clock: FakeClock
-) -> tuple[Handlers, RedisClient]:
-    """A second bot process: its own connection, its own handlers, the same Redis."""
+    redis_url: str, keys: Keys, policy: Policy, clock: FakeClock, faq: LiveKnowledgeBase
+) -> tuple[App, RedisClient]:
+    """A second bot process: its own connection, its own app, the same Redis."""
     redis = client_for_url(redis_url)
-    svc = Services(store=Store(redis, keys), policy=policy, clock=clock, tz=UTC)
-    return Handlers(svc), redis
+    return await build_app(Store(redis, keys), policy, clock, faq), redis
 
 
 async def test_two_approvers_of_an_any_stage_race(
-    team: Harness, redis_url: str, keys: Keys, team_policy: Policy
+    team: Harness,
+    redis_url: str,
+    keys: Keys,
+    team_policy: Policy,
+    live_kb: LiveKnowledgeBase,
 ) -> None:
     rid = await file_request(team, "CRM")
-    other, conn = await _other_process(redis_url, keys, team_policy, team.clock)
+    other, conn = await _other_process(redis_url, keys, team_policy, team.clock, live_kb)
     try:
         for _ in range(3):  # run it a few times on fresh requests
             # Both processes have seen the request (each rendered or read it), so both
             # decide on the same version and really race to commit.
-            await other.svc.store.load_request(rid)
-            await team.store.load_request(rid)
+            await other.store.requests.load(rid)
+            await team.store.requests.load(rid)
             a, b = await asyncio.gather(
                 team.app.handlers.handle(_click("console:head", "approve", f"{rid}|0")),
                 other.handle(_click("console:head2", "approve", f"{rid}|0")),
@@ -138,7 +140,7 @@ async def test_two_approvers_of_an_any_stage_race(
             assert "no longer current" in _private_text(losers[0])
             req = await team.request(rid)
             assert req.current == 1 and len(req.stages[0].votes) == 1
-            actions = [e.action for e in await team.store.history(rid)]
+            actions = [e.action for e in await team.store.requests.history(rid)]
             assert actions == ["submitted", "approved"]
             rid = await file_request(team, "CRM")
     finally:
@@ -146,13 +148,17 @@ async def test_two_approvers_of_an_any_stage_race(
 
 
 async def test_all_stage_needs_every_approver_even_when_they_race(
-    team: Harness, redis_url: str, keys: Keys, team_policy: Policy
+    team: Harness,
+    redis_url: str,
+    keys: Keys,
+    team_policy: Policy,
+    live_kb: LiveKnowledgeBase,
 ) -> None:
     rid = await file_request(team, "CRM")
     await team.app.handlers.handle(_click("console:head", "approve", f"{rid}|0"))
-    other, conn = await _other_process(redis_url, keys, team_policy, team.clock)
-    await other.svc.store.load_request(rid)
-    await team.store.load_request(rid)
+    other, conn = await _other_process(redis_url, keys, team_policy, team.clock, live_kb)
+    await other.store.requests.load(rid)
+    await team.store.requests.load(rid)
     try:
         await asyncio.gather(
             team.app.handlers.handle(_click("console:it", "approve", f"{rid}|1")),
@@ -164,7 +170,7 @@ async def test_all_stage_needs_every_approver_even_when_they_race(
     assert sorted(v.by for v in req.stages[1].votes) == ["console:it", "console:it2"]
     assert req.stages[1].status is StageStatus.APPROVED
     assert req.current == 2 and req.status is RequestStatus.PENDING
-    actions = [e.action for e in await team.store.history(rid)]
+    actions = [e.action for e in await team.store.requests.history(rid)]
     assert actions == ["submitted", "approved", "vote", "approved"]
 
 

@@ -7,6 +7,7 @@ import asyncio
 import re
 from datetime import timedelta
 
+from bot.files.live_kb import LiveKnowledgeBase
 from bot.storage.client import client_for_url
 from bot.storage.keys import Keys
 from bot.storage.store import Store
@@ -15,16 +16,14 @@ from conversations.model import TargetKind
 from conversations.policy import Policy
 from conversations.stop_request import DialogueState, Step
 from handlers.events import Actor, Click, Post
-from handlers.router import Handlers
-from handlers.services import Services
-from tests.conftest import REQUEST_ID, Harness
+from tests.helpers import REQUEST_ID, Harness, build_app
 
 USER = "console:employee"
 EXPIRED = "expired after 30 minutes"
 
 
 async def draft(h: Harness) -> DialogueState | None:
-    raw = await h.store.load_dialogue(USER)
+    raw = await h.store.drafts.load(USER)
     return None if raw is None else DialogueState.model_validate_json(raw)
 
 
@@ -64,8 +63,8 @@ async def test_idle_draft_expires_and_a_new_one_starts_fresh(harness: Harness) -
     assert EXPIRED in out
     assert "nothing was submitted" in out
     assert t("en", "q_when") not in out  # the answer was not applied
-    assert await h.store.load_dialogue(USER) is None
-    assert await h.store.requests_of(USER) == []
+    assert await h.store.drafts.load(USER) is None
+    assert await h.store.requests.of_user(USER) == []
 
     out = await h.type("/cancel-account")
     assert t("en", "intro") in out
@@ -115,7 +114,7 @@ async def test_button_of_an_expired_draft(harness: Harness) -> None:
     h.clock.advance(timedelta(minutes=31))
     out = await h.type("/click Too expensive")
     assert EXPIRED in out
-    assert await h.store.load_dialogue(USER) is None
+    assert await h.store.drafts.load(USER) is None
 
 
 # -- resume, storage ------------------------------------------------------------------
@@ -163,7 +162,7 @@ def _faq_reply(out: str) -> bool:
 async def test_typing_without_a_draft_goes_to_the_faq(harness: Harness) -> None:
     out = await harness.type("CRM")
     assert _faq_reply(out)
-    assert await harness.store.load_dialogue(USER) is None
+    assert await harness.store.drafts.load(USER) is None
 
 
 # -- submit --------------------------------------------------------------------
@@ -177,13 +176,13 @@ async def test_double_click_on_submit_files_one_request(harness: Harness) -> Non
     assert match, out
     rid = match.group(1)
     assert rid == draft_id
-    assert await h.store.load_dialogue(USER) is None
+    assert await h.store.drafts.load(USER) is None
 
     out = await h.type("/click Submit")
     assert f"already submitted as {rid}" in out
     assert "Submitted as" not in out
     assert "approvals-head" not in out  # no second approval card
-    reqs = await h.store.requests_of(USER)
+    reqs = await h.store.requests.of_user(USER)
     assert [r.id for r in reqs] == [rid]
 
 
@@ -199,7 +198,7 @@ async def test_typed_submit_then_click_files_one_request(harness: Harness) -> No
     assert f"already submitted as {rid}" in out
     out = await h.type("submit")  # typed again: there is no draft any more
     assert _faq_reply(out)
-    assert [r.id for r in await h.store.requests_of(USER)] == [rid]
+    assert [r.id for r in await h.store.requests.of_user(USER)] == [rid]
     req = await h.request(rid)
     assert req.answers.target is not None and req.answers.target.name == "CRM"
     assert req.answers.notify == ["console:team"]
@@ -230,12 +229,12 @@ async def test_button_after_abandon_belongs_to_an_ended_conversation(harness: Ha
     await h.type("/cancel-account", "CRM")
     out = await h.type("cancel")
     assert t("en", "abandoned") in out
-    assert await h.store.load_dialogue(USER) is None
+    assert await h.store.drafts.load(USER) is None
 
     out = await h.type("/click Too expensive")
     assert "conversation that has ended" in out
-    assert await h.store.load_dialogue(USER) is None
-    assert await h.store.requests_of(USER) == []
+    assert await h.store.drafts.load(USER) is None
+    assert await h.store.requests.of_user(USER) == []
 
 
 async def test_button_of_an_old_draft_does_not_touch_the_new_one(harness: Harness) -> None:
@@ -319,7 +318,7 @@ async def test_start_command_in_chinese(harness: Harness) -> None:
 
 
 async def test_an_expired_draft_is_announced_even_if_the_user_never_returns(
-    harness: Harness, redis_url: str, keys: Keys, policy: Policy
+    harness: Harness, redis_url: str, keys: Keys, policy: Policy, live_kb: LiveKnowledgeBase
 ) -> None:
     h = harness
     await h.type("/cancel-account", "CRM")
@@ -328,7 +327,7 @@ async def test_an_expired_draft_is_announced_even_if_the_user_never_returns(
     h.clock.advance(timedelta(minutes=2))
     # Two schedulers (two processes) at once: the user is told once.
     other_conn = client_for_url(redis_url)
-    other = Handlers(Services(store=Store(other_conn, keys), policy=policy, clock=h.clock))
+    other = (await build_app(Store(other_conn, keys), policy, h.clock, live_kb)).handlers
     try:
         a, b = await asyncio.gather(h.app.handlers.tick(), other.tick())
     finally:
@@ -337,7 +336,7 @@ async def test_an_expired_draft_is_announced_even_if_the_user_never_returns(
         r for r in a + b if isinstance(r, Post) and "expired after 30 minutes" in r.message.text
     ]
     assert len(told) == 1 and told[0].to == USER
-    assert await h.store.load_dialogue(USER) is None
+    assert await h.store.drafts.load(USER) is None
     assert await h.app.handlers.tick() == []
 
 
@@ -348,4 +347,4 @@ async def test_an_answered_draft_is_not_expired_by_a_stale_index_entry(harness: 
     await h.type("CRM")  # the draft's idle clock restarts
     h.clock.advance(timedelta(minutes=20))
     assert await h.tick() == ""
-    assert await h.store.load_dialogue(USER) is not None
+    assert await h.store.drafts.load(USER) is not None

@@ -18,7 +18,7 @@ from conversations.faq.evaluate import evaluate, read_jsonl
 from conversations.faq.matcher import Matcher, Thresholds, Verdict
 from conversations.faq.tokens import detect_lang, features, fold
 from conversations.model import LANGS
-from tests.conftest import Harness
+from tests.helpers import Harness
 
 ROOT = Path(__file__).resolve().parent.parent
 TOPICS = [
@@ -195,7 +195,7 @@ async def test_an_answer_asks_for_feedback_once_per_user(harness: Harness) -> No
     assert "Thanks for the feedback" in out
     out = await harness.type("/click 👍 Yes")
     assert "already gave feedback" in out
-    stats = await harness.store.faq_stats()
+    stats = await harness.store.faq_log.stats()
     assert stats["data-loss:answered"] == 1 and stats["data-loss:up"] == 1
 
 
@@ -259,7 +259,7 @@ async def test_asking_to_stop_something_offers_to_start_a_request(harness: Harne
     assert "Do you want to start a stop request for CRM?" in out
     out = await harness.type("/click Start a stop request for CRM")
     assert "Why should it be stopped?" in out  # the target is already filled in
-    draft = await harness.store.load_dialogue("console:employee")
+    draft = await harness.store.drafts.load("console:employee")
     assert draft is not None and json.loads(draft)["answers"]["target"]["name"] == "CRM"
 
 
@@ -342,7 +342,7 @@ async def test_forged_vote_buttons_cannot_stuff_the_stats(harness: Harness) -> N
             value=f"refund|up#{n}" if n else "refund|up",
         )
         await harness.app.handlers.handle(click)
-    assert (await harness.store.faq_stats()).get("refund:up") == 1
+    assert (await harness.store.faq_log.stats()).get("refund:up") == 1
 
 
 async def test_control_characters_never_reach_the_support_channel(harness: Harness) -> None:
@@ -368,7 +368,7 @@ async def test_a_click_after_a_chinese_question_is_answered_in_chinese(harness: 
 async def test_a_question_mid_dialogue_is_counted_once(harness: Harness) -> None:
     await harness.type("/cancel-account", "CRM")
     await harness.type("will I get a refund?")
-    stats = await harness.store.faq_stats()
+    stats = await harness.store.faq_log.stats()
     assert stats["refund:answered"] == 1
-    transcript = await harness.store.faq_transcript("console:employee")
+    transcript = await harness.store.faq_log.transcript("console:employee")
     assert len(transcript) == 1 and json.loads(transcript[0])["topic"] == "refund"

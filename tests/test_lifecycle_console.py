@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.files.live_kb import LiveKnowledgeBase
 from bot.storage.store import Store
 from conversations.model import RequestStatus, StageStatus
-from tests.conftest import Harness, file_request, make_harness
+from tests.helpers import Harness, file_request, make_harness
 
 
 async def test_paid_software_goes_through_head_it_and_finance(harness: Harness) -> None:
@@ -32,7 +33,7 @@ async def test_paid_software_goes_through_head_it_and_finance(harness: Harness) 
     req = await h.request(rid)
     assert req.status is RequestStatus.APPROVED
     assert all(s.status is StageStatus.APPROVED for s in req.stages)
-    history = await h.store.history(rid)
+    history = await h.store.requests.history(rid)
     assert [e.action for e in history] == ["submitted", "approved", "approved", "approved"]
     assert [e.actor for e in history] == [
         "console:employee",
@@ -40,7 +41,7 @@ async def test_paid_software_goes_through_head_it_and_finance(harness: Harness) 
         "console:it",
         "console:finance",
     ]
-    assert await h.store.open_requests() == []
+    assert await h.store.requests.open() == []
 
 
 async def test_free_software_skips_finance(harness: Harness) -> None:
@@ -82,7 +83,7 @@ async def test_reject_needs_a_reason_and_tells_the_requester(harness: Harness) -
     assert req.status is RequestStatus.REJECTED
     assert req.stages[0].reason == "Budget is already committed until March"
     assert [s.status for s in req.stages[1:]] == [StageStatus.CANCELLED, StageStatus.CANCELLED]
-    history = await h.store.history(rid)
+    history = await h.store.requests.history(rid)
     assert history[-1].action == "rejected"
     assert history[-1].detail == "Budget is already committed until March"
 
@@ -105,7 +106,7 @@ async def test_delegate_hands_the_stage_to_someone_else(harness: Harness) -> Non
     assert "Only the department-head approvers (console:deputy)" in out
     out = await h.type("/as console:deputy", "/click Approve")
     assert f"card {rid}:1" in out
-    actions = [e.action for e in await h.store.history(rid)]
+    actions = [e.action for e in await h.store.requests.history(rid)]
     assert actions == ["submitted", "delegated", "approved"]
 
 
@@ -124,7 +125,7 @@ async def test_withdraw_updates_the_open_card(harness: Harness) -> None:
     assert "No card has a button 'Approve'" in out
     out = await h.type("/as console:employee", f"/cancel-account withdraw {rid}")
     assert "already withdrawn" in out
-    assert [e.action for e in await h.store.history(rid)][-1] == "withdrawn"
+    assert [e.action for e in await h.store.requests.history(rid)][-1] == "withdrawn"
 
 
 async def test_withdraw_of_someone_elses_request_reveals_nothing(harness: Harness) -> None:
@@ -172,15 +173,19 @@ async def test_unknown_commands_get_help(harness: Harness) -> None:
     assert "Usage: /as ID" in out
 
 
-async def test_a_card_whose_reference_was_lost_is_posted_anew(harness: Harness) -> None:
+async def test_a_card_whose_reference_was_lost_is_posted_anew(
+    harness: Harness, live_kb: LiveKnowledgeBase
+) -> None:
     h = harness
     rid = await file_request(h, "CRM")
     # As if the process died between posting the card and recording where it went:
     # the reference is not in Redis, and a restarted process has no memory of it.
     await h.store.redis.delete(h.store.keys.cards(rid))
-    h = make_harness(Store(h.store.redis, h.store.keys), h.app.services.policy, h.clock)
+    h = await make_harness(
+        Store(h.store.redis, h.store.keys), h.app.services.policy, h.clock, live_kb
+    )
     await h.console.load()
     out = await h.type("/as console:head", "/click Approve")
     assert f"→ console:approvals-head  (card {rid}:0)" in out
     assert "Approved by console:head" in out
-    assert await h.store.get_card_ref(rid, f"{rid}:0") is not None
+    assert await h.store.card_refs.get(rid, f"{rid}:0") is not None

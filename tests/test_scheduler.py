@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, timedelta
+from datetime import timedelta
 
+from bot.files.live_kb import LiveKnowledgeBase
 from bot.storage.client import client_for_url
 from bot.storage.keys import Keys
 from bot.storage.store import Store
 from conversations.model import StageStatus
 from conversations.policy import Policy
 from handlers.events import Post, Reply
-from handlers.router import Handlers
-from handlers.services import Services
-from tests.conftest import Harness, file_request
+from tests.helpers import Harness, build_app, file_request
 
 
 def _texts(replies: list[Reply]) -> list[tuple[str, str]]:
@@ -42,7 +41,7 @@ async def test_reminder_then_escalation_then_silence(team: Harness) -> None:
     assert await team.app.handlers.tick() == []
     team.clock.advance(timedelta(days=30))
     assert await team.app.handlers.tick() == []
-    actions = [e.action for e in await team.store.history(rid)]
+    actions = [e.action for e in await team.store.requests.history(rid)]
     assert actions == ["submitted", "reminded", "escalated"]
 
 
@@ -79,17 +78,19 @@ async def test_finished_requests_leave_the_schedule(team: Harness) -> None:
     await team.type(f"/cancel-account withdraw {rid}")
     team.clock.advance(timedelta(days=10))
     assert await team.app.handlers.tick() == []
-    assert await team.store.due_ids(team.clock.now()) == []
+    assert await team.store.requests.due_ids(team.clock.now()) == []
 
 
 async def test_two_schedulers_never_send_the_same_reminder_twice(
-    team: Harness, redis_url: str, keys: Keys, team_policy: Policy
+    team: Harness,
+    redis_url: str,
+    keys: Keys,
+    team_policy: Policy,
+    live_kb: LiveKnowledgeBase,
 ) -> None:
     ids = [await file_request(team, "CRM") for _ in range(5)]
     redis = client_for_url(redis_url)
-    second = Handlers(
-        Services(store=Store(redis, keys), policy=team_policy, clock=team.clock, tz=UTC)
-    )
+    second = (await build_app(Store(redis, keys), team_policy, team.clock, live_kb)).handlers
     try:
         team.clock.advance(timedelta(hours=24))
         a, b = await asyncio.gather(team.app.handlers.tick(), second.tick())
@@ -103,7 +104,7 @@ async def test_two_schedulers_never_send_the_same_reminder_twice(
     finally:
         await redis.aclose()
     for rid in ids:
-        actions = [e.action for e in await team.store.history(rid)]
+        actions = [e.action for e in await team.store.requests.history(rid)]
         assert actions == ["submitted", "reminded", "escalated"]
 
 
@@ -111,7 +112,7 @@ async def test_one_unreadable_request_does_not_stop_the_others(team: Harness) ->
     broken = await file_request(team, "CRM")
     fine = await file_request(team, "OA")
     await team.store.redis.hset(team.store.keys.request(broken), "data", "{not json")
-    team.store._requests = type(team.store._requests)()  # a fresh process: nothing cached
+    team.store.requests._seen = type(team.store.requests._seen)()  # a fresh process: nothing cached
     team.clock.advance(timedelta(hours=24))
     sent = _texts(await team.app.handlers.tick())
     reminded = [t for to, t in sent if to == "console:approvals-head"]

@@ -14,9 +14,6 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.app import App
-from bot.clock import FakeClock
-from bot.config import Settings
 from bot.files.live_kb import LiveKnowledgeBase
 from bot.server import Server, start_server
 from bot.storage.client import client_for_url
@@ -24,12 +21,12 @@ from bot.storage.embedded import EmbeddedRedis
 from bot.storage.keys import Keys
 from bot.storage.store import Store
 from conversations.policy import Policy
-from handlers.router import Handlers
-from handlers.services import Services
 from tests.fakes import slack_requests as sr
+from tests.fakes.clock import FakeClock
 from tests.fakes.slack_api import Call, FakeSlack
 from tests.fakes.slack_bot import slack_policy as shared_policy
 from tests.fakes.slack_bot import start_bot
+from tests.helpers import build_app
 
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-test-token"
@@ -229,7 +226,7 @@ async def test_whole_lifecycle_by_clicking_rendered_buttons(rig: Rig) -> None:
     await rig.posted_to("CFIN", rid)
     await rig.click("UFIN", "CFIN", "Approve")
     await rig.posted_to("DUEMP", "is fully approved")
-    req = await rig.store.get_request(rid)
+    req = await rig.store.requests.get(rid)
     assert req is not None and req.status == "approved"
     # Each answered question was collapsed to one line in the DM.
     dm = [m for (ch, _), m in fake.messages.items() if ch == "DUEMP"]
@@ -273,7 +270,7 @@ async def test_reject_through_the_modal_with_validation(rig: Rig) -> None:
     card = _texts(fake.message("CHEAD", head_ts))
     assert "Rejected by slack:UHEAD" in card
     assert "&lt;!channel&gt;" in card and "<!channel>" not in card
-    req = await rig.store.get_request(rid)
+    req = await rig.store.requests.get(rid)
     assert req is not None and req.status == "rejected"
 
 
@@ -294,14 +291,14 @@ async def test_delegate_through_the_modal(rig: Rig) -> None:
     )
     assert (await rig.send(body))[0] == 200
     await fake.wait_for("chat.update", 1)
-    req = await rig.store.get_request(rid)
+    req = await rig.store.requests.get(rid)
     assert req is not None and req.stages[0].approvers == ["slack:UOTHER"]
 
 
 async def test_refusals_are_private_and_change_nothing(rig: Rig) -> None:
     fake = rig.fake
     rid = await _file_crm(rig)
-    found = await rig.store.load_request(rid)
+    found = await rig.store.requests.load(rid)
     assert found is not None
     await rig.click("UOTHER", "CHEAD", "Approve")  # not an approver
     await rig.click("UEMP", "CHEAD", "Approve")  # the requester
@@ -309,7 +306,7 @@ async def test_refusals_are_private_and_change_nothing(rig: Rig) -> None:
     texts = " ".join(c.params.get("text", "") for c in ephemerals)
     assert "Only the department-head approvers" in texts
     assert "your own request" in texts
-    assert await rig.store.load_request(rid) == found
+    assert await rig.store.requests.load(rid) == found
     await rig.click("UHEAD", "CHEAD", "Approve")
     await fake.wait_for("chat.update", 1)
     head_ts, _ = rig.last_message_to("CHEAD")
@@ -319,7 +316,7 @@ async def test_refusals_are_private_and_change_nothing(rig: Rig) -> None:
     assert (await rig.send(replay))[0] == 200
     refusals = await fake.wait_for("chat.postEphemeral", 4)
     assert all("no longer current" in c.params["text"] for c in refusals[2:])
-    history = await rig.store.history(rid)
+    history = await rig.store.requests.history(rid)
     assert [e.action for e in history] == ["submitted", "approved"]
 
 
@@ -331,7 +328,7 @@ async def test_unsigned_forged_and_stale_requests_get_401(rig: Rig) -> None:
     assert (await rig.send(body, signature="v0=" + "0" * 64))[0] == 401
     assert (await rig.send(body, timestamp=int(time.time()) - 6 * 60))[0] == 401
     assert rig.fake.calls == []
-    assert await rig.store.load_dialogue("slack:UEMP") is None
+    assert await rig.store.drafts.load("slack:UEMP") is None
 
 
 async def test_events_api_retry_is_handled_once(rig: Rig) -> None:
@@ -415,13 +412,12 @@ async def test_healthz_and_metrics(rig: Rig) -> None:
 
 
 async def test_healthz_says_503_when_redis_is_down(
-    tmp_path: Path, slack_policy: Policy, clock: FakeClock
+    tmp_path: Path, slack_policy: Policy, clock: FakeClock, live_kb: LiveKnowledgeBase
 ) -> None:
     dead = client_for_url(f"unix://{tmp_path}/none.sock")
-    services = Services(store=Store(dead), policy=slack_policy, clock=clock)
-    settings = Settings.load({"HOST": "127.0.0.1", "PORT": "0"}, dotenv=Path("/nonexistent"))
-    app = App(settings=settings, services=services, handlers=Handlers(services))
-    server = await start_server(app, settings, scheduler_interval=3600)
+    env = {"HOST": "127.0.0.1", "PORT": "0"}
+    app = await build_app(Store(dead), slack_policy, clock, live_kb, **env)
+    server = await start_server(app, app.settings, scheduler_interval=3600)
     try:
         async with aiohttp.ClientSession() as session:
             async with session.get(server.url + "/healthz") as resp:
@@ -524,15 +520,14 @@ async def test_a_slow_modal_submission_is_closed_in_time_and_finished_after(
     rid = await _file_crm(rig)
     await rig.click("UHEAD", "CHEAD", "Reject")
     view = (await rig.fake.wait_for("views.open", 1))[0].params["view"]
-    assert rig.server.slack is not None
-    handle = rig.server.slack.handle
+    handle = rig.server.app.handle
 
     async def slow(event: Any) -> Any:
         await asyncio.sleep(2)
         return await handle(event)
 
     monkeypatch.setattr(slack_module, "_FORM_BUDGET", 0.1)
-    monkeypatch.setattr(rig.server.slack, "handle", slow)
+    monkeypatch.setattr(rig.server.app, "handle", slow)
     body = sr.view_submission(
         "UHEAD",
         view["callback_id"],
@@ -541,9 +536,9 @@ async def test_a_slow_modal_submission_is_closed_in_time_and_finished_after(
     )
     status, text = await rig.send(body)
     assert status == 200 and text == ""  # the modal is closed...
-    pending = await rig.store.get_request(rid)
+    pending = await rig.store.requests.get(rid)
     assert pending is not None and pending.status == "pending"  # ...before the work is done
     head_ts, _ = rig.last_message_to("CHEAD")
     await rig.call_where("chat.update", lambda c: c.params["ts"] == head_ts)
-    req = await rig.store.get_request(rid)
+    req = await rig.store.requests.get(rid)
     assert req is not None and req.status == "rejected"

@@ -13,17 +13,18 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from bot.clock import FakeClock
+from bot.files.live_kb import LiveKnowledgeBase
 from bot.storage.client import client_for_url
 from bot.storage.embedded import EmbeddedRedis
 from bot.storage.keys import Keys, bucket, hash_slot
-from bot.storage.store import DELETE, DialogueWrite, RedisError, Store
+from bot.storage.store import Store
 from conversations import approval
 from conversations.model import Answers, Target, TargetKind
 from conversations.policy import Policy
 from handlers.events import Actor, Command, Ephemeral
-from handlers.router import Handlers
-from handlers.services import Services
+from handlers.ports import DELETE, DialogueWrite, StorageDown
+from tests.fakes.clock import FakeClock
+from tests.helpers import build_app
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -43,41 +44,41 @@ def _submission(policy: Policy, rid: str = "SR-TEST0001") -> approval.Transition
 
 async def test_create_is_idempotent(store: Store, policy: Policy) -> None:
     tr = _submission(policy)
-    req, created = await store.create_request(tr, None)
+    req, created = await store.requests.create(tr, None)
     assert created
-    again, created_again = await store.create_request(_submission(policy), None)
+    again, created_again = await store.requests.create(_submission(policy), None)
     assert not created_again
     assert again == req
-    assert len(await store.history(req.id)) == 1
-    assert [r.id for r in await store.requests_of("console:employee")] == [req.id]
+    assert len(await store.requests.history(req.id)) == 1
+    assert [r.id for r in await store.requests.of_user("console:employee")] == [req.id]
 
 
 async def test_commit_refuses_a_stale_version(store: Store, policy: Policy) -> None:
     tr = _submission(policy)
-    await store.create_request(tr, None)
-    found = await store.load_request(tr.request.id)
+    await store.requests.create(tr, None)
+    found = await store.requests.load(tr.request.id)
     assert found is not None
     req, version = found
     first = approval.approve(req, 0, "console:head", NOW)
     second = approval.reject(req, 0, "console:head", "no", NOW)
-    assert await store.commit(first, version, None) is None  # written
-    current = await store.commit(second, version, None)  # refused, with the state now
+    assert await store.requests.commit(first, version, None) is None  # written
+    current = await store.requests.commit(second, version, None)  # refused, with the state now
     assert current is not None and current[1] == version + 1
-    stored = await store.get_request(req.id)
+    stored = await store.requests.get(req.id)
     assert stored is not None and stored.current == 1
-    assert [e.action for e in await store.history(req.id)] == ["submitted", "approved"]
+    assert [e.action for e in await store.requests.history(req.id)] == ["submitted", "approved"]
 
 
 async def test_audit_entries_say_who_what_when(store: Store, policy: Policy) -> None:
     tr = _submission(policy)
-    await store.create_request(tr, None)
-    t2 = await store.update_request(
+    await store.requests.create(tr, None)
+    t2 = await store.requests.update(
         tr.request.id,
         lambda r: approval.reject(r, 0, "console:head", "not now <!channel>", NOW),
         lambda r: None,
     )
     assert t2 is not None
-    entry = (await store.history(tr.request.id))[-1]
+    entry = (await store.requests.history(tr.request.id))[-1]
     assert (entry.actor, entry.action, entry.stage, entry.detail) == (
         "console:head",
         "rejected",
@@ -91,19 +92,19 @@ async def test_indexes_skip_ids_whose_request_never_landed(store: Store, policy:
     await store.redis.zadd(store.keys.user_requests("console:employee"), {"SR-GHOST000": 1})
     await store.redis.zadd(store.keys.open_requests(7), {"SR-GHOST000": 1})
     tr = _submission(policy)
-    await store.create_request(tr, None)
-    assert [r.id for r in await store.requests_of("console:employee")] == [tr.request.id]
-    assert [r.id for r in await store.open_requests()] == [tr.request.id]
+    await store.requests.create(tr, None)
+    assert [r.id for r in await store.requests.of_user("console:employee")] == [tr.request.id]
+    assert [r.id for r in await store.requests.open()] == [tr.request.id]
 
 
 async def test_dialogue_state_has_an_idle_ttl(store: Store) -> None:
     async def step(raw: str | None) -> tuple[DialogueWrite, None]:
         return DialogueWrite(op="set", data="{}", ttl=timedelta(minutes=30)), None
 
-    await store.run_dialogue("console:x", step)
+    await store.drafts.run("console:x", step)
     ttl = await store.redis.ttl(store.keys.dialogue("console:x"))
     assert 1700 < ttl <= 1800
-    assert await store.load_dialogue("console:x") == "{}"
+    assert await store.drafts.load("console:x") == "{}"
 
 
 def test_every_atomic_script_stays_on_one_cluster_slot() -> None:
@@ -142,13 +143,13 @@ async def test_racing_dialogue_steps_lose_no_update(
 
     try:
         await asyncio.gather(
-            stores[0].run_dialogue("console:u", appender("a")),
-            stores[1].run_dialogue("console:u", appender("b")),
+            stores[0].drafts.run("console:u", appender("a")),
+            stores[1].drafts.run("console:u", appender("b")),
         )
     finally:
         for c in conns:
             await c.aclose()
-    assert await store.load_dialogue("console:u") in ("ab", "ba")
+    assert await store.drafts.load("console:u") in ("ab", "ba")
     assert len(runs) == 3  # the loser ran again
 
 
@@ -171,22 +172,24 @@ async def test_a_recreated_draft_is_not_mistaken_for_the_one_read(
         return DELETE, None
 
     try:
-        await a.run_dialogue("console:v", put("draft-1"))  # A now caches draft-1
-        await b.run_dialogue("console:v", delete)
-        await b.run_dialogue("console:v", put("draft-1"))  # same bytes, new draft
-        seen = await a.run_dialogue("console:v", put("draft-2"))
+        await a.drafts.run("console:v", put("draft-1"))  # A now caches draft-1
+        await b.drafts.run("console:v", delete)
+        await b.drafts.run("console:v", put("draft-1"))  # same bytes, new draft
+        seen = await a.drafts.run("console:v", put("draft-2"))
     finally:
         await conn.aclose()
     # A's step ran again on B's draft (it saw it), rather than trusting its cache.
     assert seen == "draft-1"
-    assert await store.load_dialogue("console:v") == "draft-2"
+    assert await store.drafts.load("console:v") == "draft-2"
 
 
-async def test_a_redis_that_is_down_gets_a_clear_answer(tmp_path: Path, policy: Policy) -> None:
+async def test_a_redis_that_is_down_gets_a_clear_answer(
+    tmp_path: Path, policy: Policy, live_kb: LiveKnowledgeBase
+) -> None:
     dead = Redis.from_url(
         f"unix://{tmp_path}/nothing.sock", decode_responses=True, socket_connect_timeout=1
     )
-    handlers = Handlers(Services(store=Store(dead), policy=policy, clock=FakeClock(NOW)))
+    handlers = (await build_app(Store(dead), policy, FakeClock(NOW), live_kb)).handlers
     actor = Actor(id="console:employee")
     for text in ("", "status", "withdraw SR-ABCDEFGH"):
         replies = await handlers.handle(
@@ -195,7 +198,7 @@ async def test_a_redis_that_is_down_gets_a_clear_answer(tmp_path: Path, policy: 
         assert len(replies) == 1 and isinstance(replies[0], Ephemeral)
         assert "storage is unavailable right now, so nothing was changed" in replies[0].message.text
     # The scheduler surfaces the error; App.run_scheduler logs it and tries again later.
-    with pytest.raises(RedisError):
+    with pytest.raises(StorageDown):
         await handlers.tick()
     await dead.aclose()
 
@@ -254,11 +257,11 @@ def test_long_data_dirs_still_get_a_usable_socket(tmp_path: Path) -> None:
 async def test_reposted_card_refs_expire_and_are_always_read_fresh(store: Store) -> None:
     """A dialogue's question is re-posted under one key at every step, possibly by
     another process: its reference must come from Redis, and vanish with the draft."""
-    await store.set_card_ref("draft-SR-1", "draft-SR-1:prompt", "ts-1", timedelta(hours=1))
+    await store.card_refs.set("draft-SR-1", "draft-SR-1:prompt", "ts-1", timedelta(hours=1))
     key = store.keys.cards("draft-SR-1")
     assert 3500 < await store.redis.ttl(key) <= 3600
     await store.redis.hset(key, "draft-SR-1:prompt", "ts-2")  # another process re-posted
-    assert await store.get_card_ref("draft-SR-1", "draft-SR-1:prompt") == "ts-2"
+    assert await store.card_refs.get("draft-SR-1", "draft-SR-1:prompt") == "ts-2"
     # A request's own cards never expire.
-    await store.set_card_ref("SR-1", "SR-1:0", "ts-9")
+    await store.card_refs.set("SR-1", "SR-1:0", "ts-9")
     assert await store.redis.ttl(store.keys.cards("SR-1")) == -1

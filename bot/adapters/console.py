@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from pydantic import TypeAdapter
 
-from bot.storage.store import Store
+from bot.adapters.base import Host
+from bot.storage.console_cards import RedisConsoleCards
 from conversations.ids import is_identity
 from conversations.model import Lang
 from conversations.text import clean, detect_lang
@@ -75,14 +75,14 @@ class ConsoleAdapter:
 
     def __init__(
         self,
-        store: Store,
-        dispatch: Callable[[Event], Awaitable[list[Reply]]],
+        host: Host,
+        cards: RedisConsoleCards,
         out: TextIO | None = None,
         user: str = "console:employee",
         lang: Lang | None = None,
     ) -> None:
-        self.store = store
-        self.dispatch = dispatch
+        self.host = host
+        self.cards = cards
         self.out = out or sys.stdout
         self.user = user
         self.lang = lang
@@ -179,10 +179,10 @@ class ConsoleAdapter:
             {"seq": s.seq, "to": s.to, "key": s.key, "buttons": [b.model_dump() for b in s.buttons]}
             for s in self.shown
         ]
-        await self.store.redis.set(self.store.keys.console_cards(), json.dumps(data))
+        await self.cards.save(json.dumps(data))
 
     async def load(self) -> None:
-        raw = await self.store.redis.get(self.store.keys.console_cards())
+        raw = await self.cards.load()
         if not raw:
             return
         self.shown = [
@@ -207,6 +207,11 @@ class ConsoleAdapter:
         return None
 
     # -- input -----------------------------------------------------------------
+
+    async def dispatch(self, event: Event) -> list[Reply]:
+        replies = await self.host.handle(event)
+        await self.host.deliver(replies)
+        return replies
 
     def actor(self) -> Actor:
         return Actor(id=self.user, lang=self.lang or self.langs.get(self.user))

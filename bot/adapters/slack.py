@@ -14,7 +14,6 @@ import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -26,9 +25,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.base import Host
 from bot.adapters.slack_blocks import escape, fallback_text, render
 from bot.config import Settings
-from bot.storage.store import Store
 from conversations.ids import qualify, raw_id
 from conversations.model import Lang
 from handlers.events import (
@@ -47,12 +46,9 @@ from handlers.events import (
     UpdateCard,
     UserMessage,
 )
+from handlers.ports import Marks
 
 log = logging.getLogger(__name__)
-
-Handle = Callable[[Event], Awaitable[list[Reply]]]
-Deliver = Callable[[list[Reply]], Awaitable[None]]
-HomeView = Callable[[str, Lang | None], Awaitable[list[Message]]]
 
 _LOCALE_TTL = 24 * 3600
 _HOME_VIEWER_TTL = 30 * 24 * 3600
@@ -127,16 +123,12 @@ class SlackAdapter:
     def __init__(
         self,
         settings: Settings,
-        store: Store,
-        handle: Handle,
-        deliver: Deliver,
-        home: HomeView,
+        host: Host,
+        marks: Marks,
     ) -> None:
         assert settings.slack_bot_token is not None
-        self.store = store
-        self.handle = handle
-        self.deliver_all = deliver
-        self.home = home
+        self.host = host
+        self.marks = marks
         # One HTTP session for every Web API call (without it slack_sdk opens one per call).
         self.session = aiohttp.ClientSession()
         self.client = AsyncWebClient(
@@ -173,7 +165,7 @@ class SlackAdapter:
         return Actor(id=qualified(user), lang=cached[1])
 
     async def _run(self, event: Event, thread: tuple[str, str] | None = None) -> None:
-        replies = await self.handle(event)
+        replies = await self.host.handle(event)
         if thread is not None:
             # Answers to a mention go in its thread; cards (keyed posts, such as an
             # approval card when the channel is a stage's channel) go out as usual.
@@ -184,13 +176,13 @@ class SlackAdapter:
             for reply in threaded:
                 await self._post(reply, thread_ts=ts)
             replies = [r for r in replies if r not in threaded]
-        await self.deliver_all(replies)
+        await self.host.deliver(replies)
 
     async def _first_time(self, event_id: str) -> bool:
         """Events API retries (X-Slack-Retry-Num) repeat the same event_id: act once."""
         if not event_id:
             return True  # nothing to recognise a retry by
-        return await self.store.first_time(f"slack-event:{event_id}", 3600)
+        return await self.marks.first_time(f"slack-event:{event_id}", 3600)
 
     def _register(self) -> None:
         app = self.app
@@ -225,13 +217,13 @@ class SlackAdapter:
                 value = action.get("value", "")
             actor = await self._actor(user)
             click = Click(actor=actor, channel=qualified(channel or user), action=name, value=value)
-            replies = await self.handle(click)
+            replies = await self.host.handle(click)
             for reply in replies:
                 if isinstance(reply, OpenForm):
                     await self.client.views_open(
                         trigger_id=body["trigger_id"], view=form_view(reply)
                     )
-            await self.deliver_all([r for r in replies if not isinstance(r, OpenForm)])
+            await self.host.deliver([r for r in replies if not isinstance(r, OpenForm)])
 
         @app.view(re.compile("^form:"))
         async def view(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -254,11 +246,11 @@ class SlackAdapter:
             # The modal waits for our answer, so refusals can be shown in it; but Slack
             # gives up after 3 s. Past _FORM_BUDGET, close it and finish afterwards
             # (a refusal then arrives as a DM, delivered like any FormErrors).
-            work = asyncio.ensure_future(self.handle(submit))
+            work = asyncio.ensure_future(self.host.handle(submit))
             done, _ = await asyncio.wait({work}, timeout=_FORM_BUDGET)
             if not done:
                 await ack()
-                await self.deliver_all(await work)
+                await self.host.deliver(await work)
                 return
             replies = work.result()
             errors = {
@@ -268,7 +260,7 @@ class SlackAdapter:
                 await ack(response_action="errors", errors=errors)
                 return
             await ack()
-            await self.deliver_all(replies)
+            await self.host.deliver(replies)
 
         @app.event("message")
         async def message(body: dict[str, Any], event: dict[str, Any]) -> None:
@@ -303,7 +295,7 @@ class SlackAdapter:
         async def home_opened(event: dict[str, Any]) -> None:
             if event.get("tab", "home") == "home":
                 # Remember who looks at their home tab: only they get live refreshes.
-                await self.store.mark(f"slack-home:{event['user']}", _HOME_VIEWER_TTL)
+                await self.marks.mark(f"slack-home:{event['user']}", _HOME_VIEWER_TTL)
                 await self.publish_home(event["user"])
 
     async def handle_http(self, request: web.Request) -> web.Response:
@@ -377,7 +369,7 @@ class SlackAdapter:
             case RefreshHome():
                 # Rendering a home view reads every open request: do it only for people
                 # who use the tab; the others get it fresh when they open it.
-                if await self.store.marked(f"slack-home:{raw_id(reply.to)}"):
+                if await self.marks.marked(f"slack-home:{raw_id(reply.to)}"):
                     await self.publish_home(raw_id(reply.to))
             case OpenForm():
                 log.warning("a form needs a click's trigger_id", extra={"to": reply.to})
@@ -385,7 +377,7 @@ class SlackAdapter:
 
     async def publish_home(self, user: str) -> None:
         actor = await self._actor(user)
-        sections = await self.home(actor.id, actor.lang)
+        sections = await self.host.home(actor.id, actor.lang)
         blocks: list[dict[str, Any]] = []
         for message in sections:
             blocks += render(message)

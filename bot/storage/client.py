@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 from urllib.parse import unquote, urlsplit
 
 from redis.asyncio import Redis
 from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.asyncio.sentinel import Sentinel
+from redis.commands.core import AsyncScript
 
 from bot.storage.embedded import EmbeddedRedis
 
@@ -27,6 +28,19 @@ _COMMON: dict[str, Any] = {
     "socket_timeout": 5,
     "socket_connect_timeout": 5,
 }
+
+
+async def result(value: Any) -> Any:
+    """redis-py types many commands as `Awaitable[T] | T`; on the asyncio client they
+    are always awaitables."""
+    return await value
+
+
+def register(redis: RedisClient, script: str) -> AsyncScript:
+    """A Lua script ready to run. redis-py types register_script for Redis only;
+    RedisCluster has it too and routes each call by its first key (all keys of every
+    stopbot script share one slot)."""
+    return cast(Redis, redis).register_script(script)
 
 
 class BadRedisUrl(ValueError):

@@ -6,15 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.app import App
-from bot.clock import Clock
 from bot.config import Settings
-from bot.files.live_kb import LiveKnowledgeBase
 from bot.files.policy import load_policy_text
 from bot.server import Server, start_server
 from bot.storage.store import Store
 from conversations.policy import Policy
-from handlers.router import Handlers
-from handlers.services import Services
+from handlers.ports import Clock, KnowledgeSource
 
 # Three stages on Slack ids: head, IT, finance (paid software only).
 POLICY = """
@@ -40,7 +37,7 @@ async def start_bot(
     api_url: str,
     credentials: dict[str, str],
     clock: Clock,
-    faq: LiveKnowledgeBase | None,
+    faq: KnowledgeSource,
     policy: Policy | None = None,
 ) -> Server:
     """`serve` on a free local port, its Web API client pointed at `api_url`;
@@ -49,7 +46,8 @@ async def start_bot(
         {**credentials, "SLACK_API_URL": api_url, "HOST": "127.0.0.1", "PORT": "0"},
         dotenv=Path("/nonexistent"),
     )
-    services = Services(store=store, policy=policy or slack_policy(), clock=clock, faq=faq)
-    app = App(settings=settings, services=services, handlers=Handlers(services))
+    app = await App.build(
+        settings, store=store, clock=clock, policy=policy or slack_policy(), faq=faq
+    )
     # The scheduler is driven by the tests' clock, not by time passing.
     return await start_server(app, settings, scheduler_interval=3600)

@@ -1,0 +1,82 @@
+"""The chat platforms `serve` can run, and how each is mounted on the app and the HTTP
+server. `serve` mounts every platform whose credentials are set; a new platform is one
+more entry in PLATFORMS (and a folder in bot/adapters/)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from aiohttp import web
+
+from bot.adapters.slack import SlackAdapter
+from bot.app import App
+from bot.config import Settings
+
+
+class Mounted(Protocol):
+    """A platform attached to a running server."""
+
+    async def start(self) -> None:
+        """Opens outbound connections (Socket Mode, a Stream gateway), once the HTTP
+        server listens."""
+        ...
+
+    async def stop(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Platform:
+    name: str
+    variables: str  # what to set, for the message when nothing is configured
+    configured: Callable[[Settings], bool]
+    # Registers the adapter on the app and its routes on the web app (before it starts).
+    mount: Callable[[App, Settings, web.Application], Awaitable[Mounted]]
+
+
+def slack_configured(settings: Settings) -> bool:
+    return bool(
+        settings.slack_bot_token and (settings.slack_signing_secret or settings.slack_app_token)
+    )
+
+
+def dingtalk_configured(settings: Settings) -> bool:
+    return bool(settings.dingtalk_client_id and settings.dingtalk_client_secret)
+
+
+@dataclass
+class _MountedSlack:
+    adapter: SlackAdapter
+    app_token: str | None
+    socket_mode: object | None = None
+
+    async def start(self) -> None:
+        if self.app_token:
+            self.socket_mode = await self.adapter.start_socket_mode(self.app_token)
+
+    async def stop(self) -> None:
+        if self.socket_mode is not None:
+            await self.socket_mode.close_async()  # type: ignore[attr-defined]
+        await self.adapter.close()
+
+
+async def _mount_slack(app: App, settings: Settings, web_app: web.Application) -> Mounted:
+    adapter = SlackAdapter(settings, app, app.store.marks)
+    app.register(adapter)
+    web_app.router.add_post("/slack/events", adapter.handle_http)
+    return _MountedSlack(adapter, settings.slack_app_token)
+
+
+PLATFORMS: tuple[Platform, ...] = (
+    Platform(
+        name="slack",
+        variables="SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)",
+        configured=slack_configured,
+        mount=_mount_slack,
+    ),
+)
+
+
+def configured(settings: Settings) -> list[Platform]:
+    return [p for p in PLATFORMS if p.configured(settings)]

@@ -1,0 +1,28 @@
+"""Storage failures as the handlers know them: every public storage call turns the
+client's RedisError and OSError into StorageDown, so nothing above bot/ imports redis."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec, TypeVar
+
+from redis.exceptions import RedisError
+
+from handlers.ports import StorageDown
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def storage_call(
+    fn: Callable[P, Coroutine[Any, Any, R]],
+) -> Callable[P, Coroutine[Any, Any, R]]:
+    @functools.wraps(fn)
+    async def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await fn(*args, **kwargs)
+        except (RedisError, OSError) as exc:
+            raise StorageDown(repr(exc)) from exc
+
+    return call

@@ -1,0 +1,226 @@
+"""Stop requests, their audit trail and their indexes (handlers.ports.RequestStore).
+
+A state change is a compare-and-set Lua script on the request's own hash slot: it
+checks the version that was read, writes the new JSON, bumps the version, appends the
+audit entry and updates the open/due indexes, all or nothing. Two processes or two
+clicks racing for the same transition therefore cannot both win; the loser re-reads
+and lets the approval engine decide again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.storage.client import RedisClient, register, result
+from bot.storage.errors import storage_call
+from bot.storage.keys import AUDIT_BUCKETS, Keys, bucket
+from bot.storage.lru import Lru
+from bot.storage.scripts import COMMIT, CREATE, SET_DUE
+from conversations.approval import Transition
+from conversations.model import AuditEntry, RequestStatus, StopRequest
+from handlers.ports import DueOf, RequestNotFound, StorageBusy
+
+MAX_RETRIES = 20
+
+
+def _dump(req: StopRequest) -> str:
+    # Defaults (empty lists, nulls) are left out: a third less memory per request.
+    return req.model_dump_json(exclude_defaults=True)
+
+
+def _audit_fields(request_id: str, entry: AuditEntry) -> list[str]:
+    return [
+        "rid", request_id,
+        "at", entry.at.isoformat(),
+        "actor", entry.actor,
+        "action", entry.action,
+        "stage", entry.stage,
+        "detail", entry.detail,
+    ]  # fmt: skip
+
+
+def _index_args(req: StopRequest, due: datetime | None) -> list[str]:
+    pending = req.status is RequestStatus.PENDING
+    return [
+        req.id,
+        repr(req.created_at.timestamp()),
+        repr(due.timestamp()) if due is not None and pending else "",
+        "1" if pending else "0",
+    ]
+
+
+class RedisRequests:
+    def __init__(self, redis: RedisClient, keys: Keys) -> None:
+        self.redis = redis
+        self.keys = keys
+        self._create = register(redis, CREATE)
+        self._commit = register(redis, COMMIT)
+        self._set_due = register(redis, SET_DUE)
+        self._seen: Lru[str, tuple[StopRequest, int]] = Lru()
+
+    def _script_keys(self, rid: str) -> list[str]:
+        b = bucket(rid)
+        k = self.keys
+        return [k.request(rid), k.audit(rid), k.open_requests(b), k.due(b)]
+
+    @storage_call
+    async def create(self, t: Transition, due: datetime | None) -> tuple[StopRequest, bool]:
+        """A second submit of the same draft returns the stored request untouched."""
+        req = t.request
+        # The owner's index first: a crash between the two leaves an id that readers
+        # skip, never a request its owner cannot find.
+        await result(
+            self.redis.zadd(
+                self.keys.user_requests(req.requester), {req.id: req.created_at.timestamp()}
+            )
+        )
+        existing = await self._create(
+            keys=self._script_keys(req.id),
+            args=[*_index_args(req, due), _dump(req), *_audit_fields(req.id, t.audit)],
+        )
+        if existing:
+            return StopRequest.model_validate_json(existing), False
+        self._seen.put(req.id, (req, 1))
+        return req, True
+
+    @storage_call
+    async def unlist(self, user: str, request_id: str) -> None:
+        await result(self.redis.zrem(self.keys.user_requests(user), request_id))
+
+    @storage_call
+    async def load(self, request_id: str) -> tuple[StopRequest, int] | None:
+        """The request and its version, read fresh."""
+        data, version = await result(
+            self.redis.hmget(self.keys.request(request_id), ["data", "version"])
+        )
+        if data is None or version is None:
+            return None
+        found = StopRequest.model_validate_json(data), int(version)
+        self._seen.put(request_id, found)
+        return found
+
+    async def get(self, request_id: str) -> StopRequest | None:
+        found = await self.load(request_id)
+        return found[0] if found else None
+
+    @storage_call
+    async def commit(
+        self, t: Transition, expected_version: int, due: datetime | None
+    ) -> tuple[StopRequest, int] | None:
+        """Writes a transition if nobody else changed the request since it was read.
+        Returns None when written, else the request and version as they are now."""
+        req = t.request
+        got = await self._commit(
+            keys=self._script_keys(req.id),
+            args=[
+                *_index_args(req, due),
+                str(expected_version),
+                _dump(req),
+                *_audit_fields(req.id, t.audit),
+            ],
+        )
+        status = int(got[0])
+        if status == -1:
+            raise RequestNotFound(req.id)
+        if status == 1:
+            self._seen.put(req.id, (req, int(got[1])))
+            return None
+        current = StopRequest.model_validate_json(got[2]), int(got[1])
+        self._seen.put(req.id, current)
+        return current
+
+    async def update(
+        self,
+        request_id: str,
+        change: Callable[[StopRequest], Transition | None],
+        due_of: DueOf,
+    ) -> Transition | None:
+        """Starts from what this process last saw of the request when it can (saving a
+        read); a refusal is only final when it was decided on fresh state."""
+        found = self._seen.get(request_id)
+        fresh = found is None
+        if found is None:
+            found = await self.load(request_id)
+            if found is None:
+                raise RequestNotFound(request_id)
+        for _ in range(MAX_RETRIES):
+            req, version = found
+            try:
+                t = change(req)
+            except Exception:
+                if fresh:
+                    raise
+                t = None
+            if t is None:
+                if fresh:
+                    return None
+                found, fresh = await self.load(request_id), True
+                if found is None:
+                    raise RequestNotFound(request_id)
+                continue
+            current = await self.commit(t, version, due_of(t.request))
+            if current is None:
+                return t
+            found, fresh = current, True
+        raise StorageBusy(request_id)
+
+    @storage_call
+    async def reschedule(self, request_id: str, due_of: DueOf) -> None:
+        req = await self.get(request_id)
+        if req is None:
+            await self._set_due(keys=self._script_keys(request_id), args=[request_id, "0", "", "0"])
+            return
+        await self._set_due(keys=self._script_keys(request_id), args=_index_args(req, due_of(req)))
+
+    @storage_call
+    async def history(self, request_id: str) -> list[AuditEntry]:
+        trail = await result(self.redis.hget(self.keys.request(request_id), "audit"))
+        if not trail:
+            return []
+        stream = self.keys.audit(request_id)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for entry_id in str(trail).split(","):
+                pipe.xrange(stream, entry_id, entry_id)
+            rows = await pipe.execute()
+        entries = []
+        for found in rows:
+            for _id, fields in found:
+                fields.pop("rid", None)
+                entries.append(AuditEntry.model_validate(fields))
+        return entries
+
+    async def _load_many(self, ids: list[str]) -> list[StopRequest]:
+        if not ids:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for rid in ids:
+                pipe.hget(self.keys.request(rid), "data")
+            raw = await pipe.execute()
+        return [StopRequest.model_validate_json(r) for r in raw if r]
+
+    @storage_call
+    async def of_user(self, user: str, limit: int = 20) -> list[StopRequest]:
+        ids = await result(self.redis.zrevrange(self.keys.user_requests(user), 0, limit - 1))
+        return await self._load_many(list(ids))
+
+    async def _from_buckets(
+        self, name: str, lo: float | str, hi: float | str, limit: int
+    ) -> list[str]:
+        index = self.keys.open_requests if name == "open" else self.keys.due
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for b in range(AUDIT_BUCKETS):
+                pipe.zrangebyscore(index(b), lo, hi, start=0, num=limit, withscores=True)
+            rows = await pipe.execute()
+        scored = sorted((score, rid) for found in rows for rid, score in found)
+        return [rid for _score, rid in scored[:limit]]
+
+    @storage_call
+    async def open(self, limit: int = 500) -> list[StopRequest]:
+        ids = await self._from_buckets("open", "-inf", "+inf", limit)
+        reqs = await self._load_many(ids)
+        return [r for r in reqs if r.status is RequestStatus.PENDING]
+
+    @storage_call
+    async def due_ids(self, now: datetime, limit: int = 100) -> list[str]:
+        return await self._from_buckets("due", "-inf", now.timestamp(), limit)

@@ -1,0 +1,168 @@
+"""What the handlers need from the outer ring, and nothing about how it is done.
+
+The outer ring (bot/) implements these Protocols with Redis, files and the system
+clock; the handlers are typed on them only, so they never import redis, read a file
+or look at the wall clock. The values and errors below travel across the boundary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal, Protocol, TypeVar
+
+from conversations.approval import Transition
+from conversations.faq.kb import KnowledgeBase
+from conversations.faq.matcher import Matcher
+from conversations.model import AuditEntry, StopRequest
+
+T = TypeVar("T")
+
+# -- values and errors shared with the outer ring ---------------------------------
+
+
+@dataclass(frozen=True)
+class DialogueWrite:
+    """What a dialogue step wants done with the user's draft."""
+
+    op: Literal["keep", "set", "delete"] = "keep"
+    data: str = ""
+    ttl: timedelta = timedelta(0)
+    expires_at: datetime | None = None  # when the scheduler should tell the user it expired
+
+
+KEEP = DialogueWrite()
+DELETE = DialogueWrite(op="delete")
+
+DialogueStep = Callable[[str | None], Awaitable[tuple[DialogueWrite, T]]]
+"""Runs on the stored draft (JSON, or None when there is none) and says what to write."""
+
+DueOf = Callable[[StopRequest], datetime | None]
+"""When a request next needs the scheduler (a reminder, an escalation), or None."""
+
+
+class StorageDown(RuntimeError):
+    """Storage did not answer (connection refused, timeout, a server error). Nothing
+    was changed by the call that raised it, or the change is unknown to have happened
+    and the caller's next read will tell."""
+
+
+class StorageBusy(RuntimeError):
+    """Other writers kept changing the same record; we gave up rather than loop on."""
+
+
+class RequestNotFound(LookupError):
+    pass
+
+
+# -- ports --------------------------------------------------------------------------
+
+
+class Clock(Protocol):
+    """Injected time: the system clock in production, a settable one in tests, so that
+    reminders, escalations and dialogue expiry are tested without sleeping."""
+
+    def now(self) -> datetime: ...
+
+
+class DraftStore(Protocol):
+    """Each user's stop-request dialogue in progress, written only by compare-and-set."""
+
+    async def run(self, user: str, step: DialogueStep[T]) -> T:
+        """Runs `step` on the user's draft and applies the write it asks for only if
+        nobody changed the draft meanwhile; otherwise runs it again on the new draft
+        (StorageBusy after too many tries)."""
+        ...
+
+    async def load(self, user: str) -> str | None:
+        """The stored draft, read fresh."""
+        ...
+
+    async def expiring(self, now: datetime, limit: int = 100) -> list[str]:
+        """Users whose draft's idle timeout has passed, as far as the index knows."""
+        ...
+
+    async def expire_at(self, user: str, when: datetime | None) -> None:
+        """Puts the user's entry in the expiry index right (None: remove it)."""
+        ...
+
+
+class RequestStore(Protocol):
+    """Stop requests: each change is one atomic, versioned commit with its audit entry
+    and its index entries."""
+
+    async def create(self, t: Transition, due: datetime | None) -> tuple[StopRequest, bool]:
+        """Stores a new request; returns (request, created). Idempotent on the id."""
+        ...
+
+    async def unlist(self, user: str, request_id: str) -> None: ...
+
+    async def get(self, request_id: str) -> StopRequest | None: ...
+
+    async def update(
+        self,
+        request_id: str,
+        change: Callable[[StopRequest], Transition | None],
+        due_of: DueOf,
+    ) -> Transition | None:
+        """Applies `change` (which may refuse by returning None or raising) and commits
+        it with a version check, retrying on the current state when another writer got
+        there first. RequestNotFound when there is no such request."""
+        ...
+
+    async def reschedule(self, request_id: str, due_of: DueOf) -> None:
+        """Puts the request's due-index entry right, from the request as stored now."""
+        ...
+
+    async def of_user(self, user: str, limit: int = 20) -> list[StopRequest]: ...
+
+    async def open(self, limit: int = 500) -> list[StopRequest]: ...
+
+    async def due_ids(self, now: datetime, limit: int = 100) -> list[str]: ...
+
+    async def history(self, request_id: str) -> list[AuditEntry]: ...
+
+
+class Marks(Protocol):
+    """Small facts with a lifetime, shared by every process: an inbound event already
+    handled, a user who looks at their home view."""
+
+    async def mark(self, what: str, ttl_seconds: int) -> None: ...
+
+    async def marked(self, what: str) -> bool: ...
+
+    async def first_time(self, what: str, ttl_seconds: int) -> bool:
+        """True the first time `what` is seen within the TTL, across every process."""
+        ...
+
+
+class FaqLog(Protocol):
+    """What the FAQ remembers: each user's recent questions (for a human handoff) and
+    the counters of the feedback report."""
+
+    async def remember(self, user: str, entry: str, keep: int = 10) -> None: ...
+
+    async def transcript(self, user: str) -> list[str]: ...
+
+    async def count(self, field: str, by: int = 1) -> None: ...
+
+    async def vote(self, user: str, topic: str, helpful: bool) -> bool:
+        """Counts one vote per user, topic and day; False for a repeated vote."""
+        ...
+
+    async def stats(self) -> dict[str, int]: ...
+
+
+class KnowledgeSource(Protocol):
+    """The knowledge base in use and its matcher; reloading swaps both at once."""
+
+    @property
+    def matcher(self) -> Matcher: ...
+
+    @property
+    def kb(self) -> KnowledgeBase: ...
+
+    async def reload(self) -> list[str]:
+        """Loads the source again; returns its errors (empty when the new one is in use)."""
+        ...
