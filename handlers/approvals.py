@@ -7,13 +7,13 @@ import logging
 from collections.abc import Callable
 
 from conversations import approval
-from conversations.approval import Denied, Deny, EffectKind, Transition
+from conversations.approval import Denied, Deny, Transition
 from conversations.i18n import t
 from conversations.ids import is_identity
-from conversations.model import Lang, RequestStatus, StopRequest
+from conversations.model import Lang, StopRequest
 from conversations.text import clean
-from handlers import card_keys
-from handlers.cards import approval_card, short_target, status_text
+from handlers.announce import replies_for
+from handlers.cards import approval_card, status_text
 from handlers.events import (
     Actor,
     Click,
@@ -23,12 +23,10 @@ from handlers.events import (
     FormSubmit,
     Message,
     OpenForm,
-    Post,
-    RefreshHome,
     Reply,
-    UpdateCard,
 )
 from handlers.ports import StorageDown
+from handlers.replies import private
 from handlers.services import Services
 
 MAX_REASON = 500
@@ -50,146 +48,6 @@ def deny_text(code: Deny, req: StopRequest | None, lang: Lang) -> str:
             lang, "deny_not_approver", stage=req.stage.name, who=", ".join(req.stage.approvers)
         )
     return t(lang, f"deny_{code}")
-
-
-def replies_for(tr: Transition, svc: Services) -> list[Reply]:
-    """Turns the engine's effects into posts, card updates and DMs."""
-    req = tr.request
-    lang = req.lang
-    target = short_target(req)
-    out: list[Reply] = []
-
-    def dm(to: str, text: str) -> None:
-        out.append(Post(to=to, message=Message(text=text)))
-
-    for effect in tr.effects:
-        i = effect.stage
-        match effect.kind:
-            case EffectKind.STAGE_OPENED:
-                assert i is not None
-                out.append(
-                    Post(
-                        to=req.stages[i].channel,
-                        key=card_keys.stage_card(req.id, i),
-                        message=approval_card(req, i, svc),
-                    )
-                )
-            case EffectKind.STAGE_CLOSED | EffectKind.VOTE_RECORDED:
-                assert i is not None
-                out.append(
-                    UpdateCard(
-                        key=card_keys.stage_card(req.id, i),
-                        channel=req.stages[i].channel,
-                        message=approval_card(req, i, svc),
-                    )
-                )
-                stage = req.stages[i]
-                if effect.kind is EffectKind.STAGE_CLOSED and req.status is RequestStatus.PENDING:
-                    dm(
-                        req.requester,
-                        t(
-                            lang,
-                            "tell_stage_approved",
-                            id=req.id,
-                            target=target,
-                            stage=stage.name,
-                            who=stage.votes[-1].by,
-                            next=req.stages[req.current].name,
-                        ),
-                    )
-            case EffectKind.DELEGATED:
-                assert i is not None
-                stage = req.stages[i]
-                d = stage.delegations[-1]
-                out.append(
-                    UpdateCard(
-                        key=card_keys.stage_card(req.id, i),
-                        channel=req.stages[i].channel,
-                        message=approval_card(req, i, svc),
-                    )
-                )
-                params = dict(id=req.id, target=target, stage=stage.name, who=d.by, to=d.to)
-                dm(req.requester, t(lang, "tell_delegated", reason=d.reason, **params))
-                dm(d.to, t(lang, "tell_delegate", reason=d.reason, channel=stage.channel, **params))
-            case EffectKind.FINISHED:
-                out += _finished(req, target, svc)
-            case EffectKind.REMINDED | EffectKind.ESCALATED:
-                assert i is not None
-                out += _nudge(req, i, target, effect.kind, svc)
-    # Whoever sees this request on a home view: the requester and every approver of
-    # the stages it has reached.
-    viewers = [req.requester]
-    for stage in req.stages[: req.current + 1]:
-        viewers += stage.approvers + [d.to for d in stage.delegations]
-    out += [RefreshHome(to=user) for user in dict.fromkeys(viewers)]
-    return out
-
-
-def _finished(req: StopRequest, target: str, svc: Services) -> list[Reply]:
-    lang = req.lang
-    out: list[Reply] = []
-    stop_date = req.answers.stop_date.isoformat() if req.answers.stop_date else "-"
-    if req.status is RequestStatus.APPROVED:
-        text = t(lang, "tell_approved", id=req.id, target=target, date=stop_date)
-    elif req.status is RequestStatus.REJECTED:
-        stage = req.stages[req.current]
-        text = t(
-            lang,
-            "tell_rejected",
-            id=req.id,
-            target=target,
-            stage=stage.name,
-            who=stage.rejected_by,
-            reason=stage.reason,
-        )
-    else:
-        text = t(lang, "tell_withdrawn", id=req.id, target=target)
-    out.append(Post(to=req.requester, message=Message(text=text)))
-    notice = t(
-        lang,
-        "notice_outcome",
-        id=req.id,
-        target=target,
-        requester=req.requester,
-        date=stop_date,
-        status=status_text(req),
-    )
-    for to in req.answers.notify or []:
-        if to != req.requester:
-            out.append(Post(to=to, message=Message(text=notice)))
-    return out
-
-
-def _nudge(req: StopRequest, i: int, target: str, kind: EffectKind, svc: Services) -> list[Reply]:
-    lang = req.lang
-    stage = req.stages[i]
-    since = svc.when(stage.opened_at) if stage.opened_at else "-"
-    params = dict(id=req.id, target=target, stage=stage.name, since=since)
-    who = ", ".join(stage.missing_votes())
-    if kind is EffectKind.REMINDED:
-        text = t(lang, "remind", who=who, **params)
-        recipients = [stage.channel, *stage.missing_votes()]
-        return [Post(to=to, message=Message(text=text)) for to in recipients]
-    fallback = (
-        t(lang, "escalate_fallback", who=", ".join(stage.fallback_approvers))
-        if stage.fallback_approvers
-        else ""
-    )
-    text = t(lang, "escalate", who=who, fallback=fallback, **params).strip()
-    recipients = list(dict.fromkeys([*svc.policy.admins, *stage.fallback_approvers]))
-    out: list[Reply] = [Post(to=to, message=Message(text=text)) for to in recipients]
-    out.append(
-        UpdateCard(
-            key=card_keys.stage_card(req.id, i),
-            channel=req.stages[i].channel,
-            message=approval_card(req, i, svc),
-        )
-    )
-    return out
-
-
-def _private(actor: Actor, channel: str, text: str) -> list[Reply]:
-    return [Ephemeral(to=actor.id, channel=channel, message=Message(text=text))]
 
 
 async def _decide(
@@ -222,7 +80,7 @@ async def _decide(
 async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
     ref = _parse_ref(click.value)
     if ref is None:
-        return _private(click.actor, click.channel, t(lang, "deny_stale_card"))
+        return private(click.actor.id, click.channel, t(lang, "deny_stale_card"))
     rid, index = ref
     actor, now = click.actor.id, svc.now()
     if click.action == "approve":
@@ -230,18 +88,18 @@ async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
             svc, click.actor, rid, lambda r: approval.approve(r, index, actor, now), lang
         )
         if refusal:
-            return _private(click.actor, click.channel, refusal)
+            return private(click.actor.id, click.channel, refusal)
         assert tr is not None
         return replies_for(tr, svc)
     # Reject and delegate ask for a reason first; refuse before showing the form
     # when the answer would be no anyway.
     req = await svc.requests.get(rid)
     if req is None:
-        return _private(click.actor, click.channel, t(lang, "deny_stale_card"))
+        return private(click.actor.id, click.channel, t(lang, "deny_stale_card"))
     try:
         approval.reject(req, index, actor, "-", now)
     except Denied as denied:
-        return _private(click.actor, click.channel, deny_text(denied.code, req, lang))
+        return private(click.actor.id, click.channel, deny_text(denied.code, req, lang))
     fields = [FormField(name="reason", label=t(lang, "form_reason"), max_length=MAX_REASON)]
     if click.action == "delegate":
         fields.insert(0, FormField(name="to", label=t(lang, "form_delegate_to"), kind="user"))
@@ -298,13 +156,13 @@ async def withdraw(svc: Services, actor: Actor, channel: str, rid: str, lang: La
     req = await svc.requests.get(rid)
     if req is None or req.requester != actor.id:
         # Same answer for "no such id" and "not yours": ids of others stay private.
-        return _private(actor, channel, t(lang, "withdraw_unknown", id=rid))
+        return private(actor.id, channel, t(lang, "withdraw_unknown", id=rid))
     now = svc.now()
     tr, refusal = await _decide(
         svc, actor, rid, lambda r: approval.withdraw(r, actor.id, now), lang
     )
     if refusal:
-        return _private(actor, channel, refusal)
+        return private(actor.id, channel, refusal)
     assert tr is not None
     return replies_for(tr, svc)
 
@@ -312,7 +170,7 @@ async def withdraw(svc: Services, actor: Actor, channel: str, rid: str, lang: La
 async def pending_cards(svc: Services, actor: Actor, channel: str, lang: Lang) -> list[Reply]:
     reqs = [r for r in await svc.requests.open() if approval.pending_for(r, actor.id)]
     if not reqs:
-        return _private(actor, channel, t(lang, "pending_none"))
+        return private(actor.id, channel, t(lang, "pending_none"))
     out: list[Reply] = [
         Ephemeral(to=actor.id, channel=channel, message=Message(text=t(lang, "pending_header")))
     ]

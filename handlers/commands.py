@@ -8,7 +8,8 @@ from conversations.model import Lang
 from conversations.text import clean, fold
 from handlers import approvals, dialogue, faq
 from handlers.cards import status_line
-from handlers.events import Actor, Command, Ephemeral, Message, Reply
+from handlers.events import Actor, Command, Reply
+from handlers.replies import private
 from handlers.services import Services
 
 _SUB = {
@@ -38,10 +39,6 @@ _SUB = {
 }
 
 
-def _private(actor: Actor, channel: str, text: str) -> list[Reply]:
-    return [Ephemeral(to=actor.id, channel=channel, message=Message(text=text))]
-
-
 async def cancel_account(svc: Services, cmd: Command, lang: Lang) -> list[Reply]:
     words = clean(cmd.text).split()
     first = fold(words[0]) if words else ""
@@ -49,7 +46,7 @@ async def cancel_account(svc: Services, cmd: Command, lang: Lang) -> list[Reply]
     actor, channel = cmd.actor, cmd.channel
     if sub is None:
         text = t(lang, "unknown_subcommand", word=words[0][:40], help=t(lang, "help"))
-        return _private(actor, channel, text)
+        return private(actor.id, channel, text)
     match sub:
         case "start":
             return await dialogue.start(svc, actor, cmd.text, lang)
@@ -59,11 +56,11 @@ async def cancel_account(svc: Services, cmd: Command, lang: Lang) -> list[Reply]
             return await faq.reload(svc, actor, channel, lang)
         case "withdraw":
             if len(words) != 2:
-                return _private(actor, channel, t(lang, "withdraw_usage"))
+                return private(actor.id, channel, t(lang, "withdraw_usage"))
             return await approvals.withdraw(svc, actor, channel, words[1].upper()[:40], lang)
         case "pending":
             return await approvals.pending_cards(svc, actor, channel, lang)
-    return _private(actor, channel, t(lang, "help"))
+    return private(actor.id, channel, t(lang, "help"))
 
 
 async def status(svc: Services, actor: Actor, channel: str, lang: Lang) -> list[Reply]:
@@ -77,4 +74,4 @@ async def status(svc: Services, actor: Actor, channel: str, lang: Lang) -> list[
         lines += [status_line(r, lang, svc) for r in reqs]
     elif draft is None:
         lines.append(t(lang, "status_none"))
-    return _private(actor, channel, "\n".join(lines))
+    return private(actor.id, channel, "\n".join(lines))

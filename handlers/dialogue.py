@@ -17,7 +17,7 @@ from conversations.i18n import t
 from conversations.model import Lang
 from conversations.text import detect_lang
 from handlers import card_keys, faq
-from handlers.approvals import replies_for
+from handlers.announce import replies_for
 from handlers.cards import prompt_message
 from handlers.events import Actor, Message, Post, Reply, UpdateCard
 from handlers.ports import DELETE, KEEP, DialogueWrite, StorageDown

@@ -13,7 +13,8 @@ from conversations.faq.matcher import Match, Verdict
 from conversations.i18n import t
 from conversations.model import Lang
 from conversations.text import clean
-from handlers.events import Actor, Button, Click, Ephemeral, Message, Post, Reply
+from handlers.events import Actor, Button, Click, Message, Post, Reply
+from handlers.replies import private
 from handlers.services import Services
 
 _QUESTION_WORDS = (
@@ -152,62 +153,44 @@ async def remember(svc: Services, actor: Actor, match: Match, qid: str) -> None:
 
 
 async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
-    from handlers import commands, dialogue  # the dialogue imports this module too
-
+    """The buttons of FAQ answers: a topic, a vote, a human. (Starting a request and
+    showing its status are routed to the dialogue and the commands.)"""
     actor, channel = click.actor, click.channel
 
-    def private(text: str, buttons: list[Button] | None = None) -> list[Reply]:
-        return [
-            Ephemeral(
-                to=actor.id, channel=channel, message=Message(text=text, buttons=buttons or [])
-            )
-        ]
+    def tell(text: str, buttons: list[Button] | None = None) -> list[Reply]:
+        return private(actor.id, channel, text, buttons)
 
     if svc.faq is None:
-        return private(t(lang, "faq_not_configured"))
+        return tell(t(lang, "faq_not_configured"))
     kb = svc.faq.kb
     match click.action:
         case "faq_topic":
             if kb.topic(click.value) is None:
-                return private(t(lang, "expired_button"))
+                return tell(t(lang, "expired_button"))
             await svc.faq_log.count(f"{click.value}:answered")
             return [Post(to=channel, message=_answer_message(kb, click.value, lang, ""))]
         case "faq_vote":
             topic, _, verdict = click.value.partition("|")
             if kb.topic(topic) is None or verdict not in ("up", "down"):
-                return private(t(lang, "expired_button"))
+                return tell(t(lang, "expired_button"))
             if not await svc.faq_log.vote(actor.id, topic, verdict == "up"):
-                return private(t(lang, "faq_already_voted"))
+                return tell(t(lang, "faq_already_voted"))
             if verdict == "up":
-                return private(t(lang, "faq_thanks_up"))
+                return tell(t(lang, "faq_thanks_up"))
             button = Button(label=t(lang, "b_ask_human"), action="faq_human", value="")
-            return private(t(lang, "faq_thanks_down"), [button])
+            return tell(t(lang, "faq_thanks_down"), [button])
         case "faq_human":
             return await _handoff(svc, actor, channel, click.value, lang)
-        case "faq_start":
-            return await dialogue.start(svc, actor, "", lang, target=click.value or None)
-        case "faq_status":
-            return await commands.status(svc, actor, channel, lang)
-    return private(t(lang, "expired_button"))
+    return tell(t(lang, "expired_button"))
 
 
 async def _handoff(svc: Services, actor: Actor, channel: str, qid: str, lang: Lang) -> list[Reply]:
     support = svc.policy.support_channel
     if support is None:
-        return [
-            Ephemeral(
-                to=actor.id,
-                channel=channel,
-                message=Message(text=t(lang, "faq_handoff_no_channel")),
-            )
-        ]
+        return private(actor.id, channel, t(lang, "faq_handoff_no_channel"))
     entries = [json.loads(raw) for raw in await svc.faq_log.transcript(actor.id)]
     if not entries:
-        return [
-            Ephemeral(
-                to=actor.id, channel=channel, message=Message(text=t(lang, "faq_question_gone"))
-            )
-        ]
+        return private(actor.id, channel, t(lang, "faq_question_gone"))
     # The question the button belongs to, else the latest one.
     asked = next((e for e in entries if qid and e["id"] == qid), entries[-1])
     lines = []
@@ -230,23 +213,19 @@ async def _handoff(svc: Services, actor: Actor, channel: str, qid: str, lang: La
     await svc.faq_log.count("_handoff")
     return [
         Post(to=support, message=Message(text=post)),
-        Ephemeral(
-            to=actor.id,
-            channel=channel,
-            message=Message(text=t(lang, "faq_handoff_done", channel=support)),
-        ),
+        *private(actor.id, channel, t(lang, "faq_handoff_done", channel=support)),
     ]
 
 
 async def reload(svc: Services, actor: Actor, channel: str, lang: Lang) -> list[Reply]:
-    def private(text: str) -> list[Reply]:
-        return [Ephemeral(to=actor.id, channel=channel, message=Message(text=text))]
+    def tell(text: str) -> list[Reply]:
+        return private(actor.id, channel, text)
 
     if not svc.policy.is_admin(actor.id):
-        return private(t(lang, "faq_admin_only"))
+        return tell(t(lang, "faq_admin_only"))
     if svc.faq is None:
-        return private(t(lang, "faq_not_configured"))
+        return tell(t(lang, "faq_not_configured"))
     errors = await svc.faq.reload()
     if errors:
-        return private(t(lang, "faq_kb_refused", errors="\n".join(errors[:20])))
-    return private(t(lang, "faq_kb_reloaded", topics=len(svc.faq.kb.topics)))
+        return tell(t(lang, "faq_kb_refused", errors="\n".join(errors[:20])))
+    return tell(t(lang, "faq_kb_reloaded", topics=len(svc.faq.kb.topics)))

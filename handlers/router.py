@@ -13,14 +13,13 @@ from handlers.events import (
     Actor,
     Click,
     Command,
-    Ephemeral,
     Event,
     FormSubmit,
-    Message,
     Reply,
     UserMessage,
 )
 from handlers.ports import StorageBusy, StorageDown
+from handlers.replies import private
 from handlers.services import Services
 
 log = logging.getLogger(__name__)
@@ -45,8 +44,7 @@ class Handlers:
             return self._tell(event, t(lang, "storage_down"))
 
     def _tell(self, event: Event, text: str) -> list[Reply]:
-        channel = getattr(event, "channel", event.actor.id)
-        return [Ephemeral(to=event.actor.id, channel=channel, message=Message(text=text))]
+        return private(event.actor.id, getattr(event, "channel", event.actor.id), text)
 
     async def _route(self, event: Event, lang: Lang) -> list[Reply]:
         svc = self.svc
@@ -63,7 +61,12 @@ class Handlers:
                 if replies is not None:
                     return replies
                 return await faq.answer(svc, event.actor, event.channel, event.text, lang)
-            case Click(action="faq_topic" | "faq_vote" | "faq_human" | "faq_start" | "faq_status"):
+            case Click(action="faq_start"):
+                target = event.value or None
+                return await dialogue.start(svc, event.actor, "", lang, target=target)
+            case Click(action="faq_status"):
+                return await commands.status(svc, event.actor, event.channel, lang)
+            case Click(action="faq_topic" | "faq_vote" | "faq_human"):
                 return await faq.on_click(svc, event, lang)
             case Click(action="dlg"):
                 return await dialogue.on_click(svc, event.actor, event.value, lang)
