@@ -38,6 +38,8 @@ class UserMessage(_Model):
     actor: Actor
     channel: str
     text: str
+    # True in the user's direct conversation with the bot (where their dialogue runs);
+    # False for a mention in a channel or group, which only ever gets an FAQ answer.
     direct: bool = True
 
 

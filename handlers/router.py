@@ -56,10 +56,14 @@ class Handlers:
                     lang, "unknown_subcommand", word="/" + event.name[:40], help=t(lang, "help")
                 )
                 return self._tell(event, text)
-            case UserMessage():
+            case UserMessage(direct=True):
                 replies = await dialogue.on_text(svc, event.actor, event.text, lang)
                 if replies is not None:
                     return replies
+                return await faq.answer(svc, event.actor, event.channel, event.text, lang)
+            case UserMessage():
+                # A mention in a channel is a question asked there, in front of others:
+                # it never answers the asker's dialogue, which lives in their DM.
                 return await faq.answer(svc, event.actor, event.channel, event.text, lang)
             case Click(action="faq_start"):
                 target = event.value or None

@@ -15,7 +15,7 @@ from conversations.i18n import t
 from conversations.model import TargetKind
 from conversations.policy import Policy
 from conversations.stop_request import DialogueState, Step
-from handlers.events import Actor, Click, Post
+from handlers.events import Actor, Click, Post, UserMessage
 from tests.helpers import REQUEST_ID, Harness, build_app
 
 USER = "console:employee"
@@ -348,3 +348,20 @@ async def test_an_answered_draft_is_not_expired_by_a_stale_index_entry(harness: 
     h.clock.advance(timedelta(minutes=20))
     assert await h.tick() == ""
     assert await h.store.drafts.load(USER) is not None
+
+
+async def test_a_channel_mention_never_answers_the_dm_dialogue(harness: Harness) -> None:
+    """A mention in a channel is a question asked there: the asker's draft, in their DM,
+    is not touched, and the answer goes to the channel."""
+    h = harness
+    await h.type("/cancel-account")
+    before = await h.store.drafts.load(USER)
+    assert before is not None
+    mention = UserMessage(actor=Actor(id=USER), channel="console:general", text="CRM", direct=False)
+    replies = await h.app.handle(mention)
+    assert await h.store.drafts.load(USER) == before
+    assert replies and all(isinstance(r, Post) and r.to == "console:general" for r in replies)
+    # The same words in the DM answer the dialogue's question.
+    direct = UserMessage(actor=Actor(id=USER), channel=USER, text="CRM")
+    await h.app.handle(direct)
+    assert await h.store.drafts.load(USER) != before

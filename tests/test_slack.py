@@ -484,9 +484,10 @@ def test_slack_markup_becomes_plain_text() -> None:
     assert plain_text("<!channel> now") == "@channel now"
 
 
-async def test_a_mention_in_a_stage_channel_still_posts_the_card(rig: Rig) -> None:
-    """Submitting by @mention in the head's channel: the answer goes in the thread, the
-    approval card is posted as a card (review finding: it used to vanish)."""
+async def test_a_mention_in_a_channel_never_answers_the_dm_dialogue(rig: Rig) -> None:
+    """ "@bot submit" in the head's channel, with a draft at its summary: the mention is
+    answered in its thread as a question, the draft is left alone (it lives in the DM),
+    and only "submit" in the DM posts the approval card."""
     fake = rig.fake
     dm = "DUEMP"
     await rig.command("UEMP")
@@ -506,6 +507,14 @@ async def test_a_mention_in_a_stage_channel_still_posts_the_card(rig: Rig) -> No
         "ts": "1700.0002",
     }
     assert (await rig.send(sr.event(event, event_id="EvSubmit"), form=False))[0] == 200
+    threaded = await rig.call_where(
+        "chat.postMessage", lambda c: c.params.get("thread_ts") == "1700.0002"
+    )
+    assert threaded.params["channel"] == "CHEAD"
+    assert not [c for c in fake.calls_to("chat.postMessage") if "Approve" in str(c.params)]
+    draft = await rig.store.drafts.load("slack:UEMP")
+    assert draft is not None and '"step":"summary"' in draft
+    await rig.dm("UEMP", "submit")
     _, card = await rig.posted_to("CHEAD", "Approve")
     assert "slack:CTEAM" in _texts(card)  # the channel reference became an id
 
