@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from conversations.dates import DateProblem, check_stop_date, parse_date
 from conversations.i18n import t
 from conversations.ids import is_identity
+from conversations.lang import detect_lang
 from conversations.model import (
     Answers,
     Backup,
@@ -31,7 +32,7 @@ from conversations.model import (
     TargetKind,
 )
 from conversations.policy import CatalogItem
-from conversations.text import clean, detect_lang, fold, match_choice
+from conversations.text import clean, fold, match_choice
 
 MAX_TEXT = 300
 MAX_NOTIFY = 10

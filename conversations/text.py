@@ -1,5 +1,5 @@
-"""Cleaning and reading what users type: control characters, length limits,
-folding for matching, and a light language guess for zh / en / fr."""
+"""Cleaning and reading what users type: control characters, length limits, folding
+for matching, and matching a typed answer against the words of each choice."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-
-from conversations.model import Lang
 
 # Everything a user types is stored as text and escaped by each adapter when it is
 # rendered; here we only drop what no renderer should ever receive (terminal
@@ -25,44 +23,18 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def fold(text: str) -> str:
-    """Lower-case, NFKC (full-width to ASCII), accents removed, punctuation to spaces."""
+def fold(text: str, keep: str = ":@.+-") -> str:
+    """Lower-case, NFKC (full-width to ASCII), accents removed, punctuation to spaces
+    but for `keep` (by default what ids and dates are made of)."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-    text = re.sub(r"[^\w\s:@.+-]", " ", text)
+    text = _punctuation(keep).sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_FR_ACCENTS = re.compile(r"[éèêëàâçùûôîïœ]")
-_WORDS = re.compile(r"[a-zà-ÿ']+")
-_FR = frozenset(
-    "je j' le la les mon ma mes pas oui non demain fin du mois compte pour avec une des est "
-    "que qui quoi sauvegarde sauvegarder annuler arreter logiciel donnees aucun rien semaine "
-    "prochain prochaine aujourd'hui trop cher remboursement rembourser envoyer personne "
-    "arret fermer supprimer resilier merci".split()
-)
-_EN = frozenset(
-    "the my i account tomorrow yes no end of month not need with is for it we our this that "
-    "backup backed up done none nobody software stop week next today don't know".split()
-)
-
-
-def detect_lang(text: str) -> Lang | None:
-    """A confident guess, or None for text too short or neutral ('CRM', '2026-12-31')."""
-    if _CJK.search(text):
-        return "zh"
-    lowered = text.lower()
-    if _FR_ACCENTS.search(lowered):
-        return "fr"
-    words = _WORDS.findall(lowered)
-    fr = sum(1 for w in words if w in _FR)
-    en = sum(1 for w in words if w in _EN)
-    if fr > en and fr >= 1:
-        return "fr"
-    if en > fr and en >= 1:
-        return "en"
-    return None
+@lru_cache(maxsize=8)
+def _punctuation(keep: str) -> re.Pattern[str]:
+    return re.compile(rf"[^\w\s{re.escape(keep)}]")
 
 
 # Synonyms and labels are a small fixed set: fold each once. User text is folded per
@@ -70,12 +42,15 @@ def detect_lang(text: str) -> Lang | None:
 _fold_word = lru_cache(maxsize=4096)(fold)
 
 
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 def _is_cjk(s: str) -> bool:
-    return bool(_CJK.search(s))
+    return bool(CJK.search(s))
 
 
 def _is_edge(ch: str) -> bool:
-    return ch.isspace() or bool(_CJK.match(ch))
+    return ch.isspace() or bool(CJK.match(ch))
 
 
 def _has_word(folded: str, word: str) -> bool:

@@ -14,8 +14,8 @@ from conversations import approval
 from conversations import stop_request as sr
 from conversations.faq.matcher import Match
 from conversations.i18n import t
+from conversations.lang import detect_lang
 from conversations.model import Lang
-from conversations.text import detect_lang
 from handlers import card_keys, faq
 from handlers.announce import replies_for
 from handlers.cards import prompt_message

@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 
 from conversations.i18n import t
+from conversations.lang import detect_lang
 from conversations.model import Lang
-from conversations.text import detect_lang
 from handlers import approvals, commands, dialogue, faq
 from handlers.events import (
     Actor,

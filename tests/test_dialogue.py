@@ -10,6 +10,7 @@ import pytest
 from bot.files.policy import bundled_policy_path, load_policy
 from conversations import i18n
 from conversations.i18n import t
+from conversations.lang import detect_lang
 from conversations.model import (
     Answers,
     Backup,
@@ -35,7 +36,7 @@ from conversations.stop_request import (
     on_text,
     prompt_for,
 )
-from conversations.text import clean, detect_lang, fold, match_choice
+from conversations.text import clean, fold, match_choice
 
 TODAY = date(2026, 11, 23)  # a Monday
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -19,8 +19,9 @@ from pydantic import TypeAdapter
 from bot.adapters.base import Host
 from bot.storage.console_cards import RedisConsoleCards
 from conversations.ids import is_identity
+from conversations.lang import detect_lang
 from conversations.model import Lang
-from conversations.text import clean, detect_lang
+from conversations.text import clean
 from handlers.events import (
     Actor,
     Button,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from conversations.faq.tokens import fold
+from conversations.faq.tokens import fold_question
 from conversations.policy import CatalogItem
 
 _VERBS = (
@@ -29,14 +29,14 @@ _QUESTION = r"[?？]|\bwill\b|\bhow\b|\bwhat\b|吗|怎么|如何|会不会|\bcom
 def stop_intent(text: str, catalog: Sequence[CatalogItem]) -> str | None:
     """The dialogue's target value ("sw:CRM" or "own_account") when the message asks
     to stop it, else None. Questions ("how do I cancel...?") are left to the FAQ."""
-    folded = fold(text)
+    folded = fold_question(text)
     if not re.search(_VERBS, folded) or not re.search(_WANT, folded):
         return None
     if re.search(_QUESTION, text.lower()):
         return None
     for item in catalog:
         for name in (item.name, *item.aliases):
-            key = fold(name)
+            key = fold_question(name)
             if key and re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", folded):
                 return f"sw:{item.name}"
     if re.search(_ACCOUNT, folded):

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from conversations.faq.kb import KnowledgeBase
-from conversations.faq.tokens import Synonyms, detect_lang, features
+from conversations.faq.tokens import Synonyms, features
+from conversations.lang import guess_lang
 from conversations.model import LANGS, Lang
 
 OUT_OF_DOMAIN = "__out_of_domain__"
@@ -156,7 +157,7 @@ class Matcher:
         return {label: value / total for label, value in exp.items()}
 
     def match(self, question: str, fallback_lang: Lang = "en") -> Match:
-        lang = detect_lang(question, fallback_lang)
+        lang = guess_lang(question, fallback_lang)
         query = self._query(question, lang)
         if not query:
             return Match(question, lang, Verdict.UNKNOWN, None, 0.0)

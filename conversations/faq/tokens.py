@@ -17,7 +17,6 @@ can weight words above n-grams.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
@@ -25,33 +24,16 @@ import rjieba
 import snowballstemmer
 import zhconv
 
+from conversations.lang import STOP_WORDS
 from conversations.model import Lang
+from conversations.text import CJK, fold
 
 MAX_QUESTION = 500  # characters looked at; a longer message is not a FAQ question
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CJK_RUN = re.compile(CJK.pattern + "+")
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_NOT_WORD = re.compile(r"[^\w\s']+")
 
-_STOP: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        "a an the i me my mine we our you your he she it its they them their is am are was "
-        "were be been being do does did doing have has had having will would shall "
-        "can could may might must to of in on at by for with about from into over after "
-        "before up down out off and or but if then so than that this these those there here "
-        "what which who whom whose when why all any some no not just also too very "
-        "please hi hello hey thanks thank ok okay get got still yet now".split()
-    ),
-    "fr": frozenset(
-        "le la les l un une des du de d au aux a à et ou mais donc or ni car je j me m moi "
-        "mon ma mes tu te t toi ton ta tes il elle on nous vous ils elles leur leurs se s "
-        "son sa ses ce cet cette ces c ça ca qui que qu quoi dont où ou est suis es sont "
-        "être etre ai as avez ont avoir fait faire en y ne n pas plus pour par avec sans "
-        "sur sous dans chez combien quand pourquoi quel quelle quels quelles si "
-        "bonjour merci svp stp est-ce-que".split()
-    ),
-}
+_STOP = STOP_WORDS
 _ZH_STOP = frozenset(
     "的 了 吗 呢 吧 啊 呀 是 我 你 他 她 它 我们 你们 他们 这 那 这个 那个 有 在 和 与 及 "
     "就 都 也 还 要 会 能 可以 请问 请 一下 什么 为什么 哪 哪里 哪些 吗？ 么 嘛 "
@@ -69,44 +51,11 @@ def _to_simplified(run: str) -> str:
     return str(zhconv.convert(run, "zh-cn"))
 
 
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text[:MAX_QUESTION]).lower()
-    text = _CJK_RUN.sub(lambda m: _to_simplified(m.group(0)), text)
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-    text = text.replace("’", "'")
-    return " ".join(_NOT_WORD.sub(" ", text).split())
-
-
-_FR_HINTS = frozenset(
-    "je j' mon ma mes le la les est pas une des du pour avec comment pourquoi quand "
-    "compte donnees perdues rembourse remboursement resilier annuler supprimer "
-    "abonnement logiciel approbation demande est-ce que qui quel quelle".split()
-)
-_EN_HINTS = frozenset(
-    "i my the is are how what when why can will do does account data refund cancel "
-    "delete close approval request software who which get lost back".split()
-)
-
-
-def detect_lang(text: str, fallback: Lang) -> Lang:
-    """zh when the text has Chinese characters; else French or English by the stop
-    words and accents it uses; `fallback` (the user's known language) when unsure."""
-    if _CJK.search(text):
-        return "zh"
-    lowered = unicodedata.normalize("NFKC", text[:MAX_QUESTION]).lower()
-    fr = len(re.findall(r"[éèêëàâçùûôîïœ]", lowered)) * 2
-    en = 0
-    folded = fold(lowered)
-    for word in folded.split():
-        if word in _FR_HINTS or (word in _STOP["fr"] and word not in _STOP["en"]):
-            fr += 1
-        if word in _EN_HINTS or (word in _STOP["en"] and word not in _STOP["fr"]):
-            en += 1
-    if fr > en:
-        return "fr"
-    if en > fr:
-        return "en"
-    return fallback
+def fold_question(text: str) -> str:
+    """Folds a question for matching: `conversations.text.fold`, traditional Chinese
+    to simplified, typographic apostrophes to plain ones (kept: "l'abonnement")."""
+    folded = fold(text[:MAX_QUESTION].replace("’", "'"), keep="'")
+    return _CJK_RUN.sub(lambda m: _to_simplified(m.group(0)), folded)
 
 
 class Synonyms:
@@ -131,8 +80,8 @@ class Synonyms:
 
     @staticmethod
     def _key(word: str, lang: str) -> str:
-        folded = fold(word)
-        if _CJK.search(folded) or lang == "zh":
+        folded = fold_question(word)
+        if CJK.search(folded) or lang == "zh":
             return folded.replace(" ", "")
         stemmer = _STEMMERS.get(lang)
         parts = folded.split()
@@ -162,7 +111,7 @@ def _latin_words(text: str, lang: str) -> list[str]:
 
 def features(text: str, lang: Lang, synonyms: Synonyms = NO_SYNONYMS) -> list[str]:
     """The bag of features of a question or an example (duplicates kept: counts matter)."""
-    folded = fold(text)
+    folded = fold_question(text)
     out: list[str] = []
     # Chinese runs: words from jieba, then characters and bigrams for typo tolerance.
     for run in _CJK_RUN.findall(folded):
