@@ -29,6 +29,26 @@ _M = _merge(dialogue.TEXTS, approvals.TEXTS, commands.TEXTS, faq.TEXTS)
 
 
 def t(lang: Lang, key: str, **params: object) -> str:
+    return _say(lang, key, params)
+
+
+def every_lang(key: str) -> Texts:
+    """A text in English, Chinese and French: typed answers are read in any language."""
+    return _M[key]
+
+
+class Later:
+    """A text chosen before the language it will be said in is known."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params = params
+
+    def say(self, lang: Lang) -> str:
+        return _say(lang, self.key, self.params)
+
+
+def _say(lang: Lang, key: str, params: Mapping[str, object]) -> str:
     en, zh, fr = _M[key]
     text = {"en": en, "zh": zh, "fr": fr}[lang]
     return text.format(**params) if params else text

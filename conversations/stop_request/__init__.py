@@ -1,6 +1,7 @@
 """The stop-request dialogue: which question comes next, what counts as an answer,
 and the summary. Pure: state in, state and what to say out."""
 
+from conversations.model import Step
 from conversations.stop_request.answers import on_choice, on_text
 from conversations.stop_request.prompts import (
     answered_line,
@@ -17,7 +18,6 @@ from conversations.stop_request.state import (
     DialogueState,
     Outcome,
     Prompt,
-    Step,
     new_dialogue,
     next_step,
 )

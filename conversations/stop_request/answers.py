@@ -5,12 +5,27 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from functools import lru_cache
 
 from conversations.dates import DateProblem, check_stop_date, parse_date
-from conversations.i18n import t
+from conversations.i18n import Later, every_lang, t
+from conversations.i18n.key_maps import (
+    BACKUP_KEY,
+    BILLING_KEY,
+    COMPLIANCE_KEY,
+    LINKED_KEY,
+    REASON_KEY,
+)
 from conversations.ids import is_identity
-from conversations.model import Backup, Billing, Compliance, Linked, Reason, Target, TargetKind
+from conversations.model import (
+    Backup,
+    Billing,
+    Compliance,
+    Linked,
+    Reason,
+    Step,
+    Target,
+    TargetKind,
+)
 from conversations.stop_request.prompts import EDITABLE, FIELD_OF, prompt_for
 from conversations.stop_request.state import (
     MAX_NOTIFY,
@@ -19,7 +34,6 @@ from conversations.stop_request.state import (
     Context,
     DialogueState,
     Outcome,
-    Step,
     needs_billing,
     next_step,
 )
@@ -37,18 +51,22 @@ from conversations.stop_request.vocabulary import (
 )
 from conversations.text import clean, detect_lang, fold, match_choice
 
-
-def _labels(key: str) -> list[str]:
-    return list(_labels_cached(key))
-
-
-@lru_cache(maxsize=64)
-def _labels_cached(key: str) -> tuple[str, ...]:
-    return tuple(t(lang, key) for lang in ("en", "zh", "fr"))
-
-
-def _with_labels(words: dict[str, list[str]], prefix: str) -> dict[str, list[str]]:
-    return {v: [*w, *_labels(f"{prefix}_{v}")] for v, w in words.items()}
+# A choice's label, in any language, is an answer too.
+_REASON_SYNONYMS: dict[str, list[str]] = {
+    v: [*w, *every_lang(REASON_KEY[v])] for v, w in REASON_WORDS.items()
+}
+_BACKUP_SYNONYMS: dict[str, list[str]] = {
+    v: [*w, *every_lang(BACKUP_KEY[v])] for v, w in BACKUP_WORDS.items()
+}
+_LINKED_SYNONYMS: dict[str, list[str]] = {
+    v: [*w, *every_lang(LINKED_KEY[v])] for v, w in LINKED_WORDS.items()
+}
+_BILLING_SYNONYMS: dict[str, list[str]] = {
+    v: [*w, *every_lang(BILLING_KEY[v])] for v, w in BILLING_WORDS.items()
+}
+_COMPLIANCE_SYNONYMS: dict[str, list[str]] = {
+    v: [*w, *every_lang(COMPLIANCE_KEY[v])] for v, w in COMPLIANCE_WORDS.items()
+}
 
 
 def _copy(state: DialogueState) -> DialogueState:
@@ -57,17 +75,18 @@ def _copy(state: DialogueState) -> DialogueState:
 
 
 class _Reask(Exception):
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
+    """The answer does not fit the step, which is asked again after this hint."""
+
+    def __init__(self, hint: Later) -> None:
+        super().__init__(hint.key)
+        self.hint = hint
 
 
 def _free_text(text: str) -> str:
     if not text:
-        raise _Reask("hint_empty")
+        raise _Reask(Later("hint_empty"))
     if len(text) > MAX_TEXT:
-        raise _Reask("hint_too_long", max=MAX_TEXT)
+        raise _Reask(Later("hint_too_long", max=MAX_TEXT))
     return text
 
 
@@ -81,7 +100,7 @@ def _pick(text: str, choices: list[Choice], synonyms: dict[str, list[str]]) -> s
         by_label.setdefault(value, []).extend(words)
     found = match_choice(text, by_label)
     if found is None or found not in {c.value for c in choices}:
-        raise _Reask("hint_choice")
+        raise _Reask(Later("hint_choice"))
     return found
 
 
@@ -94,10 +113,10 @@ def _set_target(state: DialogueState, value: str, ctx: Context) -> Step | None:
     elif value.startswith("sw:"):
         item = next((i for i in ctx.catalog if i.name == value[3:]), None)
         if item is None:
-            raise _Reask("hint_choice")
+            raise _Reask(Later("hint_choice"))
         a.target = Target(kind=TargetKind.SOFTWARE, name=item.name, paid=item.paid)
     else:
-        raise _Reask("hint_choice")
+        raise _Reask(Later("hint_choice"))
     if not needs_billing(a):
         a.billing = None
     return None
@@ -105,8 +124,8 @@ def _set_target(state: DialogueState, value: str, ctx: Context) -> Step | None:
 
 def _target_synonyms(ctx: Context) -> dict[str, list[str]]:
     syn: dict[str, list[str]] = {
-        TargetKind.OWN_ACCOUNT: [*OWN_ACCOUNT_WORDS, *_labels("c_own_account")],
-        TargetKind.OTHER: [*OTHER_TARGET_WORDS, *_labels("c_other_target")],
+        TargetKind.OWN_ACCOUNT: [*OWN_ACCOUNT_WORDS, *every_lang("c_own_account")],
+        TargetKind.OTHER: [*OTHER_TARGET_WORDS, *every_lang("c_other_target")],
     }
     for item in ctx.catalog:
         syn[f"sw:{item.name}"] = [item.name, *item.aliases]
@@ -114,36 +133,36 @@ def _target_synonyms(ctx: Context) -> dict[str, list[str]]:
 
 
 def _parse_notify(text: str) -> list[str]:
-    if match_choice(text, {"none": NONE_WORDS + _labels("c_notify_none")}) == "none":
+    if match_choice(text, {"none": [*NONE_WORDS, *every_lang("c_notify_none")]}) == "none":
         return []
     tokens = [tok.lstrip("#@") for tok in re.split(r"[,，、;；\s]+", text) if tok.strip()]
     if not tokens:
-        raise _Reask("hint_empty")
+        raise _Reask(Later("hint_empty"))
     out: list[str] = []
     for tok in tokens:
         if not is_identity(tok):
-            raise _Reask("hint_notify", token=tok[:40], max=MAX_NOTIFY)
+            raise _Reask(Later("hint_notify", token=tok[:40], max=MAX_NOTIFY))
         if tok not in out:
             out.append(tok)
     if len(out) > MAX_NOTIFY:
-        raise _Reask("hint_notify", token=out[MAX_NOTIFY], max=MAX_NOTIFY)
+        raise _Reask(Later("hint_notify", token=out[MAX_NOTIFY], max=MAX_NOTIFY))
     return out
 
 
 def _parse_linked(text: str) -> list[Linked]:
-    if match_choice(text, {"none": NONE_WORDS + _labels("c_linked_none")}) == "none":
+    if match_choice(text, {"none": [*NONE_WORDS, *every_lang("c_linked_none")]}) == "none":
         return []
     found: list[Linked] = []
     for part in re.split(r"[,，、;；/]|\band\b|\bet\b|和|及", text):
         if not part.strip():
             continue
-        value = match_choice(part, _with_labels(LINKED_WORDS, "c_linked"))
+        value = match_choice(part, _LINKED_SYNONYMS)
         if value is None:
-            raise _Reask("hint_linked")
+            raise _Reask(Later("hint_linked"))
         if Linked(value) not in found:
             found.append(Linked(value))
     if not found:
-        raise _Reask("hint_linked")
+        raise _Reask(Later("hint_linked"))
     return found
 
 
@@ -152,17 +171,17 @@ def _check_date(value: str, ctx: Context) -> date:
     if isinstance(result, date):
         return result
     if result is DateProblem.UNPARSED:
-        raise _Reask("hint_date_unparsed")
+        raise _Reask(Later("hint_date_unparsed"))
     parsed = parse_date(value, ctx.today)
     shown = parsed.isoformat() if parsed else value[:40]
     if result is DateProblem.PAST:
-        raise _Reask("hint_date_past", date=shown)
+        raise _Reask(Later("hint_date_past", date=shown))
     limit = (
         ctx.today.replace(year=ctx.today.year + 1)
         if not (ctx.today.month == 2 and ctx.today.day == 29)
         else ctx.today.replace(year=ctx.today.year + 1, day=28)
     )
-    raise _Reask("hint_date_too_far", date=shown, max=limit.isoformat())
+    raise _Reask(Later("hint_date_too_far", date=shown, max=limit.isoformat()))
 
 
 def _apply(
@@ -177,12 +196,12 @@ def _apply(
         # A typed option number is the same as clicking that button, on every step.
         value, typed = prompt.choices[int(number) - 1].value, False
     if not typed and not prompt.choices:
-        raise _Reask("hint_choice")  # a forged click on a free-text question
+        raise _Reask(Later("hint_choice"))  # a forged click on a free-text question
 
     def choose(synonyms: dict[str, list[str]]) -> str:
         if not typed:
             if value not in {c.value for c in prompt.choices}:
-                raise _Reask("hint_choice")
+                raise _Reask(Later("hint_choice"))
             return value
         return _pick(value, prompt.choices, synonyms)
 
@@ -208,9 +227,7 @@ def _apply(
         case Step.REASON:
             if typed:
                 try:
-                    a.reason = Reason(
-                        _pick(value, prompt.choices, _with_labels(REASON_WORDS, "c_reason"))
-                    )
+                    a.reason = Reason(_pick(value, prompt.choices, _REASON_SYNONYMS))
                 except _Reask:
                     a.reason, a.reason_text = Reason.OTHER, _free_text(value)
                     return None, notes
@@ -226,7 +243,7 @@ def _apply(
         case Step.WHEN:
             a.stop_date = _check_date(value, ctx)
         case Step.BACKUP:
-            a.backup = Backup(choose(_with_labels(BACKUP_WORDS, "c_backup")))
+            a.backup = Backup(choose(_BACKUP_SYNONYMS))
             if a.backup is Backup.NOT_YET:
                 notes.append(t(state.lang, "backup_howto"))
         case Step.LINKED:
@@ -244,9 +261,9 @@ def _apply(
                     state.linked_pick.append(item)
                 return Step.LINKED, notes
         case Step.BILLING:
-            a.billing = Billing(choose(_with_labels(BILLING_WORDS, "c_billing")))
+            a.billing = Billing(choose(_BILLING_SYNONYMS))
         case Step.COMPLIANCE:
-            a.compliance = Compliance(choose(_with_labels(COMPLIANCE_WORDS, "c_compliance")))
+            a.compliance = Compliance(choose(_COMPLIANCE_SYNONYMS))
         case Step.NOTIFY:
             a.notify = [] if (not typed and value == "none") else _parse_notify(value)
         case Step.SUMMARY:
@@ -287,7 +304,7 @@ def _answer(state: DialogueState, value: str, typed: bool, ctx: Context, now: da
     try:
         explicit, notes = _apply(state, value, typed, ctx)
     except _Reask as reask:
-        notes = [t(state.lang, reask.key, **reask.params)]
+        notes = [reask.hint.say(state.lang)]
         return Outcome(state, notes, prompt_for(state, ctx), reasked=True)
     state.step = explicit or next_step(state.answers)
     return Outcome(state, notes, prompt_for(state, ctx))
@@ -296,13 +313,15 @@ def _answer(state: DialogueState, value: str, typed: bool, ctx: Context, now: da
 def _answer_summary(state: DialogueState, value: str, typed: bool, ctx: Context) -> Outcome:
     choice: str | None = value
     if typed:
-        synonyms = {"submit": SUBMIT_WORDS + _labels("c_submit")}
+        synonyms = {"submit": [*SUBMIT_WORDS, *every_lang("c_submit")]}
         for step in EDITABLE:
             synonyms[f"edit:{step}"] = [f"edit {FIELD_OF[step]}", f"change {FIELD_OF[step]}"]
         try:
             choice = _pick(value, prompt_for(state, ctx).choices, synonyms)
         except _Reask as reask:
-            return Outcome(state, [t(state.lang, reask.key)], prompt_for(state, ctx), reasked=True)
+            return Outcome(
+                state, [reask.hint.say(state.lang)], prompt_for(state, ctx), reasked=True
+            )
     if choice == "cancel":
         return Outcome(None, [t(state.lang, "abandoned")], abandoned=True)
     if choice == "submit":
@@ -313,9 +332,7 @@ def _answer_summary(state: DialogueState, value: str, typed: bool, ctx: Context)
             except _Reask as reask:
                 state.answers.stop_date = None
                 state.step = Step.WHEN
-                return Outcome(
-                    state, [t(state.lang, reask.key, **reask.params)], prompt_for(state, ctx)
-                )
+                return Outcome(state, [reask.hint.say(state.lang)], prompt_for(state, ctx))
         return Outcome(state, submit=True)
     editable = {f"edit:{step}": step for step in EDITABLE}
     if choice in editable:

@@ -3,12 +3,20 @@ answers written out for the summary and the approval card."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 
-from conversations.dates import parse_date
+from conversations.dates import Shortcut, parse_date
 from conversations.i18n import t
+from conversations.i18n.key_maps import (
+    BACKUP_KEY,
+    BILLING_KEY,
+    COMPLIANCE_KEY,
+    LINKED_KEY,
+    REASON_KEY,
+    SHORTCUT_KEY,
+    STEP_KEY,
+)
 from conversations.model import (
     Answers,
     Backup,
@@ -17,6 +25,7 @@ from conversations.model import (
     Lang,
     Linked,
     Reason,
+    Step,
     Target,
     TargetKind,
 )
@@ -25,11 +34,11 @@ from conversations.stop_request.state import (
     Context,
     DialogueState,
     Prompt,
-    Step,
     needs_billing,
 )
 
-# The steps the summary can send the user back to, with the word that names each one.
+# The steps the summary can send the user back to, with the word that may be typed for
+# each ("edit when").
 FIELD_OF: dict[Step, str] = {
     Step.TARGET: "target",
     Step.REASON: "reason",
@@ -43,10 +52,6 @@ FIELD_OF: dict[Step, str] = {
 EDITABLE = list(FIELD_OF)
 
 
-def _choices(lang: Lang, prefix: str, values: Sequence[str]) -> list[Choice]:
-    return [Choice(v, t(lang, f"{prefix}_{v}")) for v in values]
-
-
 def _date_choices(lang: Lang, today: date) -> list[Choice]:
     return list(_date_choices_of_day(lang, today))
 
@@ -54,14 +59,10 @@ def _date_choices(lang: Lang, today: date) -> list[Choice]:
 @lru_cache(maxsize=16)
 def _date_choices_of_day(lang: Lang, today: date) -> tuple[Choice, ...]:
     out: list[Choice] = []
-    for key, phrase in (
-        ("c_date_tomorrow", "tomorrow"),
-        ("c_date_next_monday", "next monday"),
-        ("c_date_end_of_month", "end of month"),
-    ):
-        d = parse_date(phrase, today)
+    for shortcut in Shortcut:
+        d = parse_date(shortcut, today)
         if d is not None and d >= today and all(c.value != d.isoformat() for c in out):
-            out.append(Choice(d.isoformat(), t(lang, key, date=d.isoformat())))
+            out.append(Choice(d.isoformat(), t(lang, SHORTCUT_KEY[shortcut], date=d.isoformat())))
     return tuple(out)
 
 
@@ -76,17 +77,17 @@ def prompt_for(state: DialogueState, ctx: Context) -> Prompt:
         case Step.TARGET_OTHER:
             return Prompt(t(lang, "q_target_other"))
         case Step.REASON:
-            return Prompt(t(lang, "q_reason"), _choices(lang, "c_reason", list(Reason)))
+            return Prompt(t(lang, "q_reason"), [Choice(v, t(lang, REASON_KEY[v])) for v in Reason])
         case Step.REASON_TEXT:
             return Prompt(t(lang, "q_reason_text"))
         case Step.WHEN:
             return Prompt(t(lang, "q_when"), _date_choices(lang, ctx.today))
         case Step.BACKUP:
-            return Prompt(t(lang, "q_backup"), _choices(lang, "c_backup", list(Backup)))
+            return Prompt(t(lang, "q_backup"), [Choice(v, t(lang, BACKUP_KEY[v])) for v in Backup])
         case Step.LINKED:
             picked = set(state.linked_pick)
             choices = [
-                Choice(v, ("✓ " if v in picked else "") + t(lang, f"c_linked_{v}")) for v in Linked
+                Choice(v, ("✓ " if v in picked else "") + t(lang, LINKED_KEY[v])) for v in Linked
             ]
             choices.append(Choice("none", t(lang, "c_linked_none")))
             choices.append(Choice("done", t(lang, "c_linked_done"), "primary"))
@@ -99,15 +100,16 @@ def prompt_for(state: DialogueState, ctx: Context) -> Prompt:
             else:
                 values = list(Billing)
                 text = t(lang, "q_billing_other")
-            return Prompt(text, _choices(lang, "c_billing", values))
+            return Prompt(text, [Choice(v, t(lang, BILLING_KEY[v])) for v in values])
         case Step.COMPLIANCE:
-            return Prompt(t(lang, "q_compliance"), _choices(lang, "c_compliance", list(Compliance)))
+            choices = [Choice(v, t(lang, COMPLIANCE_KEY[v])) for v in Compliance]
+            return Prompt(t(lang, "q_compliance"), choices)
         case Step.NOTIFY:
             return Prompt(t(lang, "q_notify"), [Choice("none", t(lang, "c_notify_none"))])
         case Step.SUMMARY:
             fields = describe(a, lang, state.user)
             edits = [
-                Choice(f"edit:{step}", t(lang, "c_edit", field=t(lang, f"f_{FIELD_OF[step]}")))
+                Choice(f"edit:{step}", t(lang, "c_edit", field=t(lang, STEP_KEY[step])))
                 for step in EDITABLE
                 if step is not Step.BILLING or needs_billing(a)
             ]
@@ -119,10 +121,7 @@ def prompt_for(state: DialogueState, ctx: Context) -> Prompt:
 
 def step_name(step: Step, lang: Lang) -> str:
     """A step as the user knows it: the field it asks for ("Stop date"), or "Summary"."""
-    base = {Step.TARGET_OTHER: Step.TARGET, Step.REASON_TEXT: Step.REASON}.get(step, step)
-    if base in FIELD_OF:
-        return t(lang, f"f_{FIELD_OF[base]}")
-    return t(lang, "f_summary")
+    return t(lang, STEP_KEY[step])
 
 
 def answered_line(before: Step, after: DialogueState) -> str | None:
@@ -131,7 +130,7 @@ def answered_line(before: Step, after: DialogueState) -> str | None:
     step = {Step.TARGET_OTHER: Step.TARGET, Step.REASON_TEXT: Step.REASON}.get(before, before)
     if step not in FIELD_OF or after.step == before:
         return None
-    label = t(after.lang, f"f_{FIELD_OF[step]}")
+    label = t(after.lang, STEP_KEY[step])
     value = dict(describe(after.answers, after.lang, after.user)).get(label)
     return f"✓ {label}: {value}" if value is not None else None
 
@@ -149,7 +148,7 @@ def describe_target(target: Target | None, lang: Lang, requester: str) -> str:
 def describe(a: Answers, lang: Lang, requester: str) -> list[tuple[str, str]]:
     """The answers as (field label, value) lines, for the summary and the approval card."""
     none = t(lang, "v_none")
-    reason = t(lang, f"c_reason_{a.reason}") if a.reason else "-"
+    reason = t(lang, REASON_KEY[a.reason]) if a.reason else "-"
     if a.reason is Reason.OTHER and a.reason_text:
         reason = a.reason_text
     elif a.reason_text:
@@ -158,16 +157,16 @@ def describe(a: Answers, lang: Lang, requester: str) -> list[tuple[str, str]]:
         (t(lang, "f_target"), describe_target(a.target, lang, requester)),
         (t(lang, "f_reason"), reason),
         (t(lang, "f_when"), a.stop_date.isoformat() if a.stop_date else "-"),
-        (t(lang, "f_backup"), t(lang, f"c_backup_{a.backup}") if a.backup else "-"),
+        (t(lang, "f_backup"), t(lang, BACKUP_KEY[a.backup]) if a.backup else "-"),
         (
             t(lang, "f_linked"),
-            ", ".join(t(lang, f"c_linked_{x}") for x in a.linked) if a.linked else none,
+            ", ".join(t(lang, LINKED_KEY[x]) for x in a.linked) if a.linked else none,
         ),
     ]
     if needs_billing(a):
-        rows.append((t(lang, "f_billing"), t(lang, f"c_billing_{a.billing}") if a.billing else "-"))
+        rows.append((t(lang, "f_billing"), t(lang, BILLING_KEY[a.billing]) if a.billing else "-"))
     rows.append(
-        (t(lang, "f_compliance"), t(lang, f"c_compliance_{a.compliance}") if a.compliance else "-")
+        (t(lang, "f_compliance"), t(lang, COMPLIANCE_KEY[a.compliance]) if a.compliance else "-")
     )
     rows.append((t(lang, "f_notify"), ", ".join(a.notify) if a.notify else none))
     return rows

@@ -6,29 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from conversations.model import Answers, Lang, Linked, Reason, TargetKind
+from conversations.model import Answers, Lang, Linked, Reason, Step, TargetKind
 from conversations.policy import CatalogItem
 
 MAX_TEXT = 300
 MAX_NOTIFY = 10
-
-
-class Step(StrEnum):
-    TARGET = "target"
-    TARGET_OTHER = "target_other"
-    REASON = "reason"
-    REASON_TEXT = "reason_text"
-    WHEN = "when"
-    BACKUP = "backup"
-    LINKED = "linked"
-    BILLING = "billing"
-    COMPLIANCE = "compliance"
-    NOTIFY = "notify"
-    SUMMARY = "summary"
 
 
 class DialogueState(BaseModel):

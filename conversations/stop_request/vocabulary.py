@@ -8,7 +8,7 @@ from conversations.model import Backup, Billing, Compliance, Linked, Reason
 CANCEL_WORDS = frozenset({"cancel", "取消", "annuler", "quit", "abort", "放弃", "abandonner"})
 
 
-REASON_WORDS: dict[str, list[str]] = {
+REASON_WORDS: dict[Reason, list[str]] = {
     Reason.NOT_NEEDED: [
         "no longer needed",
         "not needed",
@@ -69,7 +69,7 @@ REASON_WORDS: dict[str, list[str]] = {
     ],
     Reason.OTHER: ["other", "other reason", "其他", "其他原因", "autre", "autre raison"],
 }
-BACKUP_WORDS: dict[str, list[str]] = {
+BACKUP_WORDS: dict[Backup, list[str]] = {
     Backup.DONE: [
         "yes",
         "y",
@@ -112,7 +112,7 @@ BACKUP_WORDS: dict[str, list[str]] = {
         "inutile",
     ],
 }
-LINKED_WORDS: dict[str, list[str]] = {
+LINKED_WORDS: dict[Linked, list[str]] = {
     Linked.MAILBOX: [
         "mail",
         "email",
@@ -177,7 +177,7 @@ NONE_WORDS = [
     "personne",
     "non",
 ]
-BILLING_WORDS: dict[str, list[str]] = {
+BILLING_WORDS: dict[Billing, list[str]] = {
     Billing.REFUND: [
         "refund",
         "prorated",
@@ -226,7 +226,7 @@ BILLING_WORDS: dict[str, list[str]] = {
         "pas payant",
     ],
 }
-COMPLIANCE_WORDS: dict[str, list[str]] = {
+COMPLIANCE_WORDS: dict[Compliance, list[str]] = {
     Compliance.KEEP: [
         "yes",
         "keep",
