@@ -49,6 +49,14 @@ class DateProblem(StrEnum):
     TOO_FAR = "too_far"  # more than MAX_DAYS_AHEAD days after today
 
 
+class Shortcut(StrEnum):
+    """Dates offered as buttons, each named by the phrase parse_date reads for it."""
+
+    TOMORROW = "tomorrow"
+    NEXT_MONDAY = "next monday"
+    END_OF_MONTH = "end of month"
+
+
 Handler = Callable[[re.Match[str], date], date | None]
 
 # --------------------------------------------------------------------------- vocabulary

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Lang = Literal["en", "zh", "fr"]
 LANGS: tuple[Lang, ...] = ("en", "zh", "fr")
+ApprovalMode = Literal["any", "all"]  # one approver is enough, or every approver must agree
 
 
 class TargetKind(StrEnum):
@@ -87,6 +88,23 @@ class Answers(_Model):
         return False
 
 
+class Step(StrEnum):
+    """The dialogue's questions, then its summary. Kept with the answers they fill, below
+    the dialogue, so that the texts can be keyed on them."""
+
+    TARGET = "target"
+    TARGET_OTHER = "target_other"
+    REASON = "reason"
+    REASON_TEXT = "reason_text"
+    WHEN = "when"
+    BACKUP = "backup"
+    LINKED = "linked"
+    BILLING = "billing"
+    COMPLIANCE = "compliance"
+    NOTIFY = "notify"
+    SUMMARY = "summary"
+
+
 class RiskFlag(StrEnum):
     NO_BACKUP = "no_backup"
     COMPLIANCE_UNKNOWN = "compliance_unknown"
@@ -151,7 +169,7 @@ class StageRun(_Model):
     name: str
     approvers: list[str]
     channel: str
-    mode: Literal["any", "all"] = "any"
+    mode: ApprovalMode = "any"
     fallback_approvers: list[str] = Field(default_factory=list)
     status: StageStatus = StageStatus.WAITING
     opened_at: datetime | None = None

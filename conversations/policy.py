@@ -29,6 +29,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from conversations.durations import DURATION_HINT, format_duration, parse_duration
 from conversations.ids import PLATFORMS, identity_problem
+from conversations.model import ApprovalMode
 
 __all__ = [
     "Approval",
@@ -144,7 +145,7 @@ class Stage(_Model):
     name: Slug
     approvers: Annotated[list[Identity], Field(min_length=1), AfterValidator(_check_unique_ids)]
     channel: Identity
-    mode: Literal["any", "all"] = "any"
+    mode: ApprovalMode = "any"
     """``any``: one approval is enough; ``all``: every approver must approve."""
     when: Literal["always", "paid"] = "always"
     """``paid``: only for software marked ``paid`` in the catalog."""

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from conversations import approval
 from conversations.approval import Denied, Deny, Transition
 from conversations.i18n import t
+from conversations.i18n.key_maps import DENY_KEY
 from conversations.ids import is_identity
 from conversations.model import Lang, StopRequest
 from conversations.text import clean
@@ -47,7 +48,7 @@ def deny_text(code: Deny, req: StopRequest | None, lang: Lang) -> str:
         return t(
             lang, "deny_not_approver", stage=req.stage.name, who=", ".join(req.stage.approvers)
         )
-    return t(lang, f"deny_{code}")
+    return t(lang, DENY_KEY[code])
 
 
 async def _decide(
@@ -103,13 +104,16 @@ async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
     fields = [FormField(name="reason", label=t(lang, "form_reason"), max_length=MAX_REASON)]
     if click.action == "delegate":
         fields.insert(0, FormField(name="to", label=t(lang, "form_delegate_to"), kind="user"))
-    title_key = "form_delegate_title" if click.action == "delegate" else "form_reject_title"
     return [
         OpenForm(
             to=actor,
             form=click.action,
             context=click.value,
-            title=t(lang, title_key, id=rid),
+            title=t(
+                lang,
+                "form_delegate_title" if click.action == "delegate" else "form_reject_title",
+                id=rid,
+            ),
             fields=fields,
             submit=t(lang, "c_submit"),
             cancel=t(lang, "c_cancel"),

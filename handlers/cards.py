@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conversations.i18n import t
+from conversations.i18n.key_maps import FLAG_KEY, LINKED_KEY, MODE_KEY, STATUS_KEY
 from conversations.model import (
     Lang,
     RequestStatus,
@@ -29,7 +30,7 @@ def status_text(req: StopRequest) -> str:
     lang = req.lang
     if req.status is RequestStatus.PENDING and req.stage is not None:
         return t(lang, "status_pending", stage=req.stage.name)
-    return t(lang, f"status_{req.status}")
+    return t(lang, STATUS_KEY[req.status])
 
 
 def status_line(req: StopRequest, lang: Lang, svc: Services) -> str:
@@ -49,10 +50,10 @@ def flag_texts(req: StopRequest, svc: Services) -> list[str]:
     out = []
     for flag in risk_flags(req.answers, req.created_at.astimezone(svc.tz).date()):
         if flag is RiskFlag.LINKED_SERVICES:
-            services = ", ".join(t(lang, f"c_linked_{x}") for x in req.answers.linked or [])
+            services = ", ".join(t(lang, LINKED_KEY[x]) for x in req.answers.linked or [])
             out.append(t(lang, "flag_linked_services", services=services))
         else:
-            out.append(t(lang, f"flag_{flag}"))
+            out.append(t(lang, FLAG_KEY[flag]))
     return out
 
 
@@ -70,7 +71,7 @@ def approval_card(req: StopRequest, index: int, svc: Services) -> Message:
             n=index + 1,
             total=len(req.stages),
             stage=stage.name,
-            mode=t(lang, f"mode_{stage.mode}"),
+            mode=t(lang, MODE_KEY[stage.mode]),
         ),
         t(lang, "card_approvers", who=", ".join(who)),
     ]

@@ -11,6 +11,7 @@ from conversations.faq.intent import stop_intent
 from conversations.faq.kb import KnowledgeBase
 from conversations.faq.matcher import Match, Verdict
 from conversations.i18n import t
+from conversations.i18n.key_maps import FAQ_OUTCOME_KEY
 from conversations.model import Lang
 from conversations.text import clean
 from handlers.events import Actor, Button, Click, Message, Post, Reply
@@ -195,12 +196,8 @@ async def _handoff(svc: Services, actor: Actor, channel: str, qid: str, lang: La
     asked = next((e for e in entries if qid and e["id"] == qid), entries[-1])
     lines = []
     for e in entries:
-        outcome = e["topic"] or t(
-            lang,
-            f"faq_outcome_{e['verdict']}"
-            if e["verdict"] in ("unknown", "suggest")
-            else "faq_outcome_unknown",
-        )
+        verdict = next((v for v in Verdict if v == e["verdict"]), Verdict.UNKNOWN)
+        outcome = e["topic"] or t(lang, FAQ_OUTCOME_KEY[verdict])
         lines.append(t(lang, "faq_transcript_line", question=e["q"], outcome=outcome))
     post = t(
         lang,

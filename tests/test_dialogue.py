@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import string
 from datetime import UTC, date, datetime
 
 import pytest
 
 from bot.files.policy import bundled_policy_path, load_policy
-from conversations import i18n
 from conversations.i18n import t
 from conversations.lang import detect_lang
 from conversations.model import (
@@ -1118,20 +1116,6 @@ def test_match_choice_whole_words_for_latin_substrings_for_cjk() -> None:
 
 
 # -- translations ---------------------------------------------------------------------
-
-
-def _fields(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-
-
-@pytest.mark.parametrize("key", list(i18n._M))
-def test_every_text_is_translated_with_the_same_placeholders(key: str) -> None:
-    en, zh, fr = i18n._M[key]
-    assert en.strip() and zh.strip() and fr.strip()
-    assert _fields(en) == _fields(zh) == _fields(fr), key
-    params = {name: "X" for name in _fields(en)}
-    for lang in ("en", "zh", "fr"):
-        assert t(lang, key, **params)  # formats without KeyError / IndexError
 
 
 def test_a_catalog_name_beats_the_word_account() -> None:
