@@ -474,7 +474,7 @@ async def test_a_private_answer_falls_back_to_a_dm(rig: Rig) -> None:
 
 
 def test_slack_markup_becomes_plain_text() -> None:
-    from bot.adapters.slack import plain_text
+    from bot.adapters.slack.adapter import plain_text
 
     assert plain_text("R&amp;D &lt;b&gt;") == "R&D <b>"
     assert plain_text("tell <#C0123|general> and <@U0456>") == "tell slack:C0123 and slack:U0456"
@@ -515,7 +515,7 @@ async def test_a_slow_modal_submission_is_closed_in_time_and_finished_after(
 ) -> None:
     import asyncio
 
-    import bot.adapters.slack as slack_module
+    import bot.adapters.slack.adapter as slack_module
 
     rid = await _file_crm(rig)
     await rig.click("UHEAD", "CHEAD", "Reject")

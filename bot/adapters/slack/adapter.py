@@ -26,7 +26,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.base import Host
-from bot.adapters.slack_blocks import escape, fallback_text, render
+from bot.adapters.slack.blocks import escape, fallback_text, render
 from bot.config import Settings
 from conversations.ids import qualify, raw_id
 from conversations.model import Lang
