@@ -26,6 +26,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.base import Host
+from bot.adapters.slack import wire
 from bot.adapters.slack.blocks import escape, fallback_text, render
 from bot.config import Settings
 from conversations.ids import qualify, raw_id
@@ -108,8 +109,8 @@ def form_view(form: OpenForm) -> dict[str, Any]:
         blocks.append({"type": "input", "block_id": field.name, "label": label, "element": element})
     return {
         "type": "modal",
-        "callback_id": f"form:{form.form}",
-        "private_metadata": json.dumps({"form": form.form, "context": form.context}),
+        "callback_id": wire.form_callback_id(form.form),
+        "private_metadata": wire.form_metadata(form.form, form.context),
         "title": {"type": "plain_text", "text": form.title[:24]},
         "submit": {"type": "plain_text", "text": form.submit[:24]},
         "close": {"type": "plain_text", "text": form.cancel[:24]},
@@ -207,9 +208,9 @@ class SlackAdapter:
             channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
                 "channel_id"
             )
-            name = action["action_id"].split("#", 1)[0]
+            name = wire.action_of(action["action_id"])
             if action.get("type") == "datepicker":
-                prefix = action.get("block_id", "").split("|", 1)[-1]
+                prefix = wire.date_value_prefix(action.get("block_id", ""))
                 value = prefix + (action.get("selected_date") or "")
             elif action.get("type") == "static_select":
                 value = (action.get("selected_option") or {}).get("value", "")
@@ -225,9 +226,9 @@ class SlackAdapter:
                     )
             await self.host.deliver([r for r in replies if not isinstance(r, OpenForm)])
 
-        @app.view(re.compile("^form:"))
+        @app.view(wire.FORM_CALLBACK_ID)
         async def view(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-            meta = json.loads(view.get("private_metadata") or "{}")
+            form, context = wire.form_of_metadata(view.get("private_metadata"))
             values: dict[str, str] = {}
             for block_id, fields in view.get("state", {}).get("values", {}).items():
                 element = fields.get("value", {})
@@ -239,8 +240,8 @@ class SlackAdapter:
             actor = await self._actor(body["user"]["id"])
             submit = FormSubmit(
                 actor=actor,
-                form=str(meta.get("form", "")),
-                context=str(meta.get("context", "")),
+                form=form,
+                context=context,
                 values=values,
             )
             # The modal waits for our answer, so refusals can be shown in it; but Slack

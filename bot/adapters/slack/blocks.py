@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.adapters.slack import wire
+from handlers.actions import DialogueChoice
 from handlers.events import Button, Card, Message
 
 Block = dict[str, Any]
@@ -20,6 +22,7 @@ _HEADER_MAX = 150
 _BUTTON_TEXT_MAX = 75
 _VALUE_MAX = 2000
 _OPTION_VALUE_MAX = 150
+_BLOCK_ID_MAX = 255
 _SELECT_FROM = 7  # more choices than this: a static select instead of buttons
 
 
@@ -71,7 +74,7 @@ def _button(button: Button, index: int) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "button",
         "text": _plain(button.label, _BUTTON_TEXT_MAX),
-        "action_id": f"{button.action}#{index}",
+        "action_id": wire.action_id(button.action, index),
         "value": button.value[:_VALUE_MAX],
     }
     if button.style:
@@ -80,12 +83,12 @@ def _button(button: Button, index: int) -> dict[str, Any]:
 
 
 def _choices(buttons: list[Button]) -> list[Block]:
-    if len(buttons) > _SELECT_FROM and all(b.action == "dlg" for b in buttons):
+    if len(buttons) > _SELECT_FROM and all(b.action == DialogueChoice.id for b in buttons):
         options = [
             {"text": _plain(b.label, _BUTTON_TEXT_MAX), "value": b.value[:_OPTION_VALUE_MAX]}
             for b in buttons[:100]
         ]
-        select = {"type": "static_select", "action_id": "dlg#select", "options": options}
+        select = {"type": "static_select", "action_id": wire.DIALOGUE_SELECT, "options": options}
         return [{"type": "actions", "elements": [select]}]
     elements = [_button(b, i) for i, b in enumerate(buttons)]
     return [
@@ -104,8 +107,8 @@ def render(message: Message) -> list[Block]:
         blocks.append(
             {
                 "type": "actions",
-                "block_id": f"dlg-date|{message.date_choice}"[:255],
-                "elements": [{"type": "datepicker", "action_id": "dlg#date"}],
+                "block_id": wire.date_block_id(message.date_choice)[:_BLOCK_ID_MAX],
+                "elements": [{"type": "datepicker", "action_id": wire.DIALOGUE_DATE}],
             }
         )
     if message.buttons:
