@@ -473,17 +473,6 @@ async def test_a_private_answer_falls_back_to_a_dm(rig: Rig) -> None:
     assert "You have no stop requests" in dm.params["text"]
 
 
-def test_slack_markup_becomes_plain_text() -> None:
-    from bot.adapters.slack.adapter import plain_text
-
-    assert plain_text("R&amp;D &lt;b&gt;") == "R&D <b>"
-    assert plain_text("tell <#C0123|general> and <@U0456>") == "tell slack:C0123 and slack:U0456"
-    assert plain_text("see <https://x.example/a|the doc> or <https://y.example>") == (
-        "see the doc or https://y.example"
-    )
-    assert plain_text("<!channel> now") == "@channel now"
-
-
 async def test_a_mention_in_a_stage_channel_still_posts_the_card(rig: Rig) -> None:
     """Submitting by @mention in the head's channel: the answer goes in the thread, the
     approval card is posted as a card (review finding: it used to vanish)."""

@@ -26,26 +26,22 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.base import Host
-from bot.adapters.slack import wire
+from bot.adapters.slack import inbound, wire
 from bot.adapters.slack.blocks import escape, fallback_text, render
 from bot.config import Settings
-from conversations.ids import qualify, raw_id
+from conversations.ids import raw_id
 from conversations.model import Lang
 from handlers.events import (
     Actor,
-    Click,
-    Command,
     Ephemeral,
     Event,
     FormErrors,
-    FormSubmit,
     Message,
     OpenForm,
     Post,
     RefreshHome,
     Reply,
     UpdateCard,
-    UserMessage,
 )
 from handlers.ports import Marks
 
@@ -54,54 +50,21 @@ log = logging.getLogger(__name__)
 _LOCALE_TTL = 24 * 3600
 _HOME_VIEWER_TTL = 30 * 24 * 3600
 _FORM_BUDGET = 2.5  # seconds to answer a modal submission in place (Slack allows 3)
-_MENTION = re.compile(r"<@[A-Z0-9]+>")
-
-
-def qualified(raw: str) -> str:
-    return qualify("slack", raw)
 
 
 def _is_user(raw: str) -> bool:
     return raw[:1] in ("U", "W")
 
 
-_SLACK_REF = re.compile(r"<([@#!])?([^>|]+)(?:\|([^>]*))?>")
-
-
-def plain_text(text: str) -> str:
-    """Slack's message markup as the plain text the user typed: user and channel
-    references become ids the dialogue understands (slack:U123, slack:C123), links
-    their label or URL, special mentions their name; then &amp; &lt; &gt; unescaped.
-    (Everything is escaped again when it is rendered.)"""
-
-    def ref(match: re.Match[str]) -> str:
-        sigil, target, label = match.group(1), match.group(2), match.group(3)
-        if sigil in ("@", "#"):
-            return f"slack:{target}"
-        if sigil == "!":
-            return f"@{label or target.split('^')[0]}"
-        return label or target
-
-    text = _SLACK_REF.sub(ref, text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def lang_of(locale: str | None) -> Lang | None:
-    if not locale:
-        return None
-    prefix = locale.lower()[:2]
-    return "zh" if prefix == "zh" else "fr" if prefix == "fr" else "en"
-
-
 def form_view(form: OpenForm) -> dict[str, Any]:
     blocks = []
     for field in form.fields:
         if field.kind == "user":
-            element: dict[str, Any] = {"type": "users_select", "action_id": "value"}
+            element: dict[str, Any] = {"type": "users_select", "action_id": wire.FORM_INPUT}
         else:
             element = {
                 "type": "plain_text_input",
-                "action_id": "value",
+                "action_id": wire.FORM_INPUT,
                 "multiline": True,
                 "max_length": field.max_length,
             }
@@ -158,12 +121,12 @@ class SlackAdapter:
             try:
                 info = await self.client.users_info(user=user, include_locale=True)
                 profile: dict[str, Any] = info.get("user") or {}
-                lang = lang_of(profile.get("locale"))
+                lang = inbound.lang_of(profile.get("locale"))
             except Exception:  # a missing locale must not block the user
                 log.warning("users.info failed", extra={"user": user})
             cached = (time.monotonic(), lang)
             self._locales[user] = cached
-        return Actor(id=qualified(user), lang=cached[1])
+        return Actor(id=inbound.qualified(user), lang=cached[1])
 
     async def _run(self, event: Event, thread: tuple[str, str] | None = None) -> None:
         replies = await self.host.handle(event)
@@ -185,40 +148,27 @@ class SlackAdapter:
             return True  # nothing to recognise a retry by
         return await self.marks.first_time(f"slack-event:{event_id}", 3600)
 
+    async def _with_lang(self, event: Event) -> Event:
+        actor = await self._actor(raw_id(event.actor.id))
+        return event.model_copy(update={"actor": actor})
+
     def _register(self) -> None:
         app = self.app
 
         @app.command("/cancel-account")
         async def command(ack: AsyncAck, body: dict[str, Any]) -> None:
             await ack()
-            actor = await self._actor(body["user_id"])
-            await self._run(
-                Command(
-                    actor=actor,
-                    channel=qualified(body["channel_id"]),
-                    name="cancel-account",
-                    text=plain_text(body.get("text", "")),
-                )
-            )
+            event = inbound.to_event(body)
+            if event is not None:
+                await self._run(await self._with_lang(event))
 
         @app.action(re.compile(".+"))
-        async def action(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        async def action(ack: AsyncAck, body: dict[str, Any]) -> None:
             await ack()
-            user = body["user"]["id"]
-            channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-                "channel_id"
-            )
-            name = wire.action_of(action["action_id"])
-            if action.get("type") == "datepicker":
-                prefix = wire.date_value_prefix(action.get("block_id", ""))
-                value = prefix + (action.get("selected_date") or "")
-            elif action.get("type") == "static_select":
-                value = (action.get("selected_option") or {}).get("value", "")
-            else:
-                value = action.get("value", "")
-            actor = await self._actor(user)
-            click = Click(actor=actor, channel=qualified(channel or user), action=name, value=value)
-            replies = await self.host.handle(click)
+            click = inbound.to_event(body)
+            if click is None:
+                return
+            replies = await self.host.handle(await self._with_lang(click))
             for reply in replies:
                 if isinstance(reply, OpenForm):
                     await self.client.views_open(
@@ -227,23 +177,12 @@ class SlackAdapter:
             await self.host.deliver([r for r in replies if not isinstance(r, OpenForm)])
 
         @app.view(wire.FORM_CALLBACK_ID)
-        async def view(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-            form, context = wire.form_of_metadata(view.get("private_metadata"))
-            values: dict[str, str] = {}
-            for block_id, fields in view.get("state", {}).get("values", {}).items():
-                element = fields.get("value", {})
-                if element.get("type") == "users_select":
-                    picked = element.get("selected_user")
-                    values[block_id] = qualified(picked) if picked else ""
-                else:
-                    values[block_id] = element.get("value") or ""
-            actor = await self._actor(body["user"]["id"])
-            submit = FormSubmit(
-                actor=actor,
-                form=form,
-                context=context,
-                values=values,
-            )
+        async def view(ack: AsyncAck, body: dict[str, Any]) -> None:
+            submit = inbound.to_event(body)
+            if submit is None:
+                await ack()
+                return
+            submit = await self._with_lang(submit)
             # The modal waits for our answer, so refusals can be shown in it; but Slack
             # gives up after 3 s. Past _FORM_BUDGET, close it and finish afterwards
             # (a refusal then arrives as a DM, delivered like any FormErrors).
@@ -263,34 +202,16 @@ class SlackAdapter:
             await ack()
             await self.host.deliver(replies)
 
-        @app.event("message")
-        async def message(body: dict[str, Any], event: dict[str, Any]) -> None:
-            if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
+        async def message(body: dict[str, Any]) -> None:
+            """A DM or a mention. Bots and edits are ignored before anything is looked
+            up, and an event Slack sends again is acted on once."""
+            event = inbound.to_event(body)
+            if event is None or not await self._first_time(body.get("event_id", "")):
                 return
-            if not await self._first_time(body.get("event_id", "")):
-                return
-            actor = await self._actor(event["user"])
-            await self._run(
-                UserMessage(
-                    actor=actor,
-                    channel=actor.id,
-                    text=plain_text(event.get("text", "")),
-                    direct=True,
-                )
-            )
+            await self._run(await self._with_lang(event), thread=inbound.thread_of(body))
 
-        @app.event("app_mention")
-        async def mention(body: dict[str, Any], event: dict[str, Any]) -> None:
-            if not await self._first_time(body.get("event_id", "")):
-                return
-            actor = await self._actor(event["user"])
-            channel = qualified(event["channel"])
-            text = plain_text(_MENTION.sub("", event.get("text", ""))).strip()
-            thread = event.get("thread_ts") or event["ts"]
-            await self._run(
-                UserMessage(actor=actor, channel=channel, text=text, direct=False),
-                thread=(channel, thread),
-            )
+        app.event("message")(message)
+        app.event("app_mention")(message)
 
         @app.event("app_home_opened")
         async def home_opened(event: dict[str, Any]) -> None:

@@ -41,6 +41,10 @@ def date_value_prefix(block_id: str) -> str:
     return block_id.split(_DATE_BLOCK_SEPARATOR, 1)[-1]
 
 
+# The action id of every input element of a modal; its block id is the field's name.
+FORM_INPUT = "value"
+
+
 def form_callback_id(form: str) -> str:
     return f"{_FORM_CALLBACK}{form}"
 
