@@ -1,19 +1,17 @@
-"""Slack: slash command, DMs, mentions, buttons, modals and App Home, on slack-bolt.
+"""Slack on slack-bolt: the app and its listeners (slash command, DMs, mentions,
+buttons, modals, App Home), over the HTTP Request URL or Socket Mode.
 
 Every listener acknowledges first (Slack wants an answer within 3 seconds) and does
 the work after; bolt verifies each request's signature and age before any listener
 runs, so forged or stale requests get 401 and change nothing. Payloads become
-neutral events; neutral replies become Web API calls. Nothing else in the bot
-imports slack_bolt or slack_sdk.
+neutral events in `inbound`; replies become Web API calls in `outbound`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
-import time
 from typing import Any
 
 import aiohttp
@@ -21,22 +19,20 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.base import Host
 from bot.adapters.slack import inbound, wire
-from bot.adapters.slack.blocks import escape, fallback_text, render
+from bot.adapters.slack.locales import Locales
+from bot.adapters.slack.outbound import SlackOutbound
 from bot.config import Settings
 from conversations.ids import raw_id
-from conversations.model import Lang
 from handlers.events import (
     Actor,
     Ephemeral,
     Event,
     FormErrors,
-    Message,
     OpenForm,
     Post,
     RefreshHome,
@@ -47,38 +43,8 @@ from handlers.ports import Marks
 
 log = logging.getLogger(__name__)
 
-_LOCALE_TTL = 24 * 3600
 _HOME_VIEWER_TTL = 30 * 24 * 3600
 _FORM_BUDGET = 2.5  # seconds to answer a modal submission in place (Slack allows 3)
-
-
-def _is_user(raw: str) -> bool:
-    return raw[:1] in ("U", "W")
-
-
-def form_view(form: OpenForm) -> dict[str, Any]:
-    blocks = []
-    for field in form.fields:
-        if field.kind == "user":
-            element: dict[str, Any] = {"type": "users_select", "action_id": wire.FORM_INPUT}
-        else:
-            element = {
-                "type": "plain_text_input",
-                "action_id": wire.FORM_INPUT,
-                "multiline": True,
-                "max_length": field.max_length,
-            }
-        label = {"type": "plain_text", "text": field.label[:2000]}
-        blocks.append({"type": "input", "block_id": field.name, "label": label, "element": element})
-    return {
-        "type": "modal",
-        "callback_id": wire.form_callback_id(form.form),
-        "private_metadata": wire.form_metadata(form.form, form.context),
-        "title": {"type": "plain_text", "text": form.title[:24]},
-        "submit": {"type": "plain_text", "text": form.submit[:24]},
-        "close": {"type": "plain_text", "text": form.cancel[:24]},
-        "blocks": blocks,
-    }
 
 
 class SlackAdapter:
@@ -107,26 +73,14 @@ class SlackAdapter:
             # Socket Mode connections are authenticated by the app token instead.
             request_verification_enabled=bool(settings.slack_signing_secret),
         )
-        self._dm: dict[str, str] = {}
-        self._locales: dict[str, tuple[float, Lang | None]] = {}
+        self.outbound = SlackOutbound(self.client)
+        self.locales = Locales(self.client)
         self._register()
 
     # -- inbound -----------------------------------------------------------------
 
     async def _actor(self, user: str) -> Actor:
-        """The user with their language from the Slack locale (users.info, cached)."""
-        cached = self._locales.get(user)
-        if cached is None or time.monotonic() - cached[0] > _LOCALE_TTL:
-            lang: Lang | None = None
-            try:
-                info = await self.client.users_info(user=user, include_locale=True)
-                profile: dict[str, Any] = info.get("user") or {}
-                lang = inbound.lang_of(profile.get("locale"))
-            except Exception:  # a missing locale must not block the user
-                log.warning("users.info failed", extra={"user": user})
-            cached = (time.monotonic(), lang)
-            self._locales[user] = cached
-        return Actor(id=inbound.qualified(user), lang=cached[1])
+        return Actor(id=inbound.qualified(user), lang=await self.locales.lang(user))
 
     async def _run(self, event: Event, thread: tuple[str, str] | None = None) -> None:
         replies = await self.host.handle(event)
@@ -138,7 +92,7 @@ class SlackAdapter:
                 r for r in replies if isinstance(r, Post) and r.to == channel and r.key is None
             ]
             for reply in threaded:
-                await self._post(reply, thread_ts=ts)
+                await self.outbound.post(reply, thread_ts=ts)
             replies = [r for r in replies if r not in threaded]
         await self.host.deliver(replies)
 
@@ -171,9 +125,7 @@ class SlackAdapter:
             replies = await self.host.handle(await self._with_lang(click))
             for reply in replies:
                 if isinstance(reply, OpenForm):
-                    await self.client.views_open(
-                        trigger_id=body["trigger_id"], view=form_view(reply)
-                    )
+                    await self.outbound.open_form(reply, body["trigger_id"])
             await self.host.deliver([r for r in replies if not isinstance(r, OpenForm)])
 
         @app.view(wire.FORM_CALLBACK_ID)
@@ -236,58 +188,17 @@ class SlackAdapter:
 
     # -- outbound ----------------------------------------------------------------
 
-    async def _channel_for(self, to: str) -> str:
-        raw = raw_id(to)
-        if not _is_user(raw):
-            return raw
-        if raw not in self._dm:
-            opened = await self.client.conversations_open(users=raw)
-            self._dm[raw] = opened["channel"]["id"]
-        return self._dm[raw]
-
-    async def _post(self, reply: Post, thread_ts: str | None = None) -> str:
-        channel = await self._channel_for(reply.to)
-        sent = await self.client.chat_postMessage(
-            channel=channel,
-            text=fallback_text(reply.message),
-            blocks=render(reply.message),
-            thread_ts=thread_ts,
-        )
-        return json.dumps({"channel": sent["channel"], "ts": sent["ts"]})
-
     async def deliver(self, reply: Reply, ref: str | None = None) -> str | None:
         match reply:
             case Post():
-                return await self._post(reply)
+                return await self.outbound.post(reply)
             case UpdateCard():
-                if ref is None:
-                    return None
-                where = json.loads(ref)
-                await self.client.chat_update(
-                    channel=where["channel"],
-                    ts=where["ts"],
-                    text=fallback_text(reply.message),
-                    blocks=render(reply.message),
-                )
+                if ref is not None:
+                    await self.outbound.update(reply, ref)
             case Ephemeral():
-                channel = raw_id(reply.channel)
-                user = raw_id(reply.to)
-                if _is_user(channel):  # asked from App Home: no channel to whisper in
-                    channel = await self._channel_for(reply.to)
-                try:
-                    await self.client.chat_postEphemeral(
-                        channel=channel,
-                        user=user,
-                        text=fallback_text(reply.message),
-                        blocks=render(reply.message),
-                    )
-                except SlackApiError as exc:
-                    # Typically a channel the bot is not in: say it privately in the DM.
-                    log.info("ephemeral refused, sending a DM", extra={"error": str(exc)})
-                    await self._post(Post(to=reply.to, message=reply.message))
+                await self.outbound.ephemeral(reply)
             case FormErrors():
-                text = "\n".join(escape(e) for e in reply.errors.values())
-                await self._post(Post(to=reply.to, message=Message(text=text)))
+                await self.outbound.form_errors(reply)
             case RefreshHome():
                 # Rendering a home view reads every open request: do it only for people
                 # who use the tab; the others get it fresh when they open it.
@@ -299,9 +210,4 @@ class SlackAdapter:
 
     async def publish_home(self, user: str) -> None:
         actor = await self._actor(user)
-        sections = await self.host.home(actor.id, actor.lang)
-        blocks: list[dict[str, Any]] = []
-        for message in sections:
-            blocks += render(message)
-            blocks.append({"type": "divider"})
-        await self.client.views_publish(user_id=user, view={"type": "home", "blocks": blocks[:100]})
+        await self.outbound.publish_home(user, await self.host.home(actor.id, actor.lang))

@@ -1,4 +1,5 @@
-"""Neutral messages as Slack Block Kit.
+"""Neutral messages as Slack Block Kit, and the two views built of them: the modal a
+form opens in and the App Home tab.
 
 Everything that reaches mrkdwn is escaped (`&`, `<`, `>`), so text a user typed (a
 reason, a target name) can never ping `<!channel>`, mention someone or fake a link;
@@ -12,7 +13,7 @@ from typing import Any
 
 from bot.adapters.slack import wire
 from handlers.actions import DialogueChoice
-from handlers.events import Button, Card, Message
+from handlers.events import Button, Card, Message, OpenForm
 
 Block = dict[str, Any]
 
@@ -23,6 +24,9 @@ _BUTTON_TEXT_MAX = 75
 _VALUE_MAX = 2000
 _OPTION_VALUE_MAX = 150
 _BLOCK_ID_MAX = 255
+_LABEL_MAX = 2000
+_VIEW_TITLE_MAX = 24
+_HOME_BLOCKS_MAX = 100
 _SELECT_FROM = 7  # more choices than this: a static select instead of buttons
 
 
@@ -120,3 +124,36 @@ def fallback_text(message: Message) -> str:
     """The notification text (plain, escaped): Slack shows it where blocks are not."""
     text = message.text or (message.card.title if message.card else "")
     return _cut(escape(text), _SECTION_MAX)
+
+
+def form_view(form: OpenForm) -> Block:
+    blocks = []
+    for field in form.fields:
+        if field.kind == "user":
+            element: dict[str, Any] = {"type": "users_select", "action_id": wire.FORM_INPUT}
+        else:
+            element = {
+                "type": "plain_text_input",
+                "action_id": wire.FORM_INPUT,
+                "multiline": True,
+                "max_length": field.max_length,
+            }
+        label = {"type": "plain_text", "text": field.label[:_LABEL_MAX]}
+        blocks.append({"type": "input", "block_id": field.name, "label": label, "element": element})
+    return {
+        "type": "modal",
+        "callback_id": wire.form_callback_id(form.form),
+        "private_metadata": wire.form_metadata(form.form, form.context),
+        "title": {"type": "plain_text", "text": form.title[:_VIEW_TITLE_MAX]},
+        "submit": {"type": "plain_text", "text": form.submit[:_VIEW_TITLE_MAX]},
+        "close": {"type": "plain_text", "text": form.cancel[:_VIEW_TITLE_MAX]},
+        "blocks": blocks,
+    }
+
+
+def home_view(sections: list[Message]) -> Block:
+    blocks: list[Block] = []
+    for message in sections:
+        blocks += render(message)
+        blocks.append({"type": "divider"})
+    return {"type": "home", "blocks": blocks[:_HOME_BLOCKS_MAX]}
