@@ -31,6 +31,7 @@ from bot.config import Settings
 from bot.storage.embedded import EmbeddedRedis
 from bot.storage.keys import AUDIT_BUCKETS, Keys
 from bot.storage.store import Store
+from handlers.actions import Approve
 from handlers.events import Actor, Click, Command, Post, Reply, UserMessage
 
 ANSWERS = ["CRM", "too expensive", "next month", "yes", "mailbox, sso", "refund", "no",
@@ -70,8 +71,9 @@ async def lifecycle(app: App, user: str) -> str:
     assert card.key is not None
     rid = card.key.split(":")[0]
     for stage, approver in enumerate(APPROVERS):
+        approve = Approve(rid, stage)
         click = Click(
-            actor=Actor(id=approver), channel="c", action="approve", value=f"{rid}|{stage}"
+            actor=Actor(id=approver), channel="c", action=approve.id, value=approve.pack()
         )
         await app.dispatch(click)
     return rid

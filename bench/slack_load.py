@@ -42,9 +42,11 @@ import aiohttp
 from aiohttp import web
 
 from bot import loop
+from bot.adapters.slack import wire
 from bot.storage.client import client_for_url
 from bot.storage.embedded import EmbeddedRedis
 from bot.storage.store import Store
+from handlers.actions import Approve
 from tests.fakes import slack_requests as sr
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_bot import start_bot
@@ -199,8 +201,10 @@ class IndexedSlack(FakeSlack):
         self.posted[channel].append(message.get("text", ""))
         for block in message.get("blocks", []):
             for element in block.get("elements", []) if block["type"] == "actions" else []:
-                if element.get("action_id", "").startswith("approve#"):
-                    self.cards[(channel, element["value"].split("|", 1)[0])] = result["ts"]
+                if wire.action_of(element.get("action_id", "")) == Approve.id:
+                    approve = Approve.parse(element["value"])
+                    assert approve is not None
+                    self.cards[(channel, approve.request_id)] = result["ts"]
         waiting = self._wake.pop(channel, None)
         if waiting is not None:
             waiting.set()
@@ -339,7 +343,11 @@ async def bare_user(load: Load, user: str, rounds: int) -> None:
         for stage, (approver, channel) in enumerate(STAGES):
             rid = f"R{user}{journey}"
             body = sr.block_action(
-                approver, channel, "approve#0", f"{rid}|{stage}", message_ts="1700000000.000100"
+                approver,
+                channel,
+                wire.action_id(Approve.id, 0),
+                Approve(rid, stage).pack(),
+                message_ts="1700000000.000100",
             )
             if not await load.send(body):
                 return

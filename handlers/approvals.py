@@ -13,6 +13,7 @@ from conversations.i18n.key_maps import DENY_KEY
 from conversations.ids import is_identity
 from conversations.model import Lang, StopRequest
 from conversations.text import clean
+from handlers.actions import Approve, Delegate, Reject, StageDecision, parse_action
 from handlers.announce import replies_for
 from handlers.cards import approval_card, status_text
 from handlers.events import (
@@ -32,13 +33,6 @@ from handlers.services import Services
 
 MAX_REASON = 500
 log = logging.getLogger(__name__)
-
-
-def _parse_ref(value: str) -> tuple[str, int] | None:
-    rid, _, idx = value.partition("|")
-    if not rid or not idx.isdigit():
-        return None
-    return rid, int(idx)
 
 
 def deny_text(code: Deny, req: StopRequest | None, lang: Lang) -> str:
@@ -79,12 +73,12 @@ async def _decide(
 
 
 async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
-    ref = _parse_ref(click.value)
-    if ref is None:
+    decision = parse_action(click.action, click.value)
+    if not isinstance(decision, StageDecision):
         return private(click.actor.id, click.channel, t(lang, "deny_stale_card"))
-    rid, index = ref
+    rid, index = decision.request_id, decision.stage
     actor, now = click.actor.id, svc.now()
-    if click.action == "approve":
+    if isinstance(decision, Approve):
         tr, refusal = await _decide(
             svc, click.actor, rid, lambda r: approval.approve(r, index, actor, now), lang
         )
@@ -102,16 +96,17 @@ async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
     except Denied as denied:
         return private(click.actor.id, click.channel, deny_text(denied.code, req, lang))
     fields = [FormField(name="reason", label=t(lang, "form_reason"), max_length=MAX_REASON)]
-    if click.action == "delegate":
+    if isinstance(decision, Delegate):
         fields.insert(0, FormField(name="to", label=t(lang, "form_delegate_to"), kind="user"))
     return [
         OpenForm(
             to=actor,
-            form=click.action,
-            context=click.value,
+            # The form is named by the action that opened it, so its answer parses as one.
+            form=decision.id,
+            context=decision.pack(),
             title=t(
                 lang,
-                "form_delegate_title" if click.action == "delegate" else "form_reject_title",
+                "form_delegate_title" if isinstance(decision, Delegate) else "form_reject_title",
                 id=rid,
             ),
             fields=fields,
@@ -122,18 +117,18 @@ async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
 
 
 async def on_form(svc: Services, form: FormSubmit, lang: Lang) -> list[Reply]:
-    ref = _parse_ref(form.context)
+    decision = parse_action(form.form, form.context)
     actor = form.actor.id
-    if ref is None or form.form not in ("reject", "delegate"):
+    if not isinstance(decision, Reject | Delegate):
         return [FormErrors(to=actor, errors={"reason": t(lang, "deny_stale_card")})]
-    rid, index = ref
+    rid, index = decision.request_id, decision.stage
     reason = clean(form.values.get("reason", ""))
     if not reason:
         return [FormErrors(to=actor, errors={"reason": t(lang, "deny_reason_required")})]
     if len(reason) > MAX_REASON:
         return [FormErrors(to=actor, errors={"reason": t(lang, "hint_too_long", max=MAX_REASON)})]
     now = svc.now()
-    if form.form == "reject":
+    if isinstance(decision, Reject):
         tr, refusal = await _decide(
             svc, form.actor, rid, lambda r: approval.reject(r, index, actor, reason, now), lang
         )

@@ -14,6 +14,7 @@ from conversations.model import (
     risk_flags,
 )
 from conversations.stop_request import Prompt, Step, describe, describe_target
+from handlers.actions import Approve, Delegate, DialogueChoice, Reject
 from handlers.events import Button, Card, Message
 from handlers.services import Services
 
@@ -118,11 +119,10 @@ def approval_card(req: StopRequest, index: int, svc: Services) -> Message:
     )
     buttons: list[Button] = []
     if stage.status is StageStatus.OPEN and req.status is RequestStatus.PENDING:
-        value = f"{req.id}|{index}"
         buttons = [
-            Button(label=t(lang, "b_approve"), action="approve", value=value, style="primary"),
-            Button(label=t(lang, "b_reject"), action="reject", value=value, style="danger"),
-            Button(label=t(lang, "b_delegate"), action="delegate", value=value),
+            Approve(req.id, index).button(t(lang, "b_approve"), "primary"),
+            Reject(req.id, index).button(t(lang, "b_reject"), "danger"),
+            Delegate(req.id, index).button(t(lang, "b_delegate")),
         ]
     return Message(card=card, buttons=buttons)
 
@@ -133,14 +133,12 @@ def prompt_message(
     """A dialogue question; buttons carry the draft and step so stale clicks are recognised."""
     text = "\n".join([*notes, prompt.text])
     buttons = [
-        Button(
-            label=c.label,
-            action="dlg",
-            value=f"{draft_id}|{step}|{c.value}",
-            style="primary" if c.style == "primary" else "danger" if c.style == "danger" else None,
+        DialogueChoice(draft_id, step, c.value).button(
+            c.label,
+            "primary" if c.style == "primary" else "danger" if c.style == "danger" else None,
         )
         for c in prompt.choices
     ]
     card = Card(title=title, fields=prompt.fields) if prompt.fields and title else None
-    date_choice = f"{draft_id}|{step}|" if step == Step.WHEN else None
+    date_choice = DialogueChoice.date_prefix(draft_id, step) if step == Step.WHEN else None
     return Message(text=text, card=card, buttons=buttons, date_choice=date_choice)

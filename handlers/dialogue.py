@@ -17,6 +17,7 @@ from conversations.i18n import t
 from conversations.lang import detect_lang
 from conversations.model import Lang
 from handlers import card_keys, faq
+from handlers.actions import DialogueChoice
 from handlers.announce import replies_for
 from handlers.cards import prompt_message
 from handlers.events import Actor, Message, Post, Reply, UpdateCard
@@ -153,8 +154,8 @@ async def on_text(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Re
     return submitted.replies or replies
 
 
-async def on_click(svc: Services, actor: Actor, value: str, lang: Lang) -> list[Reply]:
-    draft_id, step_name, choice = [*value.split("|", 2), "", ""][:3]
+async def on_click(svc: Services, actor: Actor, click: DialogueChoice, lang: Lang) -> list[Reply]:
+    draft_id = click.draft_id
     submitted = _Submitted()
 
     async def step(raw: str | None) -> Step:
@@ -170,7 +171,7 @@ async def on_click(svc: Services, actor: Actor, value: str, lang: Lang) -> list[
             if expired:
                 return write, _expired(svc, actor, lang)
             return write, [_say(actor, Message(text=t(lang, "expired_button")))]
-        outcome = sr.on_choice(state, step_name, choice, _ctx(svc), svc.now())
+        outcome = sr.on_choice(state, click.step, click.choice, _ctx(svc), svc.now())
         return await _settle(svc, actor, state, outcome, submitted)
 
     replies = await svc.drafts.run(actor.id, step)

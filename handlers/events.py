@@ -84,7 +84,8 @@ class Message(_Model):
     card: Card | None = None
     buttons: list[Button] = Field(default_factory=list)
     # The answer may also be a date picked from a calendar (platforms that have one):
-    # the picked date is sent as a "dlg" click whose value is this prefix + the date.
+    # the picked date is sent as a DialogueChoice click (handlers/actions.py) whose value
+    # is this prefix + the date.
     date_choice: str | None = None
 
 

@@ -14,6 +14,7 @@ from conversations.i18n import t
 from conversations.i18n.key_maps import FAQ_OUTCOME_KEY
 from conversations.model import Lang
 from conversations.text import clean
+from handlers.actions import FaqHuman, FaqStart, FaqStatus, FaqTopic, FaqVote, parse_action
 from handlers.events import Actor, Button, Click, Message, Post, Reply
 from handlers.replies import private
 from handlers.services import Services
@@ -48,16 +49,16 @@ def _answer_message(kb: KnowledgeBase, topic_id: str, lang: Lang, qid: str) -> M
     for follow in topic.buttons:
         label = follow.label.get(lang)
         if follow.action == "start_request":
-            buttons.append(Button(label=label, action="faq_start", value="", style="primary"))
+            buttons.append(FaqStart().button(label, "primary"))
         elif follow.action == "show_status":
-            buttons.append(Button(label=label, action="faq_status", value=""))
+            buttons.append(FaqStatus().button(label))
         elif follow.action == "ask_human":
-            buttons.append(Button(label=label, action="faq_human", value=qid))
+            buttons.append(FaqHuman(qid).button(label))
         elif follow.action.startswith("topic:"):
-            buttons.append(Button(label=label, action="faq_topic", value=follow.action[6:]))
+            buttons.append(FaqTopic(follow.action[6:]).button(label))
     buttons += [
-        Button(label=t(lang, "b_helpful"), action="faq_vote", value=f"{topic_id}|up"),
-        Button(label=t(lang, "b_not_helpful"), action="faq_vote", value=f"{topic_id}|down"),
+        FaqVote(topic_id, helpful=True).button(t(lang, "b_helpful")),
+        FaqVote(topic_id, helpful=False).button(t(lang, "b_not_helpful")),
     ]
     text = f"{topic.answer.get(lang)}\n{t(lang, 'faq_did_it_help')}"
     return Message(text=text, buttons=buttons)
@@ -71,16 +72,13 @@ def reply_for(kb: KnowledgeBase, match: Match, qid: str = "") -> Message:
         assert topic is not None
         return Message(text=topic.answer.get(lang))
     if match.verdict is Verdict.SUGGEST:
-        buttons = [
-            Button(label=_title(kb, topic, lang), action="faq_topic", value=topic)
-            for topic in match.suggestions
-        ]
-        buttons.append(Button(label=t(lang, "b_none_of_these"), action="faq_human", value=qid))
+        buttons = [FaqTopic(topic).button(_title(kb, topic, lang)) for topic in match.suggestions]
+        buttons.append(FaqHuman(qid).button(t(lang, "b_none_of_these")))
         return Message(text=t(lang, "faq_did_you_mean"), buttons=buttons)
     topics = "; ".join(topic.title.get(lang) for topic in kb.topics)
     return Message(
         text=t(lang, "faq_unknown", topics=topics),
-        buttons=[Button(label=t(lang, "b_ask_human"), action="faq_human", value=qid)],
+        buttons=[FaqHuman(qid).button(t(lang, "b_ask_human"))],
     )
 
 
@@ -123,16 +121,10 @@ async def answer(svc: Services, actor: Actor, channel: str, text: str, lang: Lan
                 Post(to=channel, message=_answer_message(kb, match.topic, match.lang, qid))
             )
         name = target[3:] if target.startswith("sw:") else t(match.lang, "faq_your_account")
+        label = t(match.lang, "faq_offer_button", target=name)
         offer = Message(
             text=t(match.lang, "faq_offer_start", target=name),
-            buttons=[
-                Button(
-                    label=t(match.lang, "faq_offer_button", target=name),
-                    action="faq_start",
-                    value=target,
-                    style="primary",
-                )
-            ],
+            buttons=[FaqStart(target).button(label, "primary")],
         )
         return [*replies, Post(to=channel, message=offer)]
     if match.verdict is Verdict.ANSWER and match.topic is not None:
@@ -164,24 +156,22 @@ async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
     if svc.faq is None:
         return tell(t(lang, "faq_not_configured"))
     kb = svc.faq.kb
-    match click.action:
-        case "faq_topic":
-            if kb.topic(click.value) is None:
+    match parse_action(click.action, click.value):
+        case FaqTopic(topic=topic):
+            if kb.topic(topic) is None:
                 return tell(t(lang, "expired_button"))
-            await svc.faq_log.count(f"{click.value}:answered")
-            return [Post(to=channel, message=_answer_message(kb, click.value, lang, ""))]
-        case "faq_vote":
-            topic, _, verdict = click.value.partition("|")
-            if kb.topic(topic) is None or verdict not in ("up", "down"):
+            await svc.faq_log.count(f"{topic}:answered")
+            return [Post(to=channel, message=_answer_message(kb, topic, lang, ""))]
+        case FaqVote(topic=topic, helpful=helpful):
+            if kb.topic(topic) is None:
                 return tell(t(lang, "expired_button"))
-            if not await svc.faq_log.vote(actor.id, topic, verdict == "up"):
+            if not await svc.faq_log.vote(actor.id, topic, helpful):
                 return tell(t(lang, "faq_already_voted"))
-            if verdict == "up":
+            if helpful:
                 return tell(t(lang, "faq_thanks_up"))
-            button = Button(label=t(lang, "b_ask_human"), action="faq_human", value="")
-            return tell(t(lang, "faq_thanks_down"), [button])
-        case "faq_human":
-            return await _handoff(svc, actor, channel, click.value, lang)
+            return tell(t(lang, "faq_thanks_down"), [FaqHuman().button(t(lang, "b_ask_human"))])
+        case FaqHuman(question_id=qid):
+            return await _handoff(svc, actor, channel, qid, lang)
     return tell(t(lang, "expired_button"))
 
 

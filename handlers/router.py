@@ -9,6 +9,17 @@ from conversations.i18n import t
 from conversations.lang import detect_lang
 from conversations.model import Lang
 from handlers import approvals, commands, dialogue, faq
+from handlers.actions import (
+    Approve,
+    Delegate,
+    DialogueChoice,
+    FaqHuman,
+    FaqStart,
+    FaqStatus,
+    FaqTopic,
+    FaqVote,
+    Reject,
+)
 from handlers.events import (
     Actor,
     Click,
@@ -65,16 +76,19 @@ class Handlers:
                 # A mention in a channel is a question asked there, in front of others:
                 # it never answers the asker's dialogue, which lives in their DM.
                 return await faq.answer(svc, event.actor, event.channel, event.text, lang)
-            case Click(action="faq_start"):
-                target = event.value or None
+            # Routed by the action id alone: each handler parses the value, and refuses
+            # a malformed one in its own words.
+            case Click(action=FaqStart.id):
+                target = FaqStart.parse(event.value).target
                 return await dialogue.start(svc, event.actor, "", lang, target=target)
-            case Click(action="faq_status"):
+            case Click(action=FaqStatus.id):
                 return await commands.status(svc, event.actor, event.channel, lang)
-            case Click(action="faq_topic" | "faq_vote" | "faq_human"):
+            case Click(action=FaqTopic.id | FaqVote.id | FaqHuman.id):
                 return await faq.on_click(svc, event, lang)
-            case Click(action="dlg"):
-                return await dialogue.on_click(svc, event.actor, event.value, lang)
-            case Click(action="approve" | "reject" | "delegate"):
+            case Click(action=DialogueChoice.id):
+                choice = DialogueChoice.parse(event.value)
+                return await dialogue.on_click(svc, event.actor, choice, lang)
+            case Click(action=Approve.id | Reject.id | Delegate.id):
                 return await approvals.on_click(svc, event, lang)
             case Click():
                 return self._tell(event, t(lang, "expired_button"))

@@ -473,17 +473,6 @@ async def test_a_private_answer_falls_back_to_a_dm(rig: Rig) -> None:
     assert "You have no stop requests" in dm.params["text"]
 
 
-def test_slack_markup_becomes_plain_text() -> None:
-    from bot.adapters.slack import plain_text
-
-    assert plain_text("R&amp;D &lt;b&gt;") == "R&D <b>"
-    assert plain_text("tell <#C0123|general> and <@U0456>") == "tell slack:C0123 and slack:U0456"
-    assert plain_text("see <https://x.example/a|the doc> or <https://y.example>") == (
-        "see the doc or https://y.example"
-    )
-    assert plain_text("<!channel> now") == "@channel now"
-
-
 async def test_a_mention_in_a_channel_never_answers_the_dm_dialogue(rig: Rig) -> None:
     """ "@bot submit" in the head's channel, with a draft at its summary: the mention is
     answered in its thread as a question, the draft is left alone (it lives in the DM),
@@ -524,7 +513,7 @@ async def test_a_slow_modal_submission_is_closed_in_time_and_finished_after(
 ) -> None:
     import asyncio
 
-    import bot.adapters.slack as slack_module
+    import bot.adapters.slack.adapter as slack_module
 
     rid = await _file_crm(rig)
     await rig.click("UHEAD", "CHEAD", "Reject")

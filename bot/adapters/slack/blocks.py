@@ -1,4 +1,5 @@
-"""Neutral messages as Slack Block Kit.
+"""Neutral messages as Slack Block Kit, and the two views built of them: the modal a
+form opens in and the App Home tab.
 
 Everything that reaches mrkdwn is escaped (`&`, `<`, `>`), so text a user typed (a
 reason, a target name) can never ping `<!channel>`, mention someone or fake a link;
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.events import Button, Card, Message
+from bot.adapters.slack import wire
+from handlers.actions import DialogueChoice
+from handlers.events import Button, Card, Message, OpenForm
 
 Block = dict[str, Any]
 
@@ -20,6 +23,10 @@ _HEADER_MAX = 150
 _BUTTON_TEXT_MAX = 75
 _VALUE_MAX = 2000
 _OPTION_VALUE_MAX = 150
+_BLOCK_ID_MAX = 255
+_LABEL_MAX = 2000
+_VIEW_TITLE_MAX = 24
+_HOME_BLOCKS_MAX = 100
 _SELECT_FROM = 7  # more choices than this: a static select instead of buttons
 
 
@@ -71,7 +78,7 @@ def _button(button: Button, index: int) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "button",
         "text": _plain(button.label, _BUTTON_TEXT_MAX),
-        "action_id": f"{button.action}#{index}",
+        "action_id": wire.action_id(button.action, index),
         "value": button.value[:_VALUE_MAX],
     }
     if button.style:
@@ -80,12 +87,12 @@ def _button(button: Button, index: int) -> dict[str, Any]:
 
 
 def _choices(buttons: list[Button]) -> list[Block]:
-    if len(buttons) > _SELECT_FROM and all(b.action == "dlg" for b in buttons):
+    if len(buttons) > _SELECT_FROM and all(b.action == DialogueChoice.id for b in buttons):
         options = [
             {"text": _plain(b.label, _BUTTON_TEXT_MAX), "value": b.value[:_OPTION_VALUE_MAX]}
             for b in buttons[:100]
         ]
-        select = {"type": "static_select", "action_id": "dlg#select", "options": options}
+        select = {"type": "static_select", "action_id": wire.DIALOGUE_SELECT, "options": options}
         return [{"type": "actions", "elements": [select]}]
     elements = [_button(b, i) for i, b in enumerate(buttons)]
     return [
@@ -104,8 +111,8 @@ def render(message: Message) -> list[Block]:
         blocks.append(
             {
                 "type": "actions",
-                "block_id": f"dlg-date|{message.date_choice}"[:255],
-                "elements": [{"type": "datepicker", "action_id": "dlg#date"}],
+                "block_id": wire.date_block_id(message.date_choice)[:_BLOCK_ID_MAX],
+                "elements": [{"type": "datepicker", "action_id": wire.DIALOGUE_DATE}],
             }
         )
     if message.buttons:
@@ -117,3 +124,36 @@ def fallback_text(message: Message) -> str:
     """The notification text (plain, escaped): Slack shows it where blocks are not."""
     text = message.text or (message.card.title if message.card else "")
     return _cut(escape(text), _SECTION_MAX)
+
+
+def form_view(form: OpenForm) -> Block:
+    blocks = []
+    for field in form.fields:
+        if field.kind == "user":
+            element: dict[str, Any] = {"type": "users_select", "action_id": wire.FORM_INPUT}
+        else:
+            element = {
+                "type": "plain_text_input",
+                "action_id": wire.FORM_INPUT,
+                "multiline": True,
+                "max_length": field.max_length,
+            }
+        label = {"type": "plain_text", "text": field.label[:_LABEL_MAX]}
+        blocks.append({"type": "input", "block_id": field.name, "label": label, "element": element})
+    return {
+        "type": "modal",
+        "callback_id": wire.form_callback_id(form.form),
+        "private_metadata": wire.form_metadata(form.form, form.context),
+        "title": {"type": "plain_text", "text": form.title[:_VIEW_TITLE_MAX]},
+        "submit": {"type": "plain_text", "text": form.submit[:_VIEW_TITLE_MAX]},
+        "close": {"type": "plain_text", "text": form.cancel[:_VIEW_TITLE_MAX]},
+        "blocks": blocks,
+    }
+
+
+def home_view(sections: list[Message]) -> Block:
+    blocks: list[Block] = []
+    for message in sections:
+        blocks += render(message)
+        blocks.append({"type": "divider"})
+    return {"type": "home", "blocks": blocks[:_HOME_BLOCKS_MAX]}

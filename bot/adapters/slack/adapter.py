@@ -1,0 +1,213 @@
+"""Slack on slack-bolt: the app and its listeners (slash command, DMs, mentions,
+buttons, modals, App Home), over the HTTP Request URL or Socket Mode.
+
+Every listener acknowledges first (Slack wants an answer within 3 seconds) and does
+the work after; bolt verifies each request's signature and age before any listener
+runs, so forged or stale requests get 401 and change nothing. Payloads become
+neutral events in `inbound`; replies become Web API calls in `outbound`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.base import Host
+from bot.adapters.slack import inbound, wire
+from bot.adapters.slack.locales import Locales
+from bot.adapters.slack.outbound import SlackOutbound
+from bot.config import Settings
+from conversations.ids import raw_id
+from handlers.events import (
+    Actor,
+    Ephemeral,
+    Event,
+    FormErrors,
+    OpenForm,
+    Post,
+    RefreshHome,
+    Reply,
+    UpdateCard,
+)
+from handlers.ports import Marks
+
+log = logging.getLogger(__name__)
+
+_HOME_VIEWER_TTL = 30 * 24 * 3600
+_FORM_BUDGET = 2.5  # seconds to answer a modal submission in place (Slack allows 3)
+
+
+class SlackAdapter:
+    platform = "slack"
+
+    def __init__(
+        self,
+        settings: Settings,
+        host: Host,
+        marks: Marks,
+    ) -> None:
+        assert settings.slack_bot_token is not None
+        self.host = host
+        self.marks = marks
+        # One HTTP session for every Web API call (without it slack_sdk opens one per call).
+        self.session = aiohttp.ClientSession()
+        self.client = AsyncWebClient(
+            token=settings.slack_bot_token,
+            base_url=settings.slack_api_url,
+            session=self.session,
+            retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=3)],
+        )
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=settings.slack_signing_secret or "",
+            # Socket Mode connections are authenticated by the app token instead.
+            request_verification_enabled=bool(settings.slack_signing_secret),
+        )
+        self.outbound = SlackOutbound(self.client)
+        self.locales = Locales(self.client)
+        self._register()
+
+    # -- inbound -----------------------------------------------------------------
+
+    async def _actor(self, user: str) -> Actor:
+        return Actor(id=inbound.qualified(user), lang=await self.locales.lang(user))
+
+    async def _run(self, event: Event, thread: tuple[str, str] | None = None) -> None:
+        replies = await self.host.handle(event)
+        if thread is not None:
+            # Answers to a mention go in its thread; cards (keyed posts, such as an
+            # approval card when the channel is a stage's channel) go out as usual.
+            channel, ts = thread
+            threaded = [
+                r for r in replies if isinstance(r, Post) and r.to == channel and r.key is None
+            ]
+            for reply in threaded:
+                await self.outbound.post(reply, thread_ts=ts)
+            replies = [r for r in replies if r not in threaded]
+        await self.host.deliver(replies)
+
+    async def _first_time(self, event_id: str) -> bool:
+        """Events API retries (X-Slack-Retry-Num) repeat the same event_id: act once."""
+        if not event_id:
+            return True  # nothing to recognise a retry by
+        return await self.marks.first_time(f"slack-event:{event_id}", 3600)
+
+    async def _with_lang(self, event: Event) -> Event:
+        actor = await self._actor(raw_id(event.actor.id))
+        return event.model_copy(update={"actor": actor})
+
+    def _register(self) -> None:
+        app = self.app
+
+        @app.command("/cancel-account")
+        async def command(ack: AsyncAck, body: dict[str, Any]) -> None:
+            await ack()
+            event = inbound.to_event(body)
+            if event is not None:
+                await self._run(await self._with_lang(event))
+
+        @app.action(re.compile(".+"))
+        async def action(ack: AsyncAck, body: dict[str, Any]) -> None:
+            await ack()
+            click = inbound.to_event(body)
+            if click is None:
+                return
+            replies = await self.host.handle(await self._with_lang(click))
+            for reply in replies:
+                if isinstance(reply, OpenForm):
+                    await self.outbound.open_form(reply, body["trigger_id"])
+            await self.host.deliver([r for r in replies if not isinstance(r, OpenForm)])
+
+        @app.view(wire.FORM_CALLBACK_ID)
+        async def view(ack: AsyncAck, body: dict[str, Any]) -> None:
+            submit = inbound.to_event(body)
+            if submit is None:
+                await ack()
+                return
+            submit = await self._with_lang(submit)
+            # The modal waits for our answer, so refusals can be shown in it; but Slack
+            # gives up after 3 s. Past _FORM_BUDGET, close it and finish afterwards
+            # (a refusal then arrives as a DM, delivered like any FormErrors).
+            work = asyncio.ensure_future(self.host.handle(submit))
+            done, _ = await asyncio.wait({work}, timeout=_FORM_BUDGET)
+            if not done:
+                await ack()
+                await self.host.deliver(await work)
+                return
+            replies = work.result()
+            errors = {
+                k: v for r in replies if isinstance(r, FormErrors) for k, v in r.errors.items()
+            }
+            if errors:
+                await ack(response_action="errors", errors=errors)
+                return
+            await ack()
+            await self.host.deliver(replies)
+
+        async def message(body: dict[str, Any]) -> None:
+            """A DM or a mention. Bots and edits are ignored before anything is looked
+            up, and an event Slack sends again is acted on once."""
+            event = inbound.to_event(body)
+            if event is None or not await self._first_time(body.get("event_id", "")):
+                return
+            await self._run(await self._with_lang(event), thread=inbound.thread_of(body))
+
+        app.event("message")(message)
+        app.event("app_mention")(message)
+
+        @app.event("app_home_opened")
+        async def home_opened(event: dict[str, Any]) -> None:
+            if event.get("tab", "home") == "home":
+                # Remember who looks at their home tab: only they get live refreshes.
+                await self.marks.mark(f"slack-home:{event['user']}", _HOME_VIEWER_TTL)
+                await self.publish_home(event["user"])
+
+    async def handle_http(self, request: web.Request) -> web.Response:
+        """POST /slack/events: commands, interactivity and events on one Request URL."""
+        response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def close(self) -> None:
+        await self.session.close()
+
+    async def start_socket_mode(self, app_token: str) -> AsyncSocketModeHandler:
+        """Connects over Socket Mode (no public URL needed); close() the result to stop."""
+        handler = AsyncSocketModeHandler(self.app, app_token)
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        return handler
+
+    # -- outbound ----------------------------------------------------------------
+
+    async def deliver(self, reply: Reply, ref: str | None = None) -> str | None:
+        match reply:
+            case Post():
+                return await self.outbound.post(reply)
+            case UpdateCard():
+                if ref is not None:
+                    await self.outbound.update(reply, ref)
+            case Ephemeral():
+                await self.outbound.ephemeral(reply)
+            case FormErrors():
+                await self.outbound.form_errors(reply)
+            case RefreshHome():
+                # Rendering a home view reads every open request: do it only for people
+                # who use the tab; the others get it fresh when they open it.
+                if await self.marks.marked(f"slack-home:{raw_id(reply.to)}"):
+                    await self.publish_home(raw_id(reply.to))
+            case OpenForm():
+                log.warning("a form needs a click's trigger_id", extra={"to": reply.to})
+        return None
+
+    async def publish_home(self, user: str) -> None:
+        actor = await self._actor(user)
+        await self.outbound.publish_home(user, await self.host.home(actor.id, actor.lang))
