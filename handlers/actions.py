@@ -107,7 +107,7 @@ class StageDecision(Action):
     @classmethod
     def parse(cls, value: str) -> Self | None:
         request_id, _, stage = value.partition(SEPARATOR)
-        if not request_id or not stage.isdigit():
+        if not request_id or not (stage.isascii() and stage.isdigit()):
             return None
         return cls(request_id, int(stage))
 

@@ -115,7 +115,20 @@ def test_any_dialogue_value_parses_and_the_dialogue_judges_it() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["", "|", "|0", "SR-1|", "SR-1", "SR-1|-1", "SR-1|x", "SR-1|0|x", "SR-1| 0", "x" * 5000],
+    [
+        "",
+        "|",
+        "|0",
+        "SR-1|",
+        "SR-1",
+        "SR-1|-1",
+        "SR-1|x",
+        "SR-1|0|x",
+        "SR-1| 0",
+        "SR-1|²",
+        "SR-1|١",
+        "x" * 5000,
+    ],
 )
 def test_a_malformed_stage_reference_is_refused(value: str) -> None:
     for kind in (Approve, Reject, Delegate):
