@@ -47,9 +47,9 @@ from bot.storage.client import client_for_url
 from bot.storage.embedded import EmbeddedRedis
 from bot.storage.store import Store
 from handlers.actions import Approve
-from tests.fakes import slack_requests as sr
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_bot import start_bot
+from tests.fakes.slack import requests as sr
+from tests.fakes.slack.api import FakeSlack
+from tests.fakes.slack.bot import start_bot
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench-token"

@@ -1,6 +1,7 @@
-"""Shared fixtures: a real Redis server (the embedded one on a temp dir, and also
-REDIS_URL when it is set), an injected clock, and a console harness that drives the
-real handlers through the console adapter."""
+"""Fixtures only (shared helpers are in tests/helpers.py): real Redis servers (the
+embedded one on a temp dir, a Cluster and a Sentinel started from the same binary, or
+REDIS_URL when it is set), an injected clock, the policies, the knowledge base, and the
+console harness that drives the real app."""
 
 from __future__ import annotations
 
@@ -43,19 +44,11 @@ def sentinel_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def _backends() -> list[str]:
-    # Every test that stores anything runs on each topology the bot supports.
-    found = ["embedded", "cluster", "sentinel"]
-    return [*found, "redis_url"] if os.environ.get("REDIS_URL") else found
-
-
-@pytest.fixture(params=_backends())
-def redis_url(request: pytest.FixtureRequest, embedded_redis: EmbeddedRedis) -> str:
-    if request.param == "redis_url":
-        return os.environ["REDIS_URL"]
-    if request.param in ("cluster", "sentinel"):
-        return str(request.getfixturevalue(f"{request.param}_url"))
-    return embedded_redis.url
+@pytest.fixture
+def redis_url(embedded_redis: EmbeddedRedis) -> str:
+    """The Redis that tests of logic run on: REDIS_URL when set, else the embedded
+    server. Storage tests run on every topology (tests/storage/conftest.py)."""
+    return os.environ.get("REDIS_URL") or embedded_redis.url
 
 
 @pytest.fixture

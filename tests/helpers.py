@@ -38,6 +38,26 @@ async def build_app(
     return await App.build(settings(**env), store=store, clock=clock, policy=policy, faq=faq)
 
 
+# The FAQ's topic ids (faq-topics.md), in the bundled knowledge base's order.
+TOPICS = [
+    "how-to-cancel", "data-loss", "backup", "reactivate", "refund", "billing-after-cancel",
+    "approval-process", "approval-status", "withdraw-request", "linked-services",
+    "compliance-retention", "permissions", "after-cancel", "notify-users", "should-i-stop",
+    "privacy", "contact-support",
+]  # fmt: skip
+
+# A small valid knowledge base, for file and reload tests.
+GOOD_KB = """
+topics:
+  - id: refund
+    title: {en: Refunds, zh: 退款, fr: Remboursement}
+    answer: {en: Finance decides., zh: 财务决定。, fr: La finance décide.}
+    examples:
+      en: [will I get my money back]
+      zh: [能退款吗]
+      fr: [vais-je être remboursé]
+"""
+
 TEAM_POLICY = """
 admins: [console:admin]
 approval:

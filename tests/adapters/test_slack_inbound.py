@@ -11,7 +11,7 @@ import pytest
 
 from bot.adapters.slack.inbound import lang_of, plain_text, thread_of, to_event
 from handlers.events import Actor, Click, Command, FormSubmit, UserMessage
-from tests.fakes import slack_requests as sr
+from tests.fakes.slack import requests as sr
 
 
 def _interaction(form_body: str) -> dict[str, Any]:

@@ -76,7 +76,7 @@ def test_contract_policy_validates() -> None:
 
 def test_bundled_policy_validates() -> None:
     path = bundled_policy_path()
-    assert path == Path(__file__).parent.parent / "bot" / "defaults" / "policy.yaml"
+    assert path == Path(__file__).resolve().parents[2] / "bot" / "defaults" / "policy.yaml"
     assert check_policy_file(path) == []
     policy = load_policy(path)
     assert policy.is_admin("console:admin")

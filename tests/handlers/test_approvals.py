@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from bot.app import App
-from bot.files.live_kb import LiveKnowledgeBase
-from bot.storage.client import RedisClient, client_for_url
-from bot.storage.keys import Keys
-from bot.storage.store import Store
-from conversations.model import RequestStatus, StageStatus
-from conversations.policy import Policy
+from conversations.model import StageStatus
 from handlers.events import Actor, Click, Ephemeral, FormErrors, FormSubmit, Reply, UpdateCard
-from tests.fakes.clock import FakeClock
-from tests.helpers import Harness, build_app, file_request
+from tests.helpers import Harness, file_request
 
 
 def _click(user: str, action: str, value: str) -> Click:
@@ -105,73 +96,6 @@ async def test_reject_form_validates_its_fields(team: Harness) -> None:
     replies = await submit({"to": "console:employee", "reason": "away"}, form="delegate")
     assert isinstance(replies[0], FormErrors) and "Choose someone else" in replies[0].errors["to"]
     assert await _snapshot(team, rid) == before
-
-
-async def _other_process(
-    redis_url: str, keys: Keys, policy: Policy, clock: FakeClock, faq: LiveKnowledgeBase
-) -> tuple[App, RedisClient]:
-    """A second bot process: its own connection, its own app, the same Redis."""
-    redis = client_for_url(redis_url)
-    return await build_app(Store(redis, keys), policy, clock, faq), redis
-
-
-async def test_two_approvers_of_an_any_stage_race(
-    team: Harness,
-    redis_url: str,
-    keys: Keys,
-    team_policy: Policy,
-    live_kb: LiveKnowledgeBase,
-) -> None:
-    rid = await file_request(team, "CRM")
-    other, conn = await _other_process(redis_url, keys, team_policy, team.clock, live_kb)
-    try:
-        for _ in range(3):  # run it a few times on fresh requests
-            # Both processes have seen the request (each rendered or read it), so both
-            # decide on the same version and really race to commit.
-            await other.store.requests.load(rid)
-            await team.store.requests.load(rid)
-            a, b = await asyncio.gather(
-                team.app.handlers.handle(_click("console:head", "approve", f"{rid}|0")),
-                other.handle(_click("console:head2", "approve", f"{rid}|0")),
-            )
-            winners = [r for r in (a, b) if any(isinstance(x, UpdateCard) for x in r)]
-            losers = [r for r in (a, b) if r not in winners]
-            assert len(winners) == 1 and len(losers) == 1
-            assert "no longer current" in _private_text(losers[0])
-            req = await team.request(rid)
-            assert req.current == 1 and len(req.stages[0].votes) == 1
-            actions = [e.action for e in await team.store.requests.history(rid)]
-            assert actions == ["submitted", "approved"]
-            rid = await file_request(team, "CRM")
-    finally:
-        await conn.aclose()
-
-
-async def test_all_stage_needs_every_approver_even_when_they_race(
-    team: Harness,
-    redis_url: str,
-    keys: Keys,
-    team_policy: Policy,
-    live_kb: LiveKnowledgeBase,
-) -> None:
-    rid = await file_request(team, "CRM")
-    await team.app.handlers.handle(_click("console:head", "approve", f"{rid}|0"))
-    other, conn = await _other_process(redis_url, keys, team_policy, team.clock, live_kb)
-    await other.store.requests.load(rid)
-    await team.store.requests.load(rid)
-    try:
-        await asyncio.gather(
-            team.app.handlers.handle(_click("console:it", "approve", f"{rid}|1")),
-            other.handle(_click("console:it2", "approve", f"{rid}|1")),
-        )
-    finally:
-        await conn.aclose()
-    req = await team.request(rid)
-    assert sorted(v.by for v in req.stages[1].votes) == ["console:it", "console:it2"]
-    assert req.stages[1].status is StageStatus.APPROVED
-    assert req.current == 2 and req.status is RequestStatus.PENDING
-    actions = [e.action for e in await team.store.requests.history(rid)]
-    assert actions == ["submitted", "approved", "vote", "approved"]
 
 
 async def test_all_stage_waits_for_the_missing_approver(team: Harness) -> None:

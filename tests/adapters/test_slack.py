@@ -21,11 +21,11 @@ from bot.storage.embedded import EmbeddedRedis
 from bot.storage.keys import Keys
 from bot.storage.store import Store
 from conversations.policy import Policy
-from tests.fakes import slack_requests as sr
 from tests.fakes.clock import FakeClock
-from tests.fakes.slack_api import Call, FakeSlack
-from tests.fakes.slack_bot import slack_policy as shared_policy
-from tests.fakes.slack_bot import start_bot
+from tests.fakes.slack import requests as sr
+from tests.fakes.slack.api import Call, FakeSlack
+from tests.fakes.slack.bot import slack_policy as shared_policy
+from tests.fakes.slack.bot import start_bot
 from tests.helpers import build_app
 
 SECRET = "test-signing-secret"

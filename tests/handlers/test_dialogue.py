@@ -3,20 +3,14 @@ clock, submission, stale and double clicks, through the console adapter."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import timedelta
 
-from bot.files.live_kb import LiveKnowledgeBase
-from bot.storage.client import client_for_url
-from bot.storage.keys import Keys
-from bot.storage.store import Store
 from conversations.i18n import t
 from conversations.model import TargetKind
-from conversations.policy import Policy
 from conversations.stop_request import DialogueState, Step
 from handlers.events import Actor, Click, Post, UserMessage
-from tests.helpers import REQUEST_ID, Harness, build_app
+from tests.helpers import REQUEST_ID, Harness
 
 USER = "console:employee"
 EXPIRED = "expired after 30 minutes"
@@ -315,29 +309,6 @@ async def test_start_command_in_chinese(harness: Harness) -> None:
     assert t("zh", "q_target") in out
     state = await draft(harness)
     assert state is not None and state.lang == "zh"
-
-
-async def test_an_expired_draft_is_announced_even_if_the_user_never_returns(
-    harness: Harness, redis_url: str, keys: Keys, policy: Policy, live_kb: LiveKnowledgeBase
-) -> None:
-    h = harness
-    await h.type("/cancel-account", "CRM")
-    h.clock.advance(timedelta(minutes=29))
-    assert await h.tick() == ""  # not yet
-    h.clock.advance(timedelta(minutes=2))
-    # Two schedulers (two processes) at once: the user is told once.
-    other_conn = client_for_url(redis_url)
-    other = (await build_app(Store(other_conn, keys), policy, h.clock, live_kb)).handlers
-    try:
-        a, b = await asyncio.gather(h.app.handlers.tick(), other.tick())
-    finally:
-        await other_conn.aclose()
-    told = [
-        r for r in a + b if isinstance(r, Post) and "expired after 30 minutes" in r.message.text
-    ]
-    assert len(told) == 1 and told[0].to == USER
-    assert await h.store.drafts.load(USER) is None
-    assert await h.app.handlers.tick() == []
 
 
 async def test_an_answered_draft_is_not_expired_by_a_stale_index_entry(harness: Harness) -> None:

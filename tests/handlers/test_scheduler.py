@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
-from bot.files.live_kb import LiveKnowledgeBase
-from bot.storage.client import client_for_url
-from bot.storage.keys import Keys
-from bot.storage.store import Store
 from conversations.model import StageStatus
-from conversations.policy import Policy
 from handlers.events import Post, Reply
-from tests.helpers import Harness, build_app, file_request
+from tests.helpers import Harness, file_request
 
 
 def _texts(replies: list[Reply]) -> list[tuple[str, str]]:
@@ -79,33 +73,6 @@ async def test_finished_requests_leave_the_schedule(team: Harness) -> None:
     team.clock.advance(timedelta(days=10))
     assert await team.app.handlers.tick() == []
     assert await team.store.requests.due_ids(team.clock.now()) == []
-
-
-async def test_two_schedulers_never_send_the_same_reminder_twice(
-    team: Harness,
-    redis_url: str,
-    keys: Keys,
-    team_policy: Policy,
-    live_kb: LiveKnowledgeBase,
-) -> None:
-    ids = [await file_request(team, "CRM") for _ in range(5)]
-    redis = client_for_url(redis_url)
-    second = (await build_app(Store(redis, keys), team_policy, team.clock, live_kb)).handlers
-    try:
-        team.clock.advance(timedelta(hours=24))
-        a, b = await asyncio.gather(team.app.handlers.tick(), second.tick())
-        channel_posts = [t for to, t in _texts(a + b) if to == "console:approvals-head"]
-        assert len(channel_posts) == len(ids)
-        assert sorted(p.split()[1] for p in channel_posts) == sorted(ids)
-        team.clock.advance(timedelta(hours=48))
-        a, b = await asyncio.gather(team.app.handlers.tick(), second.tick())
-        admin_posts = [t for to, t in _texts(a + b) if to == "console:admin"]
-        assert len(admin_posts) == len(ids)
-    finally:
-        await redis.aclose()
-    for rid in ids:
-        actions = [e.action for e in await team.store.requests.history(rid)]
-        assert actions == ["submitted", "reminded", "escalated"]
 
 
 async def test_one_unreadable_request_does_not_stop_the_others(team: Harness) -> None:

@@ -20,8 +20,8 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.fakes import slack_requests as sr
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack import requests as sr
+from tests.fakes.slack.api import FakeSlack
 
 TOKEN = "xoxb-test-token"
 SECRET = "shh-signing-secret"

@@ -15,7 +15,7 @@ import pytest
 
 from bot.storage.embedded import EmbeddedRedis
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class ChatProcess:
