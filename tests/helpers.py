@@ -1,6 +1,7 @@
 """What many tests share that is not a fixture: the app built the production way on a
-test store and clock, the console harness that drives it, and a whole dialogue typed
-in one call."""
+test store and clock, the console harness that drives it, a whole dialogue in one call
+(typed into the console, or sent as neutral events), and the clicks and replies that
+handler tests build and read."""
 
 from __future__ import annotations
 
@@ -16,7 +17,19 @@ from bot.config import Settings
 from bot.storage.store import Store
 from conversations.model import StopRequest
 from conversations.policy import Policy
-from handlers.events import Reply
+from conversations.stop_request import Step
+from handlers.actions import Action
+from handlers.dialogue import has_draft
+from handlers.events import (
+    Actor,
+    Click,
+    Command,
+    Ephemeral,
+    Post,
+    Reply,
+    UpdateCard,
+    UserMessage,
+)
 from handlers.ports import KnowledgeSource
 from tests.fakes.clock import FakeClock
 
@@ -131,26 +144,99 @@ async def make_harness(
 
 REQUEST_ID = re.compile(r"Submitted as (SR-[0-9A-Z]{8})")
 
+EMPLOYEE = "console:employee"
+
+# The answers a whole dialogue gives after its target: a reason, a stop date, backup
+# done, no linked services; then the billing answer, asked of paid targets only; then
+# no records to keep, whom to notify, and submit.
+BEFORE_BILLING = ("too expensive", "2026-12-31", "yes", "none")
+BILLING = "refund"
+
+
+def after_billing(notify: str) -> tuple[str, ...]:
+    return ("no", notify, "submit")
+
 
 async def file_request(
     h: Harness,
     target: str = "CRM",
-    user: str = "console:employee",
+    user: str = EMPLOYEE,
     notify: str = "console:team",
 ) -> str:
     """Runs the whole dialogue by typing, returns the new request id."""
     await h.type(f"/as {user}")
-    out = await h.type(
-        "/cancel-account",
-        target,
-        "too expensive",
-        "2026-12-31",
-        "yes",
-        "none",
-    )
+    out = await h.type("/cancel-account", target, *BEFORE_BILLING)
     if "subscription" in out or "Is it paid" in out:
-        await h.type("refund")
-    out = await h.type("no", notify, "submit")
+        await h.type(BILLING)
+    out = await h.type(*after_billing(notify))
     match = REQUEST_ID.search(out)
     assert match, out
     return match.group(1)
+
+
+async def submit_request(
+    app: App, user: str = EMPLOYEE, target: str = "CRM", notify: str = "console:team"
+) -> str:
+    """Runs the whole dialogue with neutral events, giving the answers `file_request`
+    types, without delivering the replies; returns the id of the request it created,
+    as storage lists the user's requests."""
+    actor = Actor(id=user)
+
+    async def say(*texts: str) -> None:
+        for text in texts:
+            await app.handle(UserMessage(actor=actor, channel=user, text=text))
+
+    before = {r.id for r in await app.store.requests.of_user(user)}
+    await app.handle(cancel_account(user))
+    await say(target, *BEFORE_BILLING)
+    draft = await has_draft(app.services, user)
+    if draft is not None and draft.step is Step.BILLING:
+        await say(BILLING)
+    await say(*after_billing(notify))
+    draft = await has_draft(app.services, user)
+    assert draft is None, f"the dialogue stopped at {draft.step}"
+    new = [r.id for r in await app.store.requests.of_user(user) if r.id not in before]
+    assert len(new) == 1, new
+    return new[0]
+
+
+# -- clicks and replies, for handler tests ---------------------------------------------
+
+
+def cancel_account(user: str, text: str = "") -> Command:
+    """`/cancel-account <text>` typed by `user` in their direct conversation."""
+    return Command(actor=Actor(id=user), channel=user, name="cancel-account", text=text)
+
+
+def click(user: str, payload: Action, channel: str) -> Click:
+    """`user` clicks a button built from its typed payload."""
+    return Click(actor=Actor(id=user), channel=channel, action=payload.id, value=payload.pack())
+
+
+def card(replies: list[Reply], key: str) -> Post | UpdateCard:
+    """The one card the replies post or rewrite under `key`."""
+    found = [r for r in replies if isinstance(r, Post | UpdateCard) and r.key == key]
+    assert len(found) == 1, (key, replies)
+    return found[0]
+
+
+def press(user: str, on: Post | UpdateCard, action: str) -> Click:
+    """`user` clicks the button with that action id on a card the bot returned, in the
+    channel the card is in."""
+    found = [b for b in on.message.buttons if b.action == action]
+    assert len(found) == 1, (action, on)
+    channel = on.to if isinstance(on, Post) else on.channel
+    return Click(actor=Actor(id=user), channel=channel, action=action, value=found[0].value)
+
+
+def posts(replies: list[Reply]) -> list[Post]:
+    return [r for r in replies if isinstance(r, Post)]
+
+
+def only_private(replies: list[Reply], to: str) -> str:
+    """The text of the one reply: a private answer to `to` (a refusal changes nothing,
+    so it tells nobody else)."""
+    assert len(replies) == 1, replies
+    reply = replies[0]
+    assert isinstance(reply, Ephemeral) and reply.to == to, reply
+    return reply.message.text

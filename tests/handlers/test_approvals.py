@@ -1,14 +1,26 @@
-"""Who may click what, and what happens when clicks race, on a real Redis."""
+"""Who may click what, and what happens when clicks race: neutral events in, replies
+and storage checked, on a real Redis."""
 
 from __future__ import annotations
 
-from conversations.model import StageStatus
-from handlers.events import Actor, Click, Ephemeral, FormErrors, FormSubmit, Reply, UpdateCard
-from tests.helpers import Harness, file_request
+from conversations.i18n import t
+from conversations.model import RequestStatus, StageStatus
+from handlers.actions import Approve, Delegate, Reject
+from handlers.card_keys import stage_card
+from handlers.events import Actor, Click, FormErrors, FormSubmit, Post, UpdateCard
+from tests.helpers import (
+    EMPLOYEE,
+    Harness,
+    cancel_account,
+    card,
+    click,
+    only_private,
+    press,
+    submit_request,
+)
 
-
-def _click(user: str, action: str, value: str) -> Click:
-    return Click(actor=Actor(id=user), channel="console:approvals", action=action, value=value)
+HEAD_CHANNEL = "console:approvals-head"
+HEADS = "console:head, console:head2"
 
 
 async def _snapshot(h: Harness, rid: str) -> tuple[int, int]:
@@ -17,98 +29,120 @@ async def _snapshot(h: Harness, rid: str) -> tuple[int, int]:
     return found[1], len(await h.store.requests.history(rid))
 
 
-def _private_text(replies: list[Reply]) -> str:
-    assert len(replies) == 1 and isinstance(replies[0], Ephemeral), replies
-    return replies[0].message.text
-
-
 async def test_non_approver_click_changes_nothing(team: Harness) -> None:
-    rid = await file_request(team, "CRM")
+    rid = await submit_request(team.app, EMPLOYEE, "CRM")
     before = await _snapshot(team, rid)
-    for action in ("approve", "reject", "delegate"):
-        replies = await team.app.handlers.handle(_click("console:intruder", action, f"{rid}|0"))
-        assert "Only the department-head approvers (console:head, console:head2)" in _private_text(
-            replies
-        )
+    refusal = t("en", "deny_not_approver", stage="department-head", who=HEADS)
+    for decision in (Approve(rid, 0), Reject(rid, 0), Delegate(rid, 0)):
+        replies = await team.app.handle(click("console:intruder", decision, HEAD_CHANNEL))
+        assert only_private(replies, "console:intruder") == refusal
     assert await _snapshot(team, rid) == before
 
 
 async def test_requester_cannot_approve_own_request(team: Harness) -> None:
     # The head files a request: the head stage falls to the other head.
-    rid = await file_request(team, "CRM", user="console:head")
+    rid = await submit_request(team.app, "console:head", "CRM")
     req = await team.request(rid)
     assert req.stages[0].approvers == ["console:head2"]
     before = await _snapshot(team, rid)
-    for action in ("approve", "reject", "delegate"):
-        replies = await team.app.handlers.handle(_click("console:head", action, f"{rid}|0"))
-        assert "cannot approve, reject or delegate your own request" in _private_text(replies)
+    for decision in (Approve(rid, 0), Reject(rid, 0), Delegate(rid, 0)):
+        replies = await team.app.handle(click("console:head", decision, HEAD_CHANNEL))
+        assert only_private(replies, "console:head") == t("en", "deny_self_approval")
     assert await _snapshot(team, rid) == before
 
 
 async def test_decided_card_and_double_click_change_nothing(team: Harness) -> None:
-    rid = await file_request(team, "CRM")
-    handle = team.app.handlers.handle
-    first = await handle(_click("console:head", "approve", f"{rid}|0"))
-    assert any(isinstance(r, UpdateCard) for r in first)
+    rid = await submit_request(team.app, EMPLOYEE, "CRM")
+    first = await team.app.handle(click("console:head", Approve(rid, 0), HEAD_CHANNEL))
+    decided = card(first, stage_card(rid, 0))
+    assert isinstance(decided, UpdateCard) and decided.channel == HEAD_CHANNEL
+    assert decided.message.buttons == [] and decided.message.card is not None
+    assert decided.message.card.outcome
+    opened = card(first, stage_card(rid, 1))
+    assert isinstance(opened, Post) and opened.to == "console:approvals-it"
+    assert opened.message.buttons
     after_first = await _snapshot(team, rid)
     # The same click again (double click, replayed request) and the other head on the
     # decided card: both get a private refusal.
-    again = await handle(_click("console:head", "approve", f"{rid}|0"))
-    assert "no longer current" in _private_text(again)
-    other = await handle(_click("console:head2", "reject", f"{rid}|0"))
-    assert "no longer current" in _private_text(other)
+    again = await team.app.handle(click("console:head", Approve(rid, 0), HEAD_CHANNEL))
+    assert only_private(again, "console:head") == t("en", "deny_stale_card")
+    other = await team.app.handle(click("console:head2", Reject(rid, 0), HEAD_CHANNEL))
+    assert only_private(other, "console:head2") == t("en", "deny_stale_card")
     assert await _snapshot(team, rid) == after_first
 
 
 async def test_finished_request_refuses_clicks(team: Harness) -> None:
-    rid = await file_request(team, "OA")
-    await team.type(f"/cancel-account withdraw {rid}")
+    rid = await submit_request(team.app, EMPLOYEE, "OA")
+    withdraw = cancel_account(EMPLOYEE, f"withdraw {rid}")
+    closed = card(await team.app.handle(withdraw), stage_card(rid, 0))
+    assert isinstance(closed, UpdateCard) and closed.message.buttons == []
+    assert (await team.request(rid)).status is RequestStatus.WITHDRAWN
     before = await _snapshot(team, rid)
-    replies = await team.app.handlers.handle(_click("console:head", "approve", f"{rid}|0"))
-    assert f"{rid} is already withdrawn" in _private_text(replies)
+    replies = await team.app.handle(click("console:head", Approve(rid, 0), HEAD_CHANNEL))
+    refusal = t("en", "deny_not_pending", id=rid, status=t("en", "status_withdrawn"))
+    assert only_private(replies, "console:head") == refusal
     assert await _snapshot(team, rid) == before
 
 
 async def test_garbage_click_values_are_refused(team: Harness) -> None:
-    handle = team.app.handlers.handle
+    def garbage(action: str, value: str) -> Click:
+        return Click(
+            actor=Actor(id="console:head"), channel=HEAD_CHANNEL, action=action, value=value
+        )
+
     for value in ("", "|", "SR-XXXXXXXX|0", "nonsense", "SR-1|-1", "x" * 5000):
-        replies = await handle(_click("console:head", "approve", value))
-        assert "no longer current" in _private_text(replies)
-    replies = await handle(_click("console:head", "self-destruct", "x"))
-    assert "conversation that has ended" in _private_text(replies)
+        replies = await team.app.handle(garbage(Approve.id, value))
+        assert only_private(replies, "console:head") == t("en", "deny_stale_card")
+    replies = await team.app.handle(garbage("self-destruct", "x"))
+    assert only_private(replies, "console:head") == t("en", "expired_button")
 
 
 async def test_reject_form_validates_its_fields(team: Harness) -> None:
-    rid = await file_request(team, "CRM")
+    rid = await submit_request(team.app, EMPLOYEE, "CRM")
     before = await _snapshot(team, rid)
 
-    async def submit(values: dict[str, str], form: str = "reject") -> list[Reply]:
+    async def errors(values: dict[str, str], form: str = Reject.id) -> dict[str, str]:
         event = FormSubmit(
-            actor=Actor(id="console:head"), form=form, context=f"{rid}|0", values=values
+            actor=Actor(id="console:head"),
+            form=form,
+            context=Reject(rid, 0).pack(),
+            values=values,
         )
-        return await team.app.handlers.handle(event)
+        replies = await team.app.handle(event)
+        assert len(replies) == 1 and isinstance(replies[0], FormErrors), replies
+        assert replies[0].to == "console:head"
+        return replies[0].errors
 
-    for values in ({}, {"reason": "  \x00\x1b[31m "}, {"reason": "x" * 501}):
-        replies = await submit(values)
-        assert isinstance(replies[0], FormErrors) and "reason" in replies[0].errors
-    replies = await submit({"to": "<@U123>", "reason": "away"}, form="delegate")
-    assert isinstance(replies[0], FormErrors) and "to" in replies[0].errors
-    replies = await submit({"to": "console:employee", "reason": "away"}, form="delegate")
-    assert isinstance(replies[0], FormErrors) and "Choose someone else" in replies[0].errors["to"]
+    required = {"reason": t("en", "deny_reason_required")}
+    assert await errors({}) == required
+    assert await errors({"reason": "  \x00\x1b[31m "}) == required
+    assert await errors({"reason": "x" * 501}) == {"reason": t("en", "hint_too_long", max=500)}
+    not_a_person = await errors({"to": "<@U123>", "reason": "away"}, form=Delegate.id)
+    assert not_a_person == {"to": t("en", "bad_user_id", value="<@U123>")}
+    requester = await errors({"to": EMPLOYEE, "reason": "away"}, form=Delegate.id)
+    assert requester == {"to": t("en", "deny_bad_delegate")}
     assert await _snapshot(team, rid) == before
 
 
 async def test_all_stage_waits_for_the_missing_approver(team: Harness) -> None:
-    rid = await file_request(team, "CRM")
-    handle = team.app.handlers.handle
-    await handle(_click("console:head", "approve", f"{rid}|0"))
-    replies = await handle(_click("console:it", "approve", f"{rid}|1"))
-    update = next(r for r in replies if isinstance(r, UpdateCard))
-    assert any("waiting for console:it2" in line for line in update.message.card.context)  # type: ignore[union-attr]
-    assert update.message.buttons  # still open
-    again = await handle(_click("console:it", "approve", f"{rid}|1"))
-    assert "already approved this stage" in _private_text(again)
+    rid = await submit_request(team.app, EMPLOYEE, "CRM")
+    handle = team.app.handle
+    it_card = card(
+        await handle(click("console:head", Approve(rid, 0), HEAD_CHANNEL)), stage_card(rid, 1)
+    )
+    replies = await handle(press("console:it", it_card, Approve.id))
+    update = card(replies, stage_card(rid, 1))
+    assert isinstance(update, UpdateCard) and update.message.card is not None
+    vote = t("en", "out_vote", who="console:it", done=1, total=2, missing="console:it2")
+    assert vote in update.message.card.context
+    assert update.message.buttons and not update.message.card.outcome  # still open
+    again = await handle(press("console:it", update, Approve.id))
+    assert only_private(again, "console:it") == t("en", "deny_already_voted")
     req = await team.request(rid)
     assert req.current == 1 and req.stages[1].status is StageStatus.OPEN
-    await handle(_click("console:it2", "approve", f"{rid}|1"))
+    assert [v.by for v in req.stages[1].votes] == ["console:it"]
+    replies = await handle(press("console:it2", update, Approve.id))
+    assert not card(replies, stage_card(rid, 1)).message.buttons
+    finance = card(replies, stage_card(rid, 2))
+    assert isinstance(finance, Post) and finance.to == "console:approvals-finance"
     assert (await team.request(rid)).current == 2
