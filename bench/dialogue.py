@@ -66,7 +66,9 @@ async def lifecycle(app: App, user: str) -> str:
     await app.dispatch(Command(actor=actor, channel=user, name="cancel-account"))
     replies: list[Reply] = []
     for answer in ANSWERS:
-        replies = await app.dispatch(UserMessage(actor=actor, channel=user, text=answer))
+        replies = await app.dispatch(
+            UserMessage(actor=actor, channel=user, text=answer, direct=True)
+        )
     card = next(r for r in replies if isinstance(r, Post) and r.key)
     assert card.key is not None
     rid = card.key.split(":")[0]
@@ -141,7 +143,9 @@ async def memory(url: str, sample: int, stored_before: int) -> None:
             actor = Actor(id=f"console:draft{i}")
             await app.dispatch(Command(actor=actor, channel=actor.id, name="cancel-account"))
             for answer in ANSWERS[:-1]:
-                await app.dispatch(UserMessage(actor=actor, channel=actor.id, text=answer))
+                await app.dispatch(
+                    UserMessage(actor=actor, channel=actor.id, text=answer, direct=True)
+                )
         drafts = [
             await store.memory_usage(store.keys.dialogue(f"console:draft{i}"))
             for i in range(sample)

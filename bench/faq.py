@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.files.kb import bundled_kb_path, load_kb
-from conversations.faq.evaluate import read_jsonl
+from bot.files.labelled import read_jsonl
 from conversations.faq.kb import KnowledgeBase, Localized, PerLang, Topic
 from conversations.faq.matcher import Matcher
 from conversations.model import LANGS

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.files.kb import bundled_kb_path, load_kb
-from conversations.faq.evaluate import evaluate, read_jsonl
+from bot.files.labelled import read_jsonl
+from conversations.faq.evaluate import evaluate
 from conversations.faq.matcher import Matcher
 
 

@@ -5,7 +5,7 @@ the /cancel-account slash command, a DM message event for every dialogue answer
 (waiting each time for the bot's reply in the DM, so the dialogue really advances),
 then the approvers' "Approve" clicks on the cards the bot posted to the stage
 channels (waiting for each card). Slack's Web API is the local fake of the tests
-(tests/fakes/slack_api.py), storage the embedded Redis on a temp dir.
+(tests/fakes/slack/api.py), storage the embedded Redis on a temp dir.
 
 In the same run, the ceiling: a bare slack_bolt AsyncApp whose listeners only ack,
 behind the same aiohttp adapter, hit by the same users with the same requests.
@@ -72,7 +72,7 @@ EVENT_IDS = itertools.count(1)
 async def _start_stopbot(
     fake_url: str, redis_url: str
 ) -> tuple[str, Callable[[], Awaitable[None]]]:
-    """The real `serve`, built as tests/test_slack.py's rig builds it."""
+    """The real `serve`, built as tests/adapters/test_slack.py's rig builds it."""
     from bot.clock import SystemClock
     from bot.files.kb import bundled_kb_path
     from bot.files.live_kb import LiveKnowledgeBase

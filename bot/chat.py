@@ -14,7 +14,9 @@ from bot.files.policy import PolicyError
 from bot.logs import setup_logging
 from bot.storage.client import BadRedisUrl
 from bot.storage.embedded import EmbeddedRedisError
+from conversations.faq.matcher import Verdict
 from conversations.model import Lang
+from handlers import faq_stats
 
 
 async def _app(settings: Settings) -> App | None:
@@ -99,12 +101,14 @@ async def print_faq_stats(settings: Settings) -> int:
         topics = [t.id for t in faq.kb.topics] if faq else []
         print(f"{'topic':<24} {'answered':>8} {'helpful':>8} {'not':>5}")
         for topic in topics:
-            up, down = stats.get(f"{topic}:up", 0), stats.get(f"{topic}:down", 0)
-            print(f"{topic:<24} {stats.get(f'{topic}:answered', 0):>8} {up:>8} {down:>5}")
+            up = stats.get(faq_stats.votes(topic, True), 0)
+            down = stats.get(faq_stats.votes(topic, False), 0)
+            answered = stats.get(faq_stats.answered(topic), 0)
+            print(f"{topic:<24} {answered:>8} {up:>8} {down:>5}")
         for label, key in (
-            ("did you mean", "_suggest"),
-            ("did not know", "_unknown"),
-            ("passed to a human", "_handoff"),
+            ("did you mean", faq_stats.without_topic(Verdict.SUGGEST)),
+            ("did not know", faq_stats.without_topic(Verdict.UNKNOWN)),
+            ("passed to a human", faq_stats.HANDOFF),
         ):
             print(f"{label:<24} {stats.get(key, 0):>8}")
         return 0

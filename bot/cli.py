@@ -170,20 +170,20 @@ def _faq(questions: list[str], as_json: bool, lang: str) -> int:
 
 
 def _serve() -> int:
-    from bot.platforms import PLATFORMS, configured, dingtalk_configured
+    from bot.platforms import PLATFORMS, configured, served
 
     s = _settings()
-    if not configured(s):
-        if dingtalk_configured(s):
+    if not served(s):
+        waiting = configured(s)
+        if waiting:
+            ready = " or ".join(p.name for p in PLATFORMS if p.mount is not None)
             print(
-                "stopbot serve: the DingTalk adapter is not part of this version yet; "
-                "configure Slack, or use `stopbot chat` meanwhile.",
+                f"stopbot serve: the {waiting[0].name} adapter is not part of this version yet; "
+                f"configure {ready}, or use `stopbot chat` meanwhile.",
                 file=sys.stderr,
             )
             return 2
-        needed = ", or ".join(
-            [*(p.variables for p in PLATFORMS), "DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET"]
-        )
+        needed = ", or ".join(p.variables for p in PLATFORMS)
         print(
             f"stopbot serve: no platform is configured. Set {needed}. To try the bot without "
             "any account, run: stopbot chat",

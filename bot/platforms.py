@@ -1,6 +1,6 @@
-"""The chat platforms `serve` can run, and how each is mounted on the app and the HTTP
-server. `serve` mounts every platform whose credentials are set; a new platform is one
-more entry in PLATFORMS (and a folder in bot/adapters/)."""
+"""The chat platforms `serve` knows, and how each is mounted on the app and the HTTP
+server. `serve` mounts every platform whose credentials are set; a new platform is an
+entry in PLATFORMS with a `mount` (and a folder in bot/adapters/)."""
 
 from __future__ import annotations
 
@@ -19,20 +19,30 @@ class Mounted(Protocol):
     """A platform attached to a running server."""
 
     async def start(self) -> None:
-        """Opens outbound connections (Socket Mode, a Stream gateway), once the HTTP
-        server listens."""
+        """Opens inbound connections that need no public URL (Socket Mode, a Stream
+        gateway), once the HTTP server listens."""
         ...
 
-    async def stop(self) -> None: ...
+    async def disconnect(self) -> None:
+        """Stops receiving (before the HTTP server stops)."""
+        ...
+
+    async def close(self) -> None:
+        """Releases what sending needs (after the last reply went out)."""
+        ...
+
+
+Mount = Callable[[App, Settings, web.Application], Awaitable[Mounted]]
 
 
 @dataclass(frozen=True)
 class Platform:
-    name: str
+    name: str  # as people write it: "Slack"
     variables: str  # what to set, for the message when nothing is configured
     configured: Callable[[Settings], bool]
-    # Registers the adapter on the app and its routes on the web app (before it starts).
-    mount: Callable[[App, Settings, web.Application], Awaitable[Mounted]]
+    # Registers the adapter on the app and its routes on the web app (before it
+    # starts). None: a platform whose settings are known but not served yet.
+    mount: Mount | None
 
 
 def slack_configured(settings: Settings) -> bool:
@@ -55,9 +65,11 @@ class _MountedSlack:
         if self.app_token:
             self.socket_mode = await self.adapter.start_socket_mode(self.app_token)
 
-    async def stop(self) -> None:
+    async def disconnect(self) -> None:
         if self.socket_mode is not None:
             await self.socket_mode.close_async()  # type: ignore[attr-defined]
+
+    async def close(self) -> None:
         await self.adapter.close()
 
 
@@ -70,13 +82,25 @@ async def _mount_slack(app: App, settings: Settings, web_app: web.Application) -
 
 PLATFORMS: tuple[Platform, ...] = (
     Platform(
-        name="slack",
+        name="Slack",
         variables="SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)",
         configured=slack_configured,
         mount=_mount_slack,
+    ),
+    Platform(
+        name="DingTalk",
+        variables="DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET",
+        configured=dingtalk_configured,
+        mount=None,
     ),
 )
 
 
 def configured(settings: Settings) -> list[Platform]:
+    """The platforms whose credentials are set, served or not."""
     return [p for p in PLATFORMS if p.configured(settings)]
+
+
+def served(settings: Settings) -> list[tuple[Platform, Mount]]:
+    """The configured platforms this version serves, with how to mount each."""
+    return [(p, p.mount) for p in configured(settings) if p.mount is not None]

@@ -14,7 +14,7 @@ from aiohttp import web
 from bot.app import App
 from bot.config import Settings
 from bot.files.live_kb import LiveKnowledgeBase
-from bot.platforms import Mounted, configured
+from bot.platforms import Mounted, served
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +48,18 @@ class Server:
     async def stop(self) -> None:
         self.stop_event.set()
         await asyncio.gather(*self.tasks, return_exceptions=True)
+        for mounted in self.platforms.values():
+            await mounted.disconnect()
         await self.runner.cleanup()
         for mounted in self.platforms.values():
-            await mounted.stop()
+            await mounted.close()
         await self.app.close()
 
 
 async def start_server(app: App, settings: Settings, scheduler_interval: float = 5.0) -> Server:
     web_app = web.Application(client_max_size=1024 * 1024)
     _base_routes(app, web_app)
-    platforms = {p.name: await p.mount(app, settings, web_app) for p in configured(settings)}
+    platforms = {p.name: await mount(app, settings, web_app) for p, mount in served(settings)}
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)

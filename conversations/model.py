@@ -20,6 +20,20 @@ class TargetKind(StrEnum):
     OTHER = "other"
 
 
+# How a dialogue's target is written as a choice value (in buttons, and in the FAQ's
+# "start a request for CRM" offer): TargetKind values, or "sw:" and a catalog name.
+_SOFTWARE = "sw:"
+
+
+def software_choice(name: str) -> str:
+    return f"{_SOFTWARE}{name}"
+
+
+def software_of(choice: str) -> str | None:
+    """The catalog name a choice value names, or None when it is not software."""
+    return choice[len(_SOFTWARE) :] if choice.startswith(_SOFTWARE) else None
+
+
 class Reason(StrEnum):
     NOT_NEEDED = "not_needed"
     TOO_EXPENSIVE = "too_expensive"

@@ -40,7 +40,8 @@ class UserMessage(_Model):
     text: str
     # True in the user's direct conversation with the bot (where their dialogue runs);
     # False for a mention in a channel or group, which only ever gets an FAQ answer.
-    direct: bool = True
+    # No default: every adapter must say which, or a mention could feed a dialogue.
+    direct: bool
 
 
 class Click(_Model):

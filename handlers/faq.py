@@ -12,8 +12,9 @@ from conversations.faq.kb import KnowledgeBase
 from conversations.faq.matcher import Match, Verdict
 from conversations.i18n import t
 from conversations.i18n.key_maps import FAQ_OUTCOME_KEY
-from conversations.model import Lang
+from conversations.model import Lang, software_of
 from conversations.text import clean
+from handlers import faq_stats
 from handlers.actions import FaqHuman, FaqStart, FaqStatus, FaqTopic, FaqVote, parse_action
 from handlers.events import Actor, Button, Click, Message, Post, Reply
 from handlers.replies import private
@@ -54,8 +55,8 @@ def _answer_message(kb: KnowledgeBase, topic_id: str, lang: Lang, qid: str) -> M
             buttons.append(FaqStatus().button(label))
         elif follow.action == "ask_human":
             buttons.append(FaqHuman(qid).button(label))
-        elif follow.action.startswith("topic:"):
-            buttons.append(FaqTopic(follow.action[6:]).button(label))
+        elif follow.topic is not None:
+            buttons.append(FaqTopic(follow.topic).button(label))
     buttons += [
         FaqVote(topic_id, helpful=True).button(t(lang, "b_helpful")),
         FaqVote(topic_id, helpful=False).button(t(lang, "b_not_helpful")),
@@ -92,22 +93,21 @@ async def _remember(svc: Services, actor: Actor, match: Match, qid: str = "") ->
         "verdict": str(match.verdict),
     }
     await svc.faq_log.remember(actor.id, json.dumps(entry, ensure_ascii=False))
-    await svc.faq_log.count(f"{match.topic}:answered" if match.topic else f"_{match.verdict}")
+    field = (
+        faq_stats.answered(match.topic) if match.topic else faq_stats.without_topic(match.verdict)
+    )
+    await svc.faq_log.count(field)
     return qid
 
 
 def confident_answer(svc: Services, text: str, lang: Lang) -> Match | None:
     """The match when the knowledge base answers `text` outright, else None."""
-    if svc.faq is None:
-        return None
     match = svc.faq.matcher.match(clean(text), lang)
     return match if match.verdict is Verdict.ANSWER else None
 
 
 async def answer(svc: Services, actor: Actor, channel: str, text: str, lang: Lang) -> list[Reply]:
     """Replies to a message that is not part of a dialogue."""
-    if svc.faq is None:
-        return [Post(to=actor.id, message=Message(text=t(lang, "no_dialogue")))]
     kb = svc.faq.kb
     # Cleaned before it is matched, stored in the transcript or passed to a human.
     text = clean(text)
@@ -120,7 +120,7 @@ async def answer(svc: Services, actor: Actor, channel: str, text: str, lang: Lan
             replies.append(
                 Post(to=channel, message=_answer_message(kb, match.topic, match.lang, qid))
             )
-        name = target[3:] if target.startswith("sw:") else t(match.lang, "faq_your_account")
+        name = software_of(target) or t(match.lang, "faq_your_account")
         label = t(match.lang, "faq_offer_button", target=name)
         offer = Message(
             text=t(match.lang, "faq_offer_start", target=name),
@@ -153,14 +153,12 @@ async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
     def tell(text: str, buttons: list[Button] | None = None) -> list[Reply]:
         return private(actor.id, channel, text, buttons)
 
-    if svc.faq is None:
-        return tell(t(lang, "faq_not_configured"))
     kb = svc.faq.kb
     match parse_action(click.action, click.value):
         case FaqTopic(topic=topic):
             if kb.topic(topic) is None:
                 return tell(t(lang, "expired_button"))
-            await svc.faq_log.count(f"{topic}:answered")
+            await svc.faq_log.count(faq_stats.answered(topic))
             return [Post(to=channel, message=_answer_message(kb, topic, lang, ""))]
         case FaqVote(topic=topic, helpful=helpful):
             if kb.topic(topic) is None:
@@ -197,7 +195,7 @@ async def _handoff(svc: Services, actor: Actor, channel: str, qid: str, lang: La
         question=asked["q"],
         transcript="\n".join(lines),
     )
-    await svc.faq_log.count("_handoff")
+    await svc.faq_log.count(faq_stats.HANDOFF)
     return [
         Post(to=support, message=Message(text=post)),
         *private(actor.id, channel, t(lang, "faq_handoff_done", channel=support)),
@@ -210,8 +208,6 @@ async def reload(svc: Services, actor: Actor, channel: str, lang: Lang) -> list[
 
     if not svc.policy.is_admin(actor.id):
         return tell(t(lang, "faq_admin_only"))
-    if svc.faq is None:
-        return tell(t(lang, "faq_not_configured"))
     errors = await svc.faq.reload()
     if errors:
         return tell(t(lang, "faq_kb_refused", errors="\n".join(errors[:20])))

@@ -76,8 +76,8 @@ class Handlers:
                 # A mention in a channel is a question asked there, in front of others:
                 # it never answers the asker's dialogue, which lives in their DM.
                 return await faq.answer(svc, event.actor, event.channel, event.text, lang)
-            # Routed by the action id alone: each handler parses the value, and refuses
-            # a malformed one in its own words.
+            # Routed by the action id. Payloads that cannot be malformed are parsed here;
+            # the others by their handler, which refuses a malformed one in its own words.
             case Click(action=FaqStart.id):
                 target = FaqStart.parse(event.value).target
                 return await dialogue.start(svc, event.actor, "", lang, target=target)

@@ -27,8 +27,8 @@ class Services:
     faq_log: FaqLog
     policy: Policy
     clock: Clock
+    faq: KnowledgeSource
     tz: tzinfo | None = None
-    faq: KnowledgeSource | None = None
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -184,7 +184,7 @@ async def submit_request(
 
     async def say(*texts: str) -> None:
         for text in texts:
-            await app.handle(UserMessage(actor=actor, channel=user, text=text))
+            await app.handle(UserMessage(actor=actor, channel=user, text=text, direct=True))
 
     before = {r.id for r in await app.store.requests.of_user(user)}
     await app.handle(cancel_account(user))

@@ -249,7 +249,9 @@ class ConsoleAdapter:
             )
         else:
             self._heard(text)
-            await self.dispatch(UserMessage(actor=self.actor(), channel=self.user, text=text))
+            await self.dispatch(
+                UserMessage(actor=self.actor(), channel=self.user, text=text, direct=True)
+            )
         return True
 
     def _switch(self, who: str) -> None:

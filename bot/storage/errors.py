@@ -1,5 +1,6 @@
 """Storage failures as the handlers know them: every public storage call turns the
-client's RedisError and OSError into StorageDown, so nothing above bot/ imports redis."""
+client's errors (RedisError, RedisClusterException, OSError) into StorageDown, so
+nothing above bot/ imports redis."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import functools
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
 from handlers.ports import StorageDown
 
@@ -22,7 +23,9 @@ def storage_call(
     async def call(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return await fn(*args, **kwargs)
-        except (RedisError, OSError) as exc:
+        # A Cluster with no reachable node raises RedisClusterException, which is
+        # neither of the other two.
+        except (RedisError, RedisClusterException, OSError) as exc:
             raise StorageDown(repr(exc)) from exc
 
     return call

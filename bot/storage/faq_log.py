@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.storage.client import RedisClient, result
 from bot.storage.errors import storage_call
 from bot.storage.keys import Keys
+from handlers import faq_stats
 
 _DAY = 86400
 
@@ -40,7 +41,7 @@ class RedisFaqLog:
         first = await result(self.redis.set(self.keys.faq_vote(topic, user), "1", nx=True, ex=_DAY))
         if not first:
             return False
-        await self.count(f"{topic}:{'up' if helpful else 'down'}")
+        await self.count(faq_stats.votes(topic, helpful))
         return True
 
     @storage_call

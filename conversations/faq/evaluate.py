@@ -3,11 +3,9 @@ rejection, and which topics get mistaken for which."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from conversations.faq.matcher import Matcher, Verdict
 from conversations.model import LANGS, Lang
@@ -18,15 +16,6 @@ class Labelled:
     question: str
     lang: Lang
     topic: str | None
-
-
-def read_jsonl(path: Path) -> list[Labelled]:
-    items = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            items.append(Labelled(row["question"], row["lang"], row["topic"]))
-    return items
 
 
 @dataclass

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 
 from conversations.faq.tokens import fold_question
+from conversations.model import TargetKind, software_choice
 from conversations.policy import CatalogItem
 
 _VERBS = (
@@ -38,7 +39,7 @@ def stop_intent(text: str, catalog: Sequence[CatalogItem]) -> str | None:
         for name in (item.name, *item.aliases):
             key = fold_question(name)
             if key and re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", folded):
-                return f"sw:{item.name}"
+                return software_choice(item.name)
     if re.search(_ACCOUNT, folded):
-        return "own_account"
+        return TargetKind.OWN_ACCOUNT.value
     return None

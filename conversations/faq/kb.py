@@ -1,5 +1,5 @@
 """The FAQ knowledge base: topics with answers in zh/en/fr, example questions,
-keywords, synonym groups, and out-of-domain examples. Loaded from YAML by bot/kb.py."""
+keywords, synonym groups, and out-of-domain examples. Read from YAML by bot/files/kb.py."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from conversations.model import LANGS, Lang
 
 TopicId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-_ACTION = re.compile(r"^(start_request|show_status|ask_human|topic:[a-z0-9][a-z0-9-]{0,63})$")
+_TOPIC = "topic:"
+_ACTION = re.compile(rf"^(start_request|show_status|ask_human|{_TOPIC}[a-z0-9][a-z0-9-]{{0,63}})$")
 
 
 class _Model(BaseModel):
@@ -40,6 +41,11 @@ class PerLang(_Model):
 class FollowUp(_Model):
     action: Annotated[str, StringConstraints(pattern=_ACTION.pattern)]
     label: Localized
+
+    @property
+    def topic(self) -> str | None:
+        """The topic a `topic:<id>` button opens; None for the other actions."""
+        return self.action.removeprefix(_TOPIC) if self.action.startswith(_TOPIC) else None
 
 
 class Topic(_Model):
@@ -80,9 +86,9 @@ class KnowledgeBase(_Model):
             raise ValueError(f"duplicate topic ids: {', '.join(dupes)}")
         for topic in self.topics:
             for button in topic.buttons:
-                if button.action.startswith("topic:") and button.action[6:] not in ids:
+                if button.topic is not None and button.topic not in ids:
                     raise ValueError(
-                        f"topic {topic.id!r} has a button to unknown topic {button.action[6:]!r}"
+                        f"topic {topic.id!r} has a button to unknown topic {button.topic!r}"
                     )
         return self
 

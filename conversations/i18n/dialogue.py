@@ -125,13 +125,6 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "那个问题已经回答过了，这是当前的问题。",
         "Cette question a déjà reçu une réponse ; voici la question en cours.",
     ),
-    "no_dialogue": (
-        "There is no stop request in progress. Type /cancel-account to start one, or "
-        "/cancel-account help.",
-        "当前没有进行中的停用申请。输入 /cancel-account 开始，或 /cancel-account help 查看帮助。",
-        "Aucune demande en cours. Tapez /cancel-account pour en commencer une, ou "
-        "/cancel-account help.",
-    ),
     # -- re-ask hints ------------------------------------------------------
     "hint_choice": (
         "I didn't understand that. Pick one of the options (or type its number).",

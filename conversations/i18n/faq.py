@@ -92,9 +92,4 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "只有管理员可以重新加载知识库。",
         "Seuls les administrateurs peuvent recharger la base de connaissances.",
     ),
-    "faq_not_configured": (
-        "There is no FAQ knowledge base configured.",
-        "没有配置 FAQ 知识库。",
-        "Aucune base de connaissances FAQ n'est configurée.",
-    ),
 }

@@ -26,6 +26,8 @@ from conversations.model import (
     Step,
     Target,
     TargetKind,
+    software_choice,
+    software_of,
 )
 from conversations.stop_request.prompts import EDITABLE, FIELD_OF, prompt_for
 from conversations.stop_request.state import (
@@ -111,8 +113,8 @@ def _set_target(state: DialogueState, value: str, ctx: Context) -> Step | None:
         a.target = Target(kind=TargetKind.OWN_ACCOUNT, name="account")
     elif value == TargetKind.OTHER:
         return Step.TARGET_OTHER
-    elif value.startswith("sw:"):
-        item = next((i for i in ctx.catalog if i.name == value[3:]), None)
+    elif (name := software_of(value)) is not None:
+        item = next((i for i in ctx.catalog if i.name == name), None)
         if item is None:
             raise _Reask(Later("hint_choice"))
         a.target = Target(kind=TargetKind.SOFTWARE, name=item.name, paid=item.paid)
@@ -129,7 +131,7 @@ def _target_synonyms(ctx: Context) -> dict[str, list[str]]:
         TargetKind.OTHER: [*OTHER_TARGET_WORDS, *every_lang("c_other_target")],
     }
     for item in ctx.catalog:
-        syn[f"sw:{item.name}"] = [item.name, *item.aliases]
+        syn[software_choice(item.name)] = [item.name, *item.aliases]
     return syn
 
 
@@ -211,7 +213,7 @@ def _apply(
             if typed:
                 # A catalog name wins over generic words: "my Jira account" is Jira.
                 in_catalog = match_choice(
-                    value, {f"sw:{i.name}": [i.name, *i.aliases] for i in ctx.catalog}
+                    value, {software_choice(i.name): [i.name, *i.aliases] for i in ctx.catalog}
                 )
                 if in_catalog is not None:
                     return _set_target(state, in_catalog, ctx), notes

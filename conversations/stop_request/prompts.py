@@ -28,6 +28,7 @@ from conversations.model import (
     Step,
     Target,
     TargetKind,
+    software_choice,
 )
 from conversations.stop_request.state import (
     Choice,
@@ -71,7 +72,7 @@ def prompt_for(state: DialogueState, ctx: Context) -> Prompt:
     match state.step:
         case Step.TARGET:
             choices = [Choice(TargetKind.OWN_ACCOUNT, t(lang, "c_own_account"))]
-            choices += [Choice(f"sw:{item.name}", item.name) for item in ctx.catalog]
+            choices += [Choice(software_choice(item.name), item.name) for item in ctx.catalog]
             choices.append(Choice(TargetKind.OTHER, t(lang, "c_other_target")))
             return Prompt(t(lang, "q_target"), choices)
         case Step.TARGET_OTHER:

@@ -1,5 +1,5 @@
-"""Who may click what, and what happens when clicks race: neutral events in, replies
-and storage checked, on a real Redis."""
+"""Who may click what: neutral events in, replies and storage checked, on a real Redis.
+(Clicks that race, from two processes, are in tests/storage/test_races.py.)"""
 
 from __future__ import annotations
 

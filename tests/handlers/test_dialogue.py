@@ -133,19 +133,6 @@ async def test_start_while_a_draft_exists_resumes_it(harness: Harness) -> None:
     assert t("en", "q_when") in out
 
 
-async def test_draft_key_has_a_ttl(harness: Harness) -> None:
-    h = harness
-    key = h.store.keys.dialogue(USER)
-    await h.type("/cancel-account")
-    ttl = await h.store.redis.ttl(key)
-    # idle timeout plus a day's grace, so a late user is told it expired
-    assert timedelta(days=1) < timedelta(seconds=ttl) <= timedelta(minutes=30, days=1)
-    await h.type("CRM")
-    assert await h.store.redis.ttl(key) > 0
-    await h.type("cancel")
-    assert await h.store.redis.exists(key) == 0
-
-
 def _faq_reply(out: str) -> bool:
     return (
         any(t("en", key) in out for key in ("faq_did_you_mean", "faq_did_it_help"))
@@ -333,6 +320,6 @@ async def test_a_channel_mention_never_answers_the_dm_dialogue(harness: Harness)
     assert await h.store.drafts.load(USER) == before
     assert replies and all(isinstance(r, Post) and r.to == "console:general" for r in replies)
     # The same words in the DM answer the dialogue's question.
-    direct = UserMessage(actor=Actor(id=USER), channel=USER, text="CRM")
+    direct = UserMessage(actor=Actor(id=USER), channel=USER, text="CRM", direct=True)
     await h.app.handle(direct)
     assert await h.store.drafts.load(USER) != before

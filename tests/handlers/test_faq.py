@@ -83,7 +83,7 @@ async def test_control_characters_never_reach_the_support_channel(harness: Harne
     # its own input first, Slack does not).
     raw = "why is the \u202egnikrow\u202c lift broken\x07"
     bob = Actor(id="console:bob")
-    await harness.app.dispatch(UserMessage(actor=bob, channel=bob.id, text=raw))
+    await harness.app.dispatch(UserMessage(actor=bob, channel=bob.id, text=raw, direct=True))
     out = await harness.type("/as console:bob", "/click Ask a human")
     assert "→ console:it-help" in out
     assert "\u202e" not in out and "\x07" not in out

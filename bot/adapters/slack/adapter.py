@@ -85,8 +85,8 @@ class SlackAdapter:
     async def _run(self, event: Event, thread: tuple[str, str] | None = None) -> None:
         replies = await self.host.handle(event)
         if thread is not None:
-            # Answers to a mention go in its thread; cards (keyed posts, such as an
-            # approval card when the channel is a stage's channel) go out as usual.
+            # Answers to a mention go in its thread. Only plain posts to that channel:
+            # a card (a keyed post) is updated in place later, so it stays top-level.
             channel, ts = thread
             threaded = [
                 r for r in replies if isinstance(r, Post) and r.to == channel and r.key is None
