@@ -21,7 +21,6 @@ from bot.storage.store import Store
 from conversations.ids import platform_of
 from conversations.model import Lang
 from conversations.policy import Policy
-from handlers import card_keys
 from handlers.events import Event, Message, Post, Reply, UpdateCard
 from handlers.home import home_for
 from handlers.ports import Clock, KnowledgeSource, StorageDown
@@ -115,7 +114,7 @@ class App:
     async def _deliver_one(self, reply: Reply) -> None:
         refs = self.store.card_refs
         if isinstance(reply, UpdateCard):
-            raw = await refs.get(card_keys.owner_of(reply.key), reply.key)
+            raw = await refs.get(reply.key)
             if raw is not None:
                 ref = json.loads(raw)
                 adapter = self.adapters.get(ref["platform"])
@@ -131,7 +130,7 @@ class App:
         posted = await adapter.deliver(reply)
         if isinstance(reply, Post) and reply.key and posted is not None:
             ref = json.dumps({"platform": adapter.platform, "ref": posted})
-            await refs.set(card_keys.owner_of(reply.key), reply.key, ref, reply.key_ttl)
+            await refs.set(reply.key, ref, reply.key_ttl)
 
     async def run_scheduler(self, stop: asyncio.Event, interval: float = 5.0) -> None:
         """Sends due reminders and escalations until `stop` is set."""

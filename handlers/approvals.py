@@ -1,5 +1,6 @@
-"""Approval clicks, the reject/delegate forms, withdrawal, and telling people what
-happened. Every decision goes through the approval engine and one versioned commit."""
+"""Approval clicks, the reject/delegate forms, withdrawal, pending cards and due
+reminders. Every decision goes through the approval engine and one versioned commit;
+what it tells people is in announce.py."""
 
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ from handlers.events import (
     FormErrors,
     FormField,
     FormSubmit,
-    Message,
     OpenForm,
     Reply,
 )
@@ -170,9 +170,7 @@ async def pending_cards(svc: Services, actor: Actor, channel: str, lang: Lang) -
     reqs = [r for r in await svc.requests.open() if approval.pending_for(r, actor.id)]
     if not reqs:
         return private(actor.id, channel, t(lang, "pending_none"))
-    out: list[Reply] = [
-        Ephemeral(to=actor.id, channel=channel, message=Message(text=t(lang, "pending_header")))
-    ]
+    out = private(actor.id, channel, t(lang, "pending_header"))
     for req in reqs:
         out.append(
             Ephemeral(to=actor.id, channel=channel, message=approval_card(req, req.current, svc))

@@ -83,7 +83,8 @@ def reply_for(kb: KnowledgeBase, match: Match, qid: str = "") -> Message:
     )
 
 
-async def _remember(svc: Services, actor: Actor, match: Match, qid: str = "") -> str:
+async def remember(svc: Services, actor: Actor, match: Match, qid: str = "") -> str:
+    """Keeps the question for a human handoff and counts it; returns its id."""
     qid = qid or secrets.token_hex(4)
     entry = {
         "id": qid,
@@ -112,7 +113,7 @@ async def answer(svc: Services, actor: Actor, channel: str, text: str, lang: Lan
     # Cleaned before it is matched, stored in the transcript or passed to a human.
     text = clean(text)
     match = svc.faq.matcher.match(text, lang)
-    qid = await _remember(svc, actor, match)
+    qid = await remember(svc, actor, match)
     replies: list[Reply] = []
     target = stop_intent(text, svc.policy.catalog)
     if target is not None:
@@ -137,12 +138,8 @@ async def answer(svc: Services, actor: Actor, channel: str, text: str, lang: Lan
 def digression(svc: Services, match: Match, qid: str) -> Message:
     """An FAQ answer given in the middle of a dialogue. Pure: the dialogue step that
     calls it may run again, so `remember` is called once, after the step committed."""
-    assert svc.faq is not None and match.topic is not None
+    assert match.topic is not None
     return _answer_message(svc.faq.kb, match.topic, match.lang, qid)
-
-
-async def remember(svc: Services, actor: Actor, match: Match, qid: str) -> None:
-    await _remember(svc, actor, match, qid)
 
 
 async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:

@@ -10,23 +10,24 @@ from bot.storage.client import RedisClient, result
 from bot.storage.errors import storage_call
 from bot.storage.keys import Keys
 from bot.storage.lru import Lru
+from handlers.card_keys import owner_of
 
 
 class RedisCardRefs:
     def __init__(self, redis: RedisClient, keys: Keys) -> None:
         self.redis = redis
         self.keys = keys
-        self._seen: Lru[tuple[str, str], str] = Lru()
+        self._seen: Lru[str, str] = Lru()
+
+    # Filed under the card's owner (a request or a draft), in the owner's hash slot.
 
     @storage_call
-    async def set(
-        self, request_id: str, card_key: str, ref: str, ttl: timedelta | None = None
-    ) -> None:
-        key = self.keys.cards(request_id)
+    async def set(self, card_key: str, ref: str, ttl: timedelta | None = None) -> None:
+        key = self.keys.cards(owner_of(card_key))
         if ttl is None:
             await result(self.redis.hset(key, card_key, ref))
             # A posted card's reference never changes, so a cached one is always right.
-            self._seen.put((request_id, card_key), ref)
+            self._seen.put(card_key, ref)
             return
         # Re-posted under the same key (a dialogue's question): never cached, since
         # another process may have posted the newer one; gone with the draft.
@@ -34,12 +35,12 @@ class RedisCardRefs:
             pipe.hset(key, card_key, ref)
             pipe.expire(key, max(1, int(ttl.total_seconds())))
             await pipe.execute()
-        self._seen.forget((request_id, card_key))
+        self._seen.forget(card_key)
 
     @storage_call
-    async def get(self, request_id: str, card_key: str) -> str | None:
-        cached = self._seen.get((request_id, card_key))
+    async def get(self, card_key: str) -> str | None:
+        cached = self._seen.get(card_key)
         if cached is not None:
             return cached
-        found = await result(self.redis.hget(self.keys.cards(request_id), card_key))
+        found = await result(self.redis.hget(self.keys.cards(owner_of(card_key)), card_key))
         return cast(str | None, found)

@@ -188,4 +188,4 @@ async def test_a_card_whose_reference_was_lost_is_posted_anew(
     out = await h.type("/as console:head", "/click Approve")
     assert f"→ console:approvals-head  (card {rid}:0)" in out
     assert "Approved by console:head" in out
-    assert await h.store.card_refs.get(rid, f"{rid}:0") is not None
+    assert await h.store.card_refs.get(f"{rid}:0") is not None

@@ -5,94 +5,74 @@ commit keeps them honest. Run on every topology."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from bot.app import App
 from bot.files.live_kb import LiveKnowledgeBase
-from bot.storage.client import RedisClient, client_for_url
+from bot.storage.client import client_for_url
 from bot.storage.keys import Keys
 from bot.storage.store import Store
+from conversations.i18n import t
 from conversations.model import RequestStatus, StageStatus
 from conversations.policy import Policy
-from handlers.events import Actor, Click, Ephemeral, Post, Reply, UpdateCard
+from handlers.actions import Approve
+from handlers.events import Post, UpdateCard
 from tests.fakes.clock import FakeClock
-from tests.helpers import Harness, build_app, file_request
+from tests.helpers import EMPLOYEE, Harness, build_app, click, only_private, submit_request
 
-USER = "console:employee"
-
-
-def _click(user: str, action: str, value: str) -> Click:
-    return Click(actor=Actor(id=user), channel="console:approvals", action=action, value=value)
+CHANNEL = "console:approvals"
 
 
-def _private_text(replies: list[Reply]) -> str:
-    assert len(replies) == 1 and isinstance(replies[0], Ephemeral), replies
-    return replies[0].message.text
-
-
-def _texts(replies: list[Reply]) -> list[tuple[str, str]]:
-    return [(r.to, r.message.text) for r in replies if isinstance(r, Post)]
-
-
-async def _other_process(
+@asynccontextmanager
+async def second_process(
     redis_url: str, keys: Keys, policy: Policy, clock: FakeClock, faq: LiveKnowledgeBase
-) -> tuple[App, RedisClient]:
-    """A second bot process: its own connection, its own app, the same Redis."""
+) -> AsyncIterator[App]:
+    """Another bot process: its own connection and caches, the same Redis and clock."""
     redis = client_for_url(redis_url)
-    return await build_app(Store(redis, keys), policy, clock, faq), redis
+    try:
+        yield await build_app(Store(redis, keys), policy, clock, faq)
+    finally:
+        await redis.aclose()
 
 
 async def test_two_approvers_of_an_any_stage_race(
-    team: Harness,
-    redis_url: str,
-    keys: Keys,
-    team_policy: Policy,
-    live_kb: LiveKnowledgeBase,
+    team: Harness, redis_url: str, keys: Keys, team_policy: Policy, live_kb: LiveKnowledgeBase
 ) -> None:
-    rid = await file_request(team, "CRM")
-    other, conn = await _other_process(redis_url, keys, team_policy, team.clock, live_kb)
-    try:
+    async with second_process(redis_url, keys, team_policy, team.clock, live_kb) as other:
         for _ in range(3):  # run it a few times on fresh requests
+            rid = await submit_request(team.app)
             # Both processes have seen the request (each rendered or read it), so both
             # decide on the same version and really race to commit.
             await other.store.requests.load(rid)
             await team.store.requests.load(rid)
             a, b = await asyncio.gather(
-                team.app.handlers.handle(_click("console:head", "approve", f"{rid}|0")),
-                other.handle(_click("console:head2", "approve", f"{rid}|0")),
+                team.app.handle(click("console:head", Approve(rid, 0), CHANNEL)),
+                other.handle(click("console:head2", Approve(rid, 0), CHANNEL)),
             )
             winners = [r for r in (a, b) if any(isinstance(x, UpdateCard) for x in r)]
-            losers = [r for r in (a, b) if r not in winners]
-            assert len(winners) == 1 and len(losers) == 1
-            assert "no longer current" in _private_text(losers[0])
+            assert len(winners) == 1
+            loser, clicker = (b, "console:head2") if winners[0] is a else (a, "console:head")
+            assert only_private(loser, clicker) == t("en", "deny_stale_card")
             req = await team.request(rid)
             assert req.current == 1 and len(req.stages[0].votes) == 1
             actions = [e.action for e in await team.store.requests.history(rid)]
             assert actions == ["submitted", "approved"]
-            rid = await file_request(team, "CRM")
-    finally:
-        await conn.aclose()
 
 
 async def test_all_stage_needs_every_approver_even_when_they_race(
-    team: Harness,
-    redis_url: str,
-    keys: Keys,
-    team_policy: Policy,
-    live_kb: LiveKnowledgeBase,
+    team: Harness, redis_url: str, keys: Keys, team_policy: Policy, live_kb: LiveKnowledgeBase
 ) -> None:
-    rid = await file_request(team, "CRM")
-    await team.app.handlers.handle(_click("console:head", "approve", f"{rid}|0"))
-    other, conn = await _other_process(redis_url, keys, team_policy, team.clock, live_kb)
-    await other.store.requests.load(rid)
-    await team.store.requests.load(rid)
-    try:
+    rid = await submit_request(team.app)
+    await team.app.handle(click("console:head", Approve(rid, 0), CHANNEL))
+    async with second_process(redis_url, keys, team_policy, team.clock, live_kb) as other:
+        await other.store.requests.load(rid)
+        await team.store.requests.load(rid)
         await asyncio.gather(
-            team.app.handlers.handle(_click("console:it", "approve", f"{rid}|1")),
-            other.handle(_click("console:it2", "approve", f"{rid}|1")),
+            team.app.handle(click("console:it", Approve(rid, 1), CHANNEL)),
+            other.handle(click("console:it2", Approve(rid, 1), CHANNEL)),
         )
-    finally:
-        await conn.aclose()
     req = await team.request(rid)
     assert sorted(v.by for v in req.stages[1].votes) == ["console:it", "console:it2"]
     assert req.stages[1].status is StageStatus.APPROVED
@@ -102,27 +82,18 @@ async def test_all_stage_needs_every_approver_even_when_they_race(
 
 
 async def test_two_schedulers_never_send_the_same_reminder_twice(
-    team: Harness,
-    redis_url: str,
-    keys: Keys,
-    team_policy: Policy,
-    live_kb: LiveKnowledgeBase,
+    team: Harness, redis_url: str, keys: Keys, team_policy: Policy, live_kb: LiveKnowledgeBase
 ) -> None:
-    ids = [await file_request(team, "CRM") for _ in range(5)]
-    redis = client_for_url(redis_url)
-    second = (await build_app(Store(redis, keys), team_policy, team.clock, live_kb)).handlers
-    try:
+    ids = [await submit_request(team.app) for _ in range(5)]
+    async with second_process(redis_url, keys, team_policy, team.clock, live_kb) as other:
         team.clock.advance(timedelta(hours=24))
-        a, b = await asyncio.gather(team.app.handlers.tick(), second.tick())
-        channel_posts = [t for to, t in _texts(a + b) if to == "console:approvals-head"]
-        assert len(channel_posts) == len(ids)
-        assert sorted(p.split()[1] for p in channel_posts) == sorted(ids)
+        a, b = await asyncio.gather(team.app.handlers.tick(), other.handlers.tick())
+        reminded = [p for p in a + b if isinstance(p, Post) and p.to == "console:approvals-head"]
+        assert sorted(p.message.text.split()[1] for p in reminded) == sorted(ids)
         team.clock.advance(timedelta(hours=48))
-        a, b = await asyncio.gather(team.app.handlers.tick(), second.tick())
-        admin_posts = [t for to, t in _texts(a + b) if to == "console:admin"]
-        assert len(admin_posts) == len(ids)
-    finally:
-        await redis.aclose()
+        a, b = await asyncio.gather(team.app.handlers.tick(), other.handlers.tick())
+        escalated = [p for p in a + b if isinstance(p, Post) and p.to == "console:admin"]
+        assert len(escalated) == len(ids)
     for rid in ids:
         actions = [e.action for e in await team.store.requests.history(rid)]
         assert actions == ["submitted", "reminded", "escalated"]
@@ -134,18 +105,13 @@ async def test_an_expired_draft_is_announced_even_if_the_user_never_returns(
     h = harness
     await h.type("/cancel-account", "CRM")
     h.clock.advance(timedelta(minutes=29))
-    assert await h.tick() == ""  # not yet
+    assert await h.app.handlers.tick() == []  # not yet
     h.clock.advance(timedelta(minutes=2))
     # Two schedulers (two processes) at once: the user is told once.
-    other_conn = client_for_url(redis_url)
-    other = (await build_app(Store(other_conn, keys), policy, h.clock, live_kb)).handlers
-    try:
-        a, b = await asyncio.gather(h.app.handlers.tick(), other.tick())
-    finally:
-        await other_conn.aclose()
-    told = [
-        r for r in a + b if isinstance(r, Post) and "expired after 30 minutes" in r.message.text
-    ]
-    assert len(told) == 1 and told[0].to == USER
-    assert await h.store.drafts.load(USER) is None
+    async with second_process(redis_url, keys, policy, h.clock, live_kb) as other:
+        a, b = await asyncio.gather(h.app.handlers.tick(), other.handlers.tick())
+    expired = t("en", "expired", minutes=30)
+    told = [r for r in a + b if isinstance(r, Post) and r.message.text == expired]
+    assert len(told) == 1 and told[0].to == EMPLOYEE
+    assert await h.store.drafts.load(EMPLOYEE) is None
     assert await h.app.handlers.tick() == []

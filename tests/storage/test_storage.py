@@ -257,11 +257,11 @@ def test_long_data_dirs_still_get_a_usable_socket(tmp_path: Path) -> None:
 async def test_reposted_card_refs_expire_and_are_always_read_fresh(store: Store) -> None:
     """A dialogue's question is re-posted under one key at every step, possibly by
     another process: its reference must come from Redis, and vanish with the draft."""
-    await store.card_refs.set("draft-SR-1", "draft-SR-1:prompt", "ts-1", timedelta(hours=1))
+    await store.card_refs.set("draft-SR-1:prompt", "ts-1", timedelta(hours=1))
     key = store.keys.cards("draft-SR-1")
     assert 3500 < await store.redis.ttl(key) <= 3600
     await store.redis.hset(key, "draft-SR-1:prompt", "ts-2")  # another process re-posted
-    assert await store.card_refs.get("draft-SR-1", "draft-SR-1:prompt") == "ts-2"
+    assert await store.card_refs.get("draft-SR-1:prompt") == "ts-2"
     # A request's own cards never expire.
-    await store.card_refs.set("SR-1", "SR-1:0", "ts-9")
+    await store.card_refs.set("SR-1:0", "ts-9")
     assert await store.redis.ttl(store.keys.cards("SR-1")) == -1
