@@ -16,8 +16,17 @@ _SPACES = re.compile(r"\s+")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> str:
+    """Replaces lone surrogates (undecodable bytes kept by Python's surrogateescape, or
+    an unpaired \\uXXXX escape in JSON) with U+FFFD, so the text can be encoded."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def clean(text: str) -> str:
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", valid_unicode(text))
     text = _ANSI.sub("", text)
     text = _CONTROL.sub("", text)
     return _SPACES.sub(" ", text).strip()

@@ -10,34 +10,42 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from conversations.model import Lang
+from conversations.text import valid_unicode
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Text from outside (a terminal with invalid UTF-8, a JSON body with an unpaired
+# "\\ud83d") can hold lone surrogates, which no encoder accepts: storing, logging or
+# serialising them raises. Every inbound event is built through these fields, so this
+# one place cleans what every adapter receives.
+Typed = Annotated[str, AfterValidator(valid_unicode)]
+
+
 class Actor(_Model):
-    id: str  # platform-qualified: slack:U123, dingtalk:staff, console:alice
+    id: Typed  # platform-qualified: slack:U123, dingtalk:staff, console:alice
     lang: Lang | None = None  # from the platform locale, when it tells us
-    name: str | None = None
+    name: Typed | None = None
 
 
 class Command(_Model):
     kind: Literal["command"] = "command"
     actor: Actor
-    channel: str
-    name: str  # without the slash: "cancel-account"
-    text: str = ""
+    channel: Typed
+    name: Typed  # without the slash: "cancel-account"
+    text: Typed = ""
 
 
 class UserMessage(_Model):
     kind: Literal["message"] = "message"
     actor: Actor
-    channel: str
-    text: str
+    channel: Typed
+    text: Typed
     # True in the user's direct conversation with the bot (where their dialogue runs);
     # False for a mention in a channel or group, which only ever gets an FAQ answer.
     # No default: every adapter must say which, or a mention could feed a dialogue.
@@ -47,17 +55,17 @@ class UserMessage(_Model):
 class Click(_Model):
     kind: Literal["click"] = "click"
     actor: Actor
-    channel: str
-    action: str
-    value: str
+    channel: Typed
+    action: Typed
+    value: Typed
 
 
 class FormSubmit(_Model):
     kind: Literal["form"] = "form"
     actor: Actor
-    form: str  # which form: "reject" / "delegate"
-    context: str  # opaque to the adapter: what the form is about
-    values: dict[str, str]
+    form: Typed  # which form: "reject" / "delegate"
+    context: Typed  # opaque to the adapter: what the form is about
+    values: dict[str, Typed]
 
 
 Event = Annotated[Command | UserMessage | Click | FormSubmit, Field(discriminator="kind")]
