@@ -6,18 +6,39 @@ a preposition such as "on", "by", "le", "au", "在" or "到". Free sentences tha
 *contain* a date are not understood on purpose: guessing a stop date out of a longer
 sentence is riskier than asking again.
 
-Interpretation choices (the ones a reader could reasonably disagree with):
+Interpretation choices (the ones a reader could reasonably disagree with). The bot says
+the date it understood back in words, with its weekday ("Friday 11 December 2026"), so
+a reading the user did not mean is seen at once and corrected with "edit".
 
-* ``12/31/2026`` style dates: when the first number is > 12 it is the day, when the
-  second is > 12 it is the day; when both are <= 12 the date is read day first, as in
-  French and most of the world.
+* Year first (``2026-12-31``, ``2026/12/31``, ``20261231``) is always year-month-day.
+* Two numbers (``12/01``, ``12/01/2026``): when one of them is > 12 it is the day,
+  whatever the language. When both could be a month, the order is the one the
+  language's writers use: month first in English (the US order, which is what most
+  English-speaking chat users write; the long date said back catches a British
+  "12/01"), day first in French, month first in Chinese (12/1 is 12月1日). With dots
+  (``1.12``) the day comes first in every language, as everywhere dots are used.
 * A date without a year (``31/12``, ``Dec 31``, ``12月31日``) is its next occurrence on or
   after today. Two-digit years (``31/12/26``) mean 20xx.
-* ``next Monday`` / ``lundi prochain`` is the first Monday strictly after today.
-  ``Monday`` / ``this Monday`` / ``on Monday`` / ``ce lundi`` / ``周一`` / ``本周一`` is the
-  coming Monday: today when today is a Monday, otherwise the first one after today.
-* ``下周一`` .. ``下周日`` follow the Chinese calendar-week meaning: that weekday in the
-  Monday-to-Sunday week after the current one (so on a Monday, 下周五 is 11 days away).
+* A weekday alone or with "this" (``Friday``, ``this Friday``, ``on Friday``,
+  ``ce vendredi``, ``vendredi``, ``周五``) is the coming one: today when today is a
+  Friday, otherwise the first one after today. ``this coming Friday``, ``coming
+  Friday`` and ``vendredi qui vient`` stress the future: the first one after today.
+* ``next Friday`` is the Friday of next week, the Monday-to-Sunday week after the
+  current one. Said on a Monday it is 11 days away, on a Thursday 8 days (nobody says
+  "next Friday" for tomorrow), on a Saturday or Sunday the Friday after the weekend.
+  English speakers are split between this reading and "the first Friday after today";
+  the week reading is the one of those who make the distinction ("this Friday" for
+  the near one), and it matches 下周五. ``Friday next week`` / ``Friday of next week``
+  say the same without ambiguity.
+* ``vendredi prochain`` is the first Friday after today (what "prochain" means in the
+  dictionaries), except when that is tomorrow: on a Thursday people would have said
+  "demain", and they mean the Friday of the week after, 8 days away. ``vendredi de la
+  semaine prochaine`` is the Friday of next week; ``vendredi en huit`` is a week after
+  the coming Friday (today's Friday included).
+* ``下周五`` follows the Chinese calendar week, which starts on Monday: Friday of the next
+  Monday-to-Sunday week (so on a Monday 下周五 is 11 days away). ``本周五`` / ``这周五`` is
+  the Friday of the current week, even when it has passed (said on a Saturday it is
+  yesterday, and the user is told it is in the past); ``周五`` alone is the coming one.
 * ``next week`` / ``la semaine prochaine`` / ``下周`` is the Monday of next week and
   ``next month`` / ``le mois prochain`` / ``下个月`` is the 1st of next month.
 * ``end of the week`` / ``fin de semaine`` is the coming Friday (today on a Friday): the
@@ -32,11 +53,20 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import MAXYEAR, MINYEAR, date, timedelta
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
-__all__ = ["MAX_DAYS_AHEAD", "DateProblem", "check_stop_date", "parse_date"]
+from conversations.model import Lang
+
+__all__ = [
+    "MAX_DAYS_AHEAD",
+    "DateProblem",
+    "Month",
+    "Weekday",
+    "check_stop_date",
+    "parse_date",
+]
 
 MAX_DAYS_AHEAD = 365
 # Real answers are short; refusing long input up front keeps the regex work bounded.
@@ -57,7 +87,36 @@ class Shortcut(StrEnum):
     END_OF_MONTH = "end of month"
 
 
-Handler = Callable[[re.Match[str], date], date | None]
+class Weekday(IntEnum):
+    """date.weekday() values, named so that each has its text key."""
+
+    MONDAY = 0
+    TUESDAY = 1
+    WEDNESDAY = 2
+    THURSDAY = 3
+    FRIDAY = 4
+    SATURDAY = 5
+    SUNDAY = 6
+
+
+class Month(IntEnum):
+    JANUARY = 1
+    FEBRUARY = 2
+    MARCH = 3
+    APRIL = 4
+    MAY = 5
+    JUNE = 6
+    JULY = 7
+    AUGUST = 8
+    SEPTEMBER = 9
+    OCTOBER = 10
+    NOVEMBER = 11
+    DECEMBER = 12
+
+
+# Handlers get the match, today and the language of the conversation (which only the
+# order of a numeric day and month depends on).
+Handler = Callable[[re.Match[str], date, Lang], date | None]
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -117,7 +176,7 @@ _ZH_UNITS_OF_TIME: dict[str, int] = {
 }  # fmt: skip
 
 
-def _alt(words: dict[str, int]) -> str:
+def _alt(words: Iterable[str]) -> str:
     # Longest first so that "tues" is not cut short by "tue" inside larger patterns.
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -179,6 +238,26 @@ def _weekday_after_today(today: date, weekday: int) -> date | None:
     return _plus_days(today, (weekday - today.weekday() - 1) % 7 + 1)
 
 
+def _weekday_this_week(today: date, weekday: int) -> date | None:
+    return _plus_days(today, weekday - today.weekday())
+
+
+def _weekday_next_week(today: date, weekday: int) -> date | None:
+    return _plus_days(today, weekday - today.weekday() + 7)
+
+
+def _prochain(today: date, weekday: int) -> date | None:
+    first = _weekday_after_today(today, weekday)
+    if first is not None and first - today == timedelta(days=1):
+        return _plus_days(first, 7)  # tomorrow would have been "demain"
+    return first
+
+
+def _en_huit(today: date, weekday: int) -> date | None:
+    coming = _coming_weekday(today, weekday)
+    return None if coming is None else _plus_days(coming, 7)
+
+
 def _next_occurrence(today: date, month: int, day: int) -> date | None:
     # Nine years always include a valid 29 February; impossible days (31/04) never match.
     for year in range(today.year, min(today.year + 9, MAXYEAR + 1)):
@@ -230,22 +309,29 @@ def _number(text: str) -> int | None:
 
 
 def _ignoring_match(func: Callable[[date], date | None]) -> Handler:
-    return lambda _match, today: func(today)
+    return lambda _match, today, _lang: func(today)
 
 
-def _numeric_ymd(match: re.Match[str], today: date) -> date | None:
+def _numeric_ymd(match: re.Match[str], today: date, lang: Lang) -> date | None:
     return _safe_date(int(match["year"]), int(match["mon"]), int(match["day"]))
 
 
-def _numeric_pair(match: re.Match[str], today: date) -> date | None:
+# Whether people writing in each language put the month first in 12/01 (see above).
+_MONTH_FIRST: dict[Lang, bool] = {"en": True, "zh": True, "fr": False}
+
+
+def _numeric_pair(match: re.Match[str], today: date, lang: Lang) -> date | None:
     first, second = int(match["a"]), int(match["b"])
-    day, month = (second, first) if second > 12 >= first else (first, second)
+    month_first = _MONTH_FIRST[lang] and match["sep"] != "."
+    month, day = (first, second) if month_first else (second, first)
+    if month > 12 >= day:  # only the other order is a date
+        month, day = day, month
     if not 1 <= month <= 12:
         return None
     return _resolve(today, _year(match["year"]), month, day)
 
 
-def _named_month(match: re.Match[str], today: date) -> date | None:
+def _named_month(match: re.Match[str], today: date, lang: Lang) -> date | None:
     result = _resolve(today, _year(match["year"]), _MONTHS[match["mon"]], int(match["day"]))
     # "Friday 31 December" when the 31st is a Thursday is a typo we must not guess about.
     if result is not None and match["wd"] and result.weekday() != _WEEKDAYS[match["wd"]]:
@@ -253,7 +339,7 @@ def _named_month(match: re.Match[str], today: date) -> date | None:
     return result
 
 
-def _zh_date(match: re.Match[str], today: date) -> date | None:
+def _zh_date(match: re.Match[str], today: date, lang: Lang) -> date | None:
     month, day = _zh_int(match["mon"]), _zh_int(match["day"])
     if month is None or day is None:
         return None
@@ -266,7 +352,7 @@ def _zh_date(match: re.Match[str], today: date) -> date | None:
     return _resolve(today, year, month, day)
 
 
-def _relative(match: re.Match[str], today: date) -> date | None:
+def _relative(match: re.Match[str], today: date, lang: Lang) -> date | None:
     count = _number(match["n"])
     unit = match["unit"]
     days = _UNITS[unit] if unit in _UNITS else _ZH_UNITS_OF_TIME[unit]
@@ -275,19 +361,38 @@ def _relative(match: re.Match[str], today: date) -> date | None:
     return _plus_months(today, count) if days == 0 else _plus_days(today, count * days)
 
 
-def _weekday(match: re.Match[str], today: date) -> date | None:
-    weekday = _WEEKDAYS[match["wd"]]
-    if match["pre"] == "next" or match["post"] == "prochain":
-        return _weekday_after_today(today, weekday)
-    return _coming_weekday(today, weekday)
+# The words around a weekday name, and which day of that name they mean (see above).
+_WEEKDAY_BEFORE: dict[str, Callable[[date, int], date | None]] = {
+    "this": _coming_weekday,
+    "ce": _coming_weekday,
+    "this coming": _weekday_after_today,
+    "coming": _weekday_after_today,
+    "next": _weekday_next_week,
+}
+_WEEKDAY_AFTER: dict[str, Callable[[date, int], date | None]] = {
+    "qui vient": _weekday_after_today,
+    "prochain": _prochain,
+    "en huit": _en_huit,
+    "next week": _weekday_next_week,
+    "of next week": _weekday_next_week,
+    "de la semaine prochaine": _weekday_next_week,
+}
 
 
-def _zh_weekday(match: re.Match[str], today: date) -> date | None:
+def _weekday(match: re.Match[str], today: date, lang: Lang) -> date | None:
+    if match["pre"] and match["post"]:
+        return None  # "next friday next week" says nothing we can trust
+    rule = _WEEKDAY_BEFORE.get(match["pre"] or "") or _WEEKDAY_AFTER.get(match["post"] or "")
+    return (rule or _coming_weekday)(today, _WEEKDAYS[match["wd"]])
+
+
+def _zh_weekday(match: re.Match[str], today: date, lang: Lang) -> date | None:
     weekday = _ZH_WEEKDAYS[match["wd"]]
-    if match["pre"] and match["pre"].startswith("下"):
-        monday = _monday_next_week(today)
-        return None if monday is None else _plus_days(monday, weekday)
-    return _coming_weekday(today, weekday)
+    if not match["pre"]:
+        return _coming_weekday(today, weekday)
+    if match["pre"].startswith("下"):
+        return _weekday_next_week(today, weekday)
+    return _weekday_this_week(today, weekday)
 
 
 # ------------------------------------------------------------------------------- rules
@@ -372,8 +477,8 @@ _RULES: tuple[tuple[re.Pattern[str], Handler], ...] = (
     ),
     (
         re.compile(
-            rf"(?:(?P<pre>next|this coming|this|coming|ce) )?(?P<wd>{_WD})"
-            r"(?: (?P<post>prochain|qui vient))?"
+            rf"(?:(?P<pre>{_alt(_WEEKDAY_BEFORE)}) )?(?P<wd>{_WD})"
+            rf"(?: (?P<post>{_alt(_WEEKDAY_AFTER)}))?"
         ),
         _weekday,
     ),
@@ -417,10 +522,10 @@ def _normalise(text: str) -> str:
     return text.strip(_EDGE_JUNK)
 
 
-def _match_rules(text: str, today: date) -> date | None:
+def _match_rules(text: str, today: date, lang: Lang) -> date | None:
     for pattern, handler in _RULES:
         match = pattern.fullmatch(text)
-        result = None if match is None else handler(match, today)
+        result = None if match is None else handler(match, today, lang)
         if result is not None:
             return result
     return None
@@ -429,14 +534,14 @@ def _match_rules(text: str, today: date) -> date | None:
 # --------------------------------------------------------------------------- public API
 
 
-def parse_date(text: str, today: date) -> date | None:
+def parse_date(text: str, today: date, lang: Lang) -> date | None:
     """Read a date from a short free-text answer; no range check.
 
     Returns None when the text is not understood or names an impossible date
-    (2026-02-30, 31/04); never raises. Relative phrases are resolved against ``today``:
-    "next Monday" is the first Monday strictly after today, while "Monday" /
-    "this Monday" is today if today is a Monday. See the module docstring for the
-    other interpretation choices.
+    (2026-02-30, 31/04); never raises. Relative phrases are resolved against ``today``
+    ("next Monday" is the Monday of next week, "Monday" / "this Monday" is today if
+    today is a Monday); ``lang``, the conversation's language, orders the day and
+    month of 12/01. See the module docstring for every interpretation choice.
     """
     text = text.strip()
     if not text or len(text) > MAX_INPUT_CHARS:
@@ -446,7 +551,7 @@ def parse_date(text: str, today: date) -> date | None:
     for _ in range(4):
         if not candidate:
             return None
-        result = _match_rules(candidate, today)
+        result = _match_rules(candidate, today, lang)
         if result is not None:
             return result
         filler = _LEADING_FILLER.match(candidate)
@@ -456,13 +561,13 @@ def parse_date(text: str, today: date) -> date | None:
     return None
 
 
-def check_stop_date(text: str, today: date) -> date | DateProblem:
+def check_stop_date(text: str, today: date, lang: Lang) -> date | DateProblem:
     """parse_date plus the range check for a stop date.
 
     Today is allowed; dates before today are PAST and dates more than
     MAX_DAYS_AHEAD (365) days after today are TOO_FAR.
     """
-    result = parse_date(text, today)
+    result = parse_date(text, today, lang)
     if result is None:
         return DateProblem.UNPARSED
     if result < today:

@@ -5,7 +5,7 @@ exists, and a new enum value without a text fails that test instead of a user.""
 from __future__ import annotations
 
 from conversations.approval import Deny
-from conversations.dates import Shortcut
+from conversations.dates import Month, Shortcut, Weekday
 from conversations.faq.matcher import Verdict
 from conversations.model import (
     ApprovalMode,
@@ -54,6 +54,31 @@ SHORTCUT_KEY: dict[Shortcut, str] = {
     Shortcut.TOMORROW: "c_date_tomorrow",
     Shortcut.NEXT_MONDAY: "c_date_next_monday",
     Shortcut.END_OF_MONTH: "c_date_end_of_month",
+}
+# -- dates said in words -----------------------------------------------------
+
+WEEKDAY_KEY: dict[Weekday, str] = {
+    Weekday.MONDAY: "wd_monday",
+    Weekday.TUESDAY: "wd_tuesday",
+    Weekday.WEDNESDAY: "wd_wednesday",
+    Weekday.THURSDAY: "wd_thursday",
+    Weekday.FRIDAY: "wd_friday",
+    Weekday.SATURDAY: "wd_saturday",
+    Weekday.SUNDAY: "wd_sunday",
+}
+MONTH_KEY: dict[Month, str] = {
+    Month.JANUARY: "month_january",
+    Month.FEBRUARY: "month_february",
+    Month.MARCH: "month_march",
+    Month.APRIL: "month_april",
+    Month.MAY: "month_may",
+    Month.JUNE: "month_june",
+    Month.JULY: "month_july",
+    Month.AUGUST: "month_august",
+    Month.SEPTEMBER: "month_september",
+    Month.OCTOBER: "month_october",
+    Month.NOVEMBER: "month_november",
+    Month.DECEMBER: "month_december",
 }
 # The field a step asks for, as the summary and the status command name it.
 STEP_KEY: dict[Step, str] = {

@@ -17,6 +17,7 @@ from conversations.i18n.key_maps import (
 )
 from conversations.ids import is_identity
 from conversations.lang import detect_lang
+from conversations.long_date import long_date
 from conversations.model import (
     Backup,
     Billing,
@@ -169,14 +170,15 @@ def _parse_linked(text: str) -> list[Linked]:
     return found
 
 
-def _check_date(value: str, ctx: Context) -> date:
-    result = check_stop_date(value, ctx.today)
+def _check_date(value: str, ctx: Context, state: DialogueState) -> date:
+    lang = state.lang
+    result = check_stop_date(value, ctx.today, lang)
     if isinstance(result, date):
         return result
     if result is DateProblem.UNPARSED:
         raise _Reask(Later("hint_date_unparsed"))
-    parsed = parse_date(value, ctx.today)
-    shown = parsed.isoformat() if parsed else value[:40]
+    parsed = parse_date(value, ctx.today, lang)
+    shown = long_date(parsed, lang) if parsed else value[:40]
     if result is DateProblem.PAST:
         raise _Reask(Later("hint_date_past", date=shown))
     limit = (
@@ -184,7 +186,7 @@ def _check_date(value: str, ctx: Context) -> date:
         if not (ctx.today.month == 2 and ctx.today.day == 29)
         else ctx.today.replace(year=ctx.today.year + 1, day=28)
     )
-    raise _Reask(Later("hint_date_too_far", date=shown, max=limit.isoformat()))
+    raise _Reask(Later("hint_date_too_far", date=shown, max=long_date(limit, lang)))
 
 
 def _apply(
@@ -244,7 +246,7 @@ def _apply(
         case Step.REASON_TEXT:
             a.reason_text = _free_text(value)
         case Step.WHEN:
-            a.stop_date = _check_date(value, ctx)
+            a.stop_date = _check_date(value, ctx, state)
         case Step.BACKUP:
             a.backup = Backup(choose(_BACKUP_SYNONYMS))
             if a.backup is Backup.NOT_YET:
@@ -331,7 +333,7 @@ def _answer_summary(state: DialogueState, value: str, typed: bool, ctx: Context)
         # The date may have slipped into the past while the draft waited.
         if state.answers.stop_date is not None:
             try:
-                _check_date(state.answers.stop_date.isoformat(), ctx)
+                _check_date(state.answers.stop_date.isoformat(), ctx, state)
             except _Reask as reask:
                 state.answers.stop_date = None
                 state.step = Step.WHEN

@@ -17,6 +17,7 @@ from conversations.i18n.key_maps import (
     SHORTCUT_KEY,
     STEP_KEY,
 )
+from conversations.long_date import long_date
 from conversations.model import (
     Answers,
     Backup,
@@ -61,7 +62,7 @@ def _date_choices(lang: Lang, today: date) -> list[Choice]:
 def _date_choices_of_day(lang: Lang, today: date) -> tuple[Choice, ...]:
     out: list[Choice] = []
     for shortcut in Shortcut:
-        d = parse_date(shortcut, today)
+        d = parse_date(shortcut, today, lang)
         if d is not None and d >= today and all(c.value != d.isoformat() for c in out):
             out.append(Choice(d.isoformat(), t(lang, SHORTCUT_KEY[shortcut], date=d.isoformat())))
     return tuple(out)
@@ -157,7 +158,8 @@ def describe(a: Answers, lang: Lang, requester: str) -> list[tuple[str, str]]:
     rows = [
         (t(lang, "f_target"), describe_target(a.target, lang, requester)),
         (t(lang, "f_reason"), reason),
-        (t(lang, "f_when"), a.stop_date.isoformat() if a.stop_date else "-"),
+        # The weekday and the date in words: the user sees which day "next friday" was.
+        (t(lang, "f_when"), long_date(a.stop_date, lang) if a.stop_date else "-"),
         (t(lang, "f_backup"), t(lang, BACKUP_KEY[a.backup]) if a.backup else "-"),
         (
             t(lang, "f_linked"),

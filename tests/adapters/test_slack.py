@@ -231,7 +231,11 @@ async def test_whole_lifecycle_by_clicking_rendered_buttons(rig: Rig) -> None:
     # Each answered question was collapsed to one line in the DM.
     dm = [m for (ch, _), m in fake.messages.items() if ch == "DUEMP"]
     lines = [m["text"] for m in dm if m.get("text", "").startswith("✓")]
-    assert lines[:3] == ["✓ What: CRM (paid)", "✓ Why: Too expensive", "✓ Stop date: 2026-12-31"]
+    assert lines[:3] == [
+        "✓ What: CRM (paid)",
+        "✓ Why: Too expensive",
+        "✓ Stop date: Thursday 31 December 2026",
+    ]
     # Every call carried the bot token, and DMs went through conversations.open.
     assert all(c.token == TOKEN for c in fake.calls)
     assert fake.calls_to("conversations.open")

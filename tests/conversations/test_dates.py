@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from conversations.dates import DateProblem, check_stop_date, parse_date
+from conversations.model import Lang
 
 SAT = date(2026, 11, 21)  # a Saturday
 WED = date(2026, 11, 25)  # a Wednesday
@@ -12,10 +13,14 @@ FRI = date(2026, 11, 27)  # a Friday
 NYE = date(2026, 12, 31)  # a Thursday, for year rollover
 
 
+LANGS: tuple[Lang, ...] = ("en", "zh", "fr")
+
+
 def d(year: int, month: int, day: int) -> date:
     return date(year, month, day)
 
 
+# Read the same in every language: year first, or one number that can only be the day.
 NUMERIC: list[tuple[str, date]] = [
     ("2026-12-31", d(2026, 12, 31)),
     ("2026/12/31", d(2026, 12, 31)),
@@ -26,12 +31,11 @@ NUMERIC: list[tuple[str, date]] = [
     ("31.12.2026", d(2026, 12, 31)),
     ("31-12-2026", d(2026, 12, 31)),
     ("12/31/2026", d(2026, 12, 31)),  # second number > 12: month first
-    ("05/06/2027", d(2027, 6, 5)),  # both <= 12: day first
     ("31/12/26", d(2026, 12, 31)),  # two-digit year
     ("31/12", d(2026, 12, 31)),
     ("31.12", d(2026, 12, 31)),
     ("12/31", d(2026, 12, 31)),
-    ("1/12", d(2026, 12, 1)),
+    ("1.12", d(2026, 12, 1)),  # dots: day first in every language
     ("21/11", d(2026, 11, 21)),  # today itself
     ("20/11", d(2027, 11, 20)),  # already passed this year: next occurrence
     ("29/02", d(2028, 2, 29)),  # next leap day
@@ -68,8 +72,8 @@ ENGLISH: list[tuple[str, date]] = [
     ("next wednesday", d(2026, 11, 25)),
     ("next thursday", d(2026, 11, 26)),
     ("next friday", d(2026, 11, 27)),
-    ("next saturday", d(2026, 11, 28)),  # strictly after today
-    ("next sunday", d(2026, 11, 22)),
+    ("next saturday", d(2026, 11, 28)),  # Saturday of next week
+    ("next sunday", d(2026, 11, 29)),  # Sunday of next week, not tomorrow
     ("this friday", d(2026, 11, 27)),
     ("on friday", d(2026, 11, 27)),
     ("friday", d(2026, 11, 27)),
@@ -112,9 +116,10 @@ CHINESE: list[tuple[str, date]] = [
     ("下个星期二", d(2026, 11, 24)),
     ("下周", d(2026, 11, 23)),
     ("下星期", d(2026, 11, 23)),
-    ("本周五", d(2026, 11, 27)),
-    ("这周五", d(2026, 11, 27)),
-    ("這週五", d(2026, 11, 27)),
+    ("本周五", d(2026, 11, 20)),  # this week's Friday, yesterday
+    ("这周五", d(2026, 11, 20)),
+    ("這週五", d(2026, 11, 20)),
+    ("这周日", d(2026, 11, 22)),
     ("周五", d(2026, 11, 27)),
     ("星期五", d(2026, 11, 27)),
     ("礼拜五", d(2026, 11, 27)),
@@ -180,7 +185,7 @@ FRENCH: list[tuple[str, date]] = [
     ("lundi prochain", d(2026, 11, 23)),
     ("mercredi prochain", d(2026, 11, 25)),
     ("samedi prochain", d(2026, 11, 28)),
-    ("dimanche prochain", d(2026, 11, 22)),
+    ("dimanche prochain", d(2026, 11, 29)),  # tomorrow would be "demain"
     ("ce vendredi", d(2026, 11, 27)),
     ("vendredi", d(2026, 11, 27)),
     ("ce samedi", SAT),
@@ -225,9 +230,48 @@ NORMALISATION: list[tuple[str, date]] = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), NUMERIC + ENGLISH + CHINESE + FRENCH + NORMALISATION)
-def test_parse_on_a_saturday(text: str, expected: date) -> None:
-    assert parse_date(text, SAT) == expected
+@pytest.mark.parametrize("lang", ["en", "zh", "fr"])
+@pytest.mark.parametrize(("text", "expected"), NUMERIC)
+def test_unambiguous_numeric_dates_in_every_language(text: str, expected: date, lang: Lang) -> None:
+    assert parse_date(text, SAT, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        *((text, "en", expected) for text, expected in ENGLISH + NORMALISATION),
+        *((text, "zh", expected) for text, expected in CHINESE),
+        *((text, "fr", expected) for text, expected in FRENCH),
+    ],
+)
+def test_parse_on_a_saturday(text: str, lang: Lang, expected: date) -> None:
+    assert parse_date(text, SAT, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "en", "zh", "fr"),
+    [
+        # Both numbers could be the month: English and Chinese write the month first,
+        # French the day.
+        ("12/01", d(2026, 12, 1), d(2026, 12, 1), d(2027, 1, 12)),
+        ("12/01/2027", d(2027, 12, 1), d(2027, 12, 1), d(2027, 1, 12)),
+        ("05/06/2027", d(2027, 5, 6), d(2027, 5, 6), d(2027, 6, 5)),
+        ("1/12", d(2027, 1, 12), d(2027, 1, 12), d(2026, 12, 1)),
+        ("12-01", d(2026, 12, 1), d(2026, 12, 1), d(2027, 1, 12)),
+        ("11/21/26", d(2026, 11, 21), d(2026, 11, 21), d(2026, 11, 21)),
+        ("12/12", d(2026, 12, 12), d(2026, 12, 12), d(2026, 12, 12)),
+        # One order only makes a date: it is taken in every language.
+        ("13/01", d(2027, 1, 13), d(2027, 1, 13), d(2027, 1, 13)),
+        ("01/13", d(2027, 1, 13), d(2027, 1, 13), d(2027, 1, 13)),
+        # Dots are written day first, whatever the language.
+        ("12.01", d(2027, 1, 12), d(2027, 1, 12), d(2027, 1, 12)),
+        # Year first is year-month-day, always.
+        ("2027-01-12", d(2027, 1, 12), d(2027, 1, 12), d(2027, 1, 12)),
+        ("2027/01/12", d(2027, 1, 12), d(2027, 1, 12), d(2027, 1, 12)),
+    ],
+)
+def test_numeric_order_follows_the_language(text: str, en: date, zh: date, fr: date) -> None:
+    assert [parse_date(text, SAT, lang) for lang in LANGS] == [en, zh, fr]
 
 
 @pytest.mark.parametrize(
@@ -237,7 +281,8 @@ def test_parse_on_a_saturday(text: str, expected: date) -> None:
         ("this wednesday", WED),
         ("next wednesday", d(2026, 12, 2)),
         ("friday", d(2026, 11, 27)),
-        ("next friday", d(2026, 11, 27)),  # first Friday strictly after today
+        ("next friday", d(2026, 12, 4)),  # Friday of next week; this one is "friday"
+        ("vendredi prochain", d(2026, 11, 27)),  # the next to come, two days away
         ("next monday", d(2026, 11, 30)),
         ("end of the week", d(2026, 11, 27)),
         ("next week", d(2026, 11, 30)),
@@ -255,7 +300,8 @@ def test_parse_on_a_saturday(text: str, expected: date) -> None:
     ],
 )
 def test_parse_on_a_wednesday(text: str, expected: date) -> None:
-    assert parse_date(text, WED) == expected
+    # Only the order of a numeric day and month depends on the language.
+    assert [parse_date(text, WED, lang) for lang in LANGS] == [expected] * 3
 
 
 @pytest.mark.parametrize(
@@ -272,7 +318,8 @@ def test_parse_on_a_wednesday(text: str, expected: date) -> None:
     ],
 )
 def test_parse_on_a_friday(text: str, expected: date) -> None:
-    assert parse_date(text, FRI) == expected
+    # Only the order of a numeric day and month depends on the language.
+    assert [parse_date(text, FRI, lang) for lang in LANGS] == [expected] * 3
 
 
 @pytest.mark.parametrize(
@@ -307,7 +354,8 @@ def test_parse_on_a_friday(text: str, expected: date) -> None:
     ],
 )
 def test_parse_on_new_years_eve(text: str, expected: date) -> None:
-    assert parse_date(text, NYE) == expected
+    # Only the order of a numeric day and month depends on the language.
+    assert [parse_date(text, NYE, lang) for lang in LANGS] == [expected] * 3
 
 
 @pytest.mark.parametrize(
@@ -321,7 +369,7 @@ def test_parse_on_new_years_eve(text: str, expected: date) -> None:
     ],
 )
 def test_month_arithmetic_clamps(today: date, text: str, expected: date) -> None:
-    assert parse_date(text, today) == expected
+    assert parse_date(text, today, "en") == expected
 
 
 @pytest.mark.parametrize(
@@ -343,7 +391,8 @@ def test_month_arithmetic_clamps(today: date, text: str, expected: date) -> None
     ],
 )
 def test_invalid_calendar_dates(text: str) -> None:
-    assert parse_date(text, SAT) is None
+    assert parse_date(text, SAT, "en") is None
+    assert parse_date(text, SAT, "fr") is None
 
 
 GARBAGE = [
@@ -370,8 +419,9 @@ GARBAGE = [
 
 @pytest.mark.parametrize("text", GARBAGE)
 def test_garbage_is_not_parsed(text: str) -> None:
-    assert parse_date(text, SAT) is None
-    assert check_stop_date(text, SAT) is DateProblem.UNPARSED
+    for lang in LANGS:
+        assert parse_date(text, SAT, lang) is None
+        assert check_stop_date(text, SAT, lang) is DateProblem.UNPARSED
 
 
 def test_hostile_input_is_refused() -> None:
@@ -379,8 +429,8 @@ def test_hostile_input_is_refused() -> None:
     # 200 characters and finds no date in these (speed belongs to benchmarks).
     hostile = [*GARBAGE, "1" * 199, "下" * 199, "十" * 199, "in " + "a " * 98, "the " * 49]
     for text in hostile:
-        assert parse_date(text, SAT) is None
-    assert parse_date("2026-12-31 " + "x" * 5000, SAT) is None
+        assert parse_date(text, SAT, "en") is None
+    assert parse_date("2026-12-31 " + "x" * 5000, SAT, "en") is None
 
 
 def test_random_input_never_raises() -> None:
@@ -388,7 +438,7 @@ def test_random_input_never_raises() -> None:
     alphabet = string.ascii_letters + string.digits + " -/.,'" + "年月日号周下个后天十一二两三"
     for _ in range(2_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
-        result = parse_date(text, SAT)
+        result = parse_date(text, SAT, "en")
         assert result is None or isinstance(result, date)
 
 
@@ -416,14 +466,14 @@ def test_random_input_never_raises() -> None:
     ],
 )
 def test_check_stop_date(text: str, expected: date | DateProblem) -> None:
-    assert check_stop_date(text, SAT) == expected
+    assert [check_stop_date(text, SAT, lang) for lang in LANGS] == [expected] * 3
 
 
 def test_check_stop_date_boundaries_around_year_end() -> None:
-    assert check_stop_date("2027-12-31", NYE) == d(2027, 12, 31)
-    assert check_stop_date("2028-01-01", NYE) is DateProblem.TOO_FAR
-    assert check_stop_date("2026-12-30", NYE) is DateProblem.PAST
-    assert check_stop_date("31/12", NYE) == NYE
+    assert check_stop_date("2027-12-31", NYE, "en") == d(2027, 12, 31)
+    assert check_stop_date("2028-01-01", NYE, "en") is DateProblem.TOO_FAR
+    assert check_stop_date("2026-12-30", NYE, "en") is DateProblem.PAST
+    assert check_stop_date("31/12", NYE, "en") == NYE
 
 
 def test_date_problem_values_are_strings() -> None:

@@ -541,7 +541,7 @@ def test_dates_accepted(typed: str, expected: date) -> None:
 def test_date_in_the_past_is_reasked() -> None:
     before = at(Step.WHEN, target=CRM, reason="security")
     out = on_text(before, "2026-11-22", CTX, NOW)
-    assert out.notes == ["2026-11-22 is in the past; pick today or a later date."]
+    assert out.notes == ["Sunday 22 November 2026 is in the past; pick today or a later date."]
     unchanged(before, out.state)
     assert out.prompt is not None and out.prompt.text == t("en", "q_when")
 
@@ -551,7 +551,7 @@ def test_date_more_than_a_year_ahead_is_reasked() -> None:
     out = on_text(before, "2028-01-01", CTX, NOW)
     assert len(out.notes) == 1
     assert "more than a year" in out.notes[0]
-    assert "2028-01-01" in out.notes[0] and "2027-11-23" in out.notes[0]
+    assert "Saturday 1 January 2028" in out.notes[0] and "Tuesday 23 November 2027" in out.notes[0]
     unchanged(before, out.state)
 
 
@@ -577,7 +577,7 @@ def test_submit_after_the_date_slipped_into_the_past_reasks_the_date() -> None:
     assert out.submit is False
     after = open_state(out)
     assert after.step is Step.WHEN and after.answers.stop_date is None
-    assert out.notes == ["2026-12-31 is in the past; pick today or a later date."]
+    assert out.notes == ["Thursday 31 December 2026 is in the past; pick today or a later date."]
     assert after.answers.target == CRM  # the rest is kept
 
 
@@ -733,7 +733,7 @@ def test_summary_lists_the_answers_and_offers_edits() -> None:
     assert prompt.fields == [
         ("What", "CRM (paid)"),
         ("Why", "Too expensive"),
-        ("Stop date", "2026-12-31"),
+        ("Stop date", "Thursday 31 December 2026"),
         ("Backup", "Yes, backed up"),
         ("Linked services", "Mailbox, SSO"),
         ("Billing", "Cancel now, ask for a prorated refund"),
