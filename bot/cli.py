@@ -138,22 +138,30 @@ def _faq(questions: list[str], as_json: bool, lang: str) -> int:
     import json
 
     from bot.files.kb import KbError, bundled_kb_path, load_kb
+    from bot.files.policy import PolicyError, load_policy
     from conversations.faq.matcher import Matcher
-    from handlers.faq import reply_for
+    from handlers.faq import reply_for, suggestions
 
-    path = _settings().kb_path or bundled_kb_path()
+    settings = _settings()
     try:
-        kb = load_kb(path)
+        kb = load_kb(settings.kb_path or bundled_kb_path())
     except KbError as exc:
         print("stopbot: the knowledge base is invalid:", *exc.errors, sep="\n  ", file=sys.stderr)
         return 2
+    try:
+        # The answers offer a human only where the policy names a support channel.
+        policy = load_policy(settings.policy_path or bundled_policy_path())
+    except PolicyError as exc:
+        print("stopbot: the policy file is invalid:", *exc.errors, sep="\n  ", file=sys.stderr)
+        return 2
+    handoff = policy.support_channel is not None
     matcher = Matcher(kb)
     source = questions or (line.rstrip("\n") for line in sys.stdin)
     for question in source:
         if not question.strip():
             continue
         match = matcher.match(question, lang)  # type: ignore[arg-type]
-        reply = reply_for(kb, match)
+        reply = reply_for(kb, match, handoff=handoff)
         if as_json:
             row = {
                 "question": question,
@@ -161,6 +169,10 @@ def _faq(questions: list[str], as_json: bool, lang: str) -> int:
                 "topic": match.topic,
                 "score": round(match.score, 4),
                 "answer": reply.text,
+                # What "Did you mean" offers (empty for an answer or an "I don't know").
+                "suggestions": [
+                    {"topic": topic, "title": title} for topic, title in suggestions(kb, match)
+                ],
             }
             print(json.dumps(row, ensure_ascii=False), flush=True)
         else:

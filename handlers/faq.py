@@ -1,6 +1,6 @@
 """Answering questions: the answer with "Did this help?", "Did you mean...?" when
-unsure, an honest "I don't know" with a way to a human, and the offer to start a
-stop request when the message asks for one."""
+unsure, an honest "I don't know" with a way to a human (when the policy names a
+support channel), and the offer to start a stop request when the message asks for one."""
 
 from __future__ import annotations
 
@@ -43,7 +43,22 @@ def _title(kb: KnowledgeBase, topic: str, lang: Lang) -> str:
     return found.title.get(lang) if found else topic
 
 
-def _answer_message(kb: KnowledgeBase, topic_id: str, lang: Lang, qid: str) -> Message:
+def offers_handoff(svc: Services) -> bool:
+    """Whether the bot may offer to pass a question to a human: only when the policy
+    names a support channel to pass it to (else the offer would lead nowhere)."""
+    return svc.policy.support_channel is not None
+
+
+def suggestions(kb: KnowledgeBase, match: Match) -> list[tuple[str, str]]:
+    """The topics a "Did you mean" answer offers, as (topic id, title); none otherwise."""
+    if match.verdict is not Verdict.SUGGEST:
+        return []
+    return [(topic, _title(kb, topic, match.lang)) for topic in match.suggestions]
+
+
+def _answer_message(
+    kb: KnowledgeBase, topic_id: str, lang: Lang, qid: str, handoff: bool
+) -> Message:
     topic = kb.topic(topic_id)
     assert topic is not None
     buttons: list[Button] = []
@@ -54,7 +69,8 @@ def _answer_message(kb: KnowledgeBase, topic_id: str, lang: Lang, qid: str) -> M
         elif follow.action == "show_status":
             buttons.append(FaqStatus().button(label))
         elif follow.action == "ask_human":
-            buttons.append(FaqHuman(qid).button(label))
+            if handoff:
+                buttons.append(FaqHuman(qid).button(label))
         elif follow.topic is not None:
             buttons.append(FaqTopic(follow.topic).button(label))
     buttons += [
@@ -65,18 +81,22 @@ def _answer_message(kb: KnowledgeBase, topic_id: str, lang: Lang, qid: str) -> M
     return Message(text=text, buttons=buttons)
 
 
-def reply_for(kb: KnowledgeBase, match: Match, qid: str = "") -> Message:
-    """What the bot says to a question (also used by `stopbot faq`)."""
+def reply_for(kb: KnowledgeBase, match: Match, *, handoff: bool, qid: str = "") -> Message:
+    """What the bot says to a question (also used by `stopbot faq`). `handoff`: whether
+    it may offer to pass the question to a human (see offers_handoff)."""
     lang = match.lang
     if match.verdict is Verdict.ANSWER and match.topic is not None:
         topic = kb.topic(match.topic)
         assert topic is not None
         return Message(text=topic.answer.get(lang))
     if match.verdict is Verdict.SUGGEST:
-        buttons = [FaqTopic(topic).button(_title(kb, topic, lang)) for topic in match.suggestions]
-        buttons.append(FaqHuman(qid).button(t(lang, "b_none_of_these")))
+        buttons = [FaqTopic(topic).button(title) for topic, title in suggestions(kb, match)]
+        if handoff:
+            buttons.append(FaqHuman(qid).button(t(lang, "b_none_of_these")))
         return Message(text=t(lang, "faq_did_you_mean"), buttons=buttons)
     topics = "; ".join(topic.title.get(lang) for topic in kb.topics)
+    if not handoff:
+        return Message(text=t(lang, "faq_unknown_no_handoff", topics=topics))
     return Message(
         text=t(lang, "faq_unknown", topics=topics),
         buttons=[FaqHuman(qid).button(t(lang, "b_ask_human"))],
@@ -119,7 +139,10 @@ async def answer(svc: Services, actor: Actor, channel: str, text: str, lang: Lan
     if target is not None:
         if match.topic not in (None, "how-to-cancel"):
             replies.append(
-                Post(to=channel, message=_answer_message(kb, match.topic, match.lang, qid))
+                Post(
+                    to=channel,
+                    message=_answer_message(kb, match.topic, match.lang, qid, offers_handoff(svc)),
+                )
             )
         name = software_of(target) or t(match.lang, "faq_your_account")
         label = t(match.lang, "faq_offer_button", target=name)
@@ -129,9 +152,9 @@ async def answer(svc: Services, actor: Actor, channel: str, text: str, lang: Lan
         )
         return [*replies, Post(to=channel, message=offer)]
     if match.verdict is Verdict.ANSWER and match.topic is not None:
-        message = _answer_message(kb, match.topic, match.lang, qid)
+        message = _answer_message(kb, match.topic, match.lang, qid, offers_handoff(svc))
     else:
-        message = reply_for(kb, match, qid)
+        message = reply_for(kb, match, handoff=offers_handoff(svc), qid=qid)
     return [Post(to=channel, message=message)]
 
 
@@ -139,7 +162,7 @@ def digression(svc: Services, match: Match, qid: str) -> Message:
     """An FAQ answer given in the middle of a dialogue. Pure: the dialogue step that
     calls it may run again, so `remember` is called once, after the step committed."""
     assert match.topic is not None
-    return _answer_message(svc.faq.kb, match.topic, match.lang, qid)
+    return _answer_message(svc.faq.kb, match.topic, match.lang, qid, offers_handoff(svc))
 
 
 async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
@@ -156,7 +179,8 @@ async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
             if kb.topic(topic) is None:
                 return tell(t(lang, "expired_button"))
             await svc.faq_log.count(faq_stats.answered(topic))
-            return [Post(to=channel, message=_answer_message(kb, topic, lang, ""))]
+            message = _answer_message(kb, topic, lang, "", offers_handoff(svc))
+            return [Post(to=channel, message=message)]
         case FaqVote(topic=topic, helpful=helpful):
             if kb.topic(topic) is None:
                 return tell(t(lang, "expired_button"))
@@ -164,6 +188,8 @@ async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
                 return tell(t(lang, "faq_already_voted"))
             if helpful:
                 return tell(t(lang, "faq_thanks_up"))
+            if not offers_handoff(svc):
+                return tell(t(lang, "faq_thanks_down_no_handoff"))
             return tell(t(lang, "faq_thanks_down"), [FaqHuman().button(t(lang, "b_ask_human"))])
         case FaqHuman(question_id=qid):
             return await _handoff(svc, actor, channel, qid, lang)

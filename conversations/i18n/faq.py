@@ -28,6 +28,12 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "这个问题我不知道答案，也不想乱猜。我能回答的话题有：{topics}。要我把你的问题转给 IT 团队吗？",
         "Je ne connais pas la réponse et je préfère ne pas deviner. Je peux aider sur : {topics}. Voulez-vous que je transmette votre question à l'équipe IT ?",
     ),
+    # Without a support channel in the policy, the bot does not offer to pass questions on.
+    "faq_unknown_no_handoff": (
+        "I don't know the answer to that, and I'd rather not guess. I can help with: {topics}.",
+        "这个问题我不知道答案，也不想乱猜。我能回答的话题有：{topics}。",
+        "Je ne connais pas la réponse et je préfère ne pas deviner. Je peux aider sur : {topics}.",
+    ),
     "faq_handoff_done": (
         "I've passed your question to the IT team in {channel}; someone will get back to you.",
         "我已把你的问题转给 {channel} 的 IT 团队，稍后会有人联系你。",
@@ -55,6 +61,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Thanks for telling me; sorry it didn't help. Want me to pass your question to the IT team?",
         "谢谢反馈，抱歉没能帮到你。要我把你的问题转给 IT 团队吗？",
         "Merci de me le dire ; désolé de ne pas avoir aidé. Voulez-vous que je transmette votre question à l'équipe IT ?",
+    ),
+    "faq_thanks_down_no_handoff": (
+        "Thanks for telling me; sorry it didn't help.",
+        "谢谢反馈，抱歉没能帮到你。",
+        "Merci de me le dire ; désolé de ne pas avoir aidé.",
     ),
     "faq_already_voted": (
         "You already gave feedback on this answer.",

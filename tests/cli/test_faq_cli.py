@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-from tests.helpers import GOOD_KB
+from tests.helpers import GOOD_KB, TEAM_POLICY
 
 ROOT = Path(__file__).resolve().parents[2]
+# `faq --json` objects carry these keys (the contract); more may be added.
+CONTRACT_KEYS = {"question", "lang", "topic", "score", "answer"}
 
 
 def test_faq_json_batch_from_stdin() -> None:
@@ -26,8 +30,65 @@ def test_faq_json_batch_from_stdin() -> None:
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert [r["topic"] for r in rows] == ["data-loss", None, "reactivate"]
     assert [r["lang"] for r in rows] == ["en", "en", "zh"]
-    assert all(set(r) == {"question", "lang", "topic", "score", "answer"} for r in rows)
+    assert all(set(r) == {*CONTRACT_KEYS, "suggestions"} for r in rows)
     assert rows[1]["answer"]
+    assert [r["suggestions"] for r in rows] == [[], [], []]  # answers and "I don't know"
+
+
+def faq(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`stopbot faq ARGS` with the bundled policy unless `env` names another."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "faq", *args],
+        cwd=ROOT,
+        env={**os.environ, "POLICY_PATH": "", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+
+def faq_json(*questions: str, env: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in faq("--json", *questions, env=env).stdout.splitlines()]
+
+
+def test_faq_json_keeps_the_suggestions_of_a_did_you_mean() -> None:
+    rows = faq_json(
+        "how do I know my account was actually closed",
+        "quelles infos mettre : nom du logiciel, raison, date prévue ?",
+        "注销账号需要领导批吗",
+    )
+    assert [r["topic"] for r in rows] == [None, None, None]
+    assert all(set(r) == {*CONTRACT_KEYS, "suggestions"} for r in rows)
+    assert rows[0]["answer"] == "I'm not sure I understood. Did you mean one of these?"
+    assert rows[0]["suggestions"] == [
+        {"topic": "how-to-cancel", "title": "Close an account or stop software"},
+        {"topic": "after-cancel", "title": "After the stop: checks and cleanup"},
+        {"topic": "billing-after-cancel", "title": "Charges and renewal after a stop"},
+    ]
+    # Titles in the question's language, as the buttons show them.
+    fr, zh = rows[1]["suggestions"], rows[2]["suggestions"]
+    assert len(fr) == 3 and fr[0] == {
+        "topic": "should-i-stop",
+        "title": "Faut-il arrêter ce logiciel ?",
+    }
+    assert len(zh) == 3 and zh[0] == {"topic": "approval-process", "title": "停用申请由谁审批"}
+
+
+def test_faq_without_a_support_channel_does_not_offer_a_human(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(TEAM_POLICY)  # no support_channel
+    unknown = "refund my train ticket"
+    unsure = "how do I know my account was actually closed"
+    rows = faq_json(unknown, env={"POLICY_PATH": str(policy)})
+    assert rows[0]["answer"].startswith("I don't know the answer to that")
+    assert "pass your question" not in rows[0]["answer"]
+    plain = faq(unsure, env={"POLICY_PATH": str(policy)})
+    assert "[Close an account or stop software]" in plain.stdout
+    assert "ask a human" not in plain.stdout
+    # The bundled policy has a support channel: there the offer stays.
+    assert "pass your question to the IT team" in faq_json(unknown)[0]["answer"]
+    assert "[None of these: ask a human]" in faq(unsure).stdout
 
 
 def test_kb_check_command(tmp_path: Path) -> None:
