@@ -16,7 +16,7 @@ a reading the user did not mean is seen at once and corrected with "edit".
   language's writers use: month first in English (the US order, which is what most
   English-speaking chat users write; the long date said back catches a British
   "12/01"), day first in French, month first in Chinese (12/1 is 12月1日). With dots
-  (``1.12``) the day comes first in every language, as everywhere dots are used.
+  (``1.12``) the day comes first in every language: that is how dotted dates are written.
 * A date without a year (``31/12``, ``Dec 31``, ``12月31日``) is its next occurrence on or
   after today. Two-digit years (``31/12/26``) mean 20xx.
 * A weekday alone or with "this" (``Friday``, ``this Friday``, ``on Friday``,
@@ -24,8 +24,8 @@ a reading the user did not mean is seen at once and corrected with "edit".
   Friday, otherwise the first one after today. ``this coming Friday``, ``coming
   Friday`` and ``vendredi qui vient`` stress the future: the first one after today.
 * ``next Friday`` is the Friday of next week, the Monday-to-Sunday week after the
-  current one. Said on a Monday it is 11 days away, on a Thursday 8 days (nobody says
-  "next Friday" for tomorrow), on a Saturday or Sunday the Friday after the weekend.
+  current one. Said on a Monday it is 11 days away, on a Thursday 8 days (for the day
+  after, people say "tomorrow"), on a Saturday or Sunday the Friday after the weekend.
   English speakers are split between this reading and "the first Friday after today";
   the week reading is the one of those who make the distinction ("this Friday" for
   the near one), and it matches 下周五. ``Friday next week`` / ``Friday of next week``
@@ -100,6 +100,8 @@ class Weekday(IntEnum):
 
 
 class Month(IntEnum):
+    """date.month values, named so that each has its text key."""
+
     JANUARY = 1
     FEBRUARY = 2
     MARCH = 3
