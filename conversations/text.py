@@ -101,3 +101,21 @@ def match_choice(text: str, synonyms: Mapping[str, Iterable[str]]) -> str | None
     if best is None or tie:
         return None
     return best[1]
+
+
+def part_of(text: str, labels: Mapping[str, Iterable[str]]) -> list[str]:
+    """The choices with a label that contains `text` as a run of whole words (any run
+    of characters for Chinese): "laisser courir" is part of "Laisser courir la période
+    payée, sans renouvellement", "finance" of "Not sure, ask finance". In the order
+    given; several means the text is ambiguous."""
+    folded = fold(text)
+    if not folded:
+        return []
+    found: list[str] = []
+    for value, words in labels.items():
+        for word in words:
+            w = _fold_word(word)
+            if w and ((folded in w) if _is_cjk(folded) else _has_word(w, folded)):
+                found.append(value)
+                break
+    return found

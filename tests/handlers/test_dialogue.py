@@ -178,7 +178,9 @@ async def test_typed_submit_then_click_files_one_request(harness: Harness) -> No
     out = await h.type("/click Submit")
     assert f"already submitted as {rid}" in out
     out = await h.type("submit")  # typed again: there is no draft any more
-    assert _faq_reply(out)
+    assert not _faq_reply(out)
+    assert f"your latest request {rid} (CRM) was already submitted" in out
+    assert "waiting for department-head" in out
     assert [r.id for r in await h.store.requests.of_user(USER)] == [rid]
     req = await h.request(rid)
     assert req.answers.target is not None and req.answers.target.name == "CRM"
