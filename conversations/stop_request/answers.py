@@ -126,9 +126,9 @@ def _pick(
 ) -> str:
     """A typed answer to a choice question: its number, its label, a synonym, or words
     of one label ("laisser courir"); words of several labels are asked about again."""
-    stripped = text.strip().rstrip(".)")
-    if stripped.isdigit() and 1 <= int(stripped) <= len(choices):
-        return choices[int(stripped) - 1].value
+    number = _option_number(text, len(choices))
+    if number is not None:
+        return choices[number - 1].value
     by_label = {c.value: [c.label] for c in choices}
     for value, words in synonyms.items():
         by_label.setdefault(value, []).extend(words)
@@ -144,6 +144,14 @@ def _pick(
         if fitting:
             raise _Reask(_which(text, choices, fitting))
     raise _Reask(Later("hint_choice"))
+
+
+def _option_number(text: str, count: int) -> int | None:
+    """An option typed by its number ("2", "2.", "2)", "2?"), if there is such an option."""
+    stripped = text.strip().rstrip(".)?？")
+    if stripped.isdigit() and 1 <= int(stripped) <= count:
+        return int(stripped)
+    return None
 
 
 def _only_filler(text: str) -> bool:
@@ -259,10 +267,10 @@ def _apply(
     a = state.answers
     prompt = prompt_for(state, ctx)
     notes: list[str] = []
-    number = value.strip().rstrip(".)")
-    if typed and prompt.choices and number.isdigit() and 1 <= int(number) <= len(prompt.choices):
+    number = _option_number(value, len(prompt.choices)) if typed else None
+    if number is not None:
         # A typed option number is the same as clicking that button, on every step.
-        value, typed = prompt.choices[int(number) - 1].value, False
+        value, typed = prompt.choices[number - 1].value, False
     if not typed and not prompt.choices:
         raise _Reask(Later("hint_choice"))  # a forged click on a free-text question
 
@@ -415,9 +423,9 @@ def _summary_pick(text: str, prompt: Prompt, lang: Lang) -> str:
     """A typed answer to the summary: an option's number, Submit, or "edit" (or
     "change", "modifier", "修改"...) with the name of an answer in any language."""
     offered = [c.value for c in prompt.choices]
-    stripped = text.strip().rstrip(".)")
-    if stripped.isdigit() and 1 <= int(stripped) <= len(offered):
-        return offered[int(stripped) - 1]
+    number = _option_number(text, len(offered))
+    if number is not None:
+        return offered[number - 1]
     editing = _edit_request(text)
     if editing is not None:
         if editing and f"edit:{editing}" in offered:
@@ -456,9 +464,14 @@ def _detour(state: DialogueState, text: str, ctx: Context) -> Match | None:
     read as an answer (and re-asked with the step's hint when it is not one)."""
     if ctx.faq is None or not is_question(text):
         return None
-    bare = fold(text.rstrip("?？ "))
-    if bare.isdigit() or bare in {fold(c.label) for c in prompt_for(state, ctx).choices}:
-        return None  # an option asked back ("Submit?"): an answer
+    choices = prompt_for(state, ctx).choices
+    bare = text.rstrip("?？ ")
+    if (
+        _option_number(bare, len(choices)) is not None
+        or fold(bare) in {fold(c.label) for c in choices}
+        or (state.step is Step.SUMMARY and is_submit(bare))
+    ):
+        return None  # an option asked back ("Submit?", "2?"): an answer
     match = ctx.faq(text, state.lang)
     return match if match.verdict is Verdict.ANSWER and match.topic is not None else None
 

@@ -187,6 +187,15 @@ async def test_typed_submit_then_click_files_one_request(harness: Harness) -> No
     assert req.answers.notify == ["console:team"]
 
 
+async def test_submit_with_no_draft_and_no_request_says_so(harness: Harness) -> None:
+    out = await harness.type("submit")
+    assert t("en", "nothing_to_submit") in out
+    assert not _faq_reply(out)
+    out = await harness.type("提交")
+    assert t("zh", "nothing_to_submit") in out
+    assert await harness.store.drafts.load(USER) is None
+
+
 async def test_edit_from_the_summary_then_submit(harness: Harness) -> None:
     h = harness
     await to_summary(h)
