@@ -31,6 +31,7 @@ from conversations.stop_request import (
     on_text,
     prompt_for,
 )
+from conversations.stop_request.prompts import EDITABLE
 from tests.conversations.test_dialogue_engine import (
     _AT,
     CTX,
@@ -42,16 +43,6 @@ from tests.conversations.test_dialogue_engine import (
 )
 
 OTHER = Target(kind=TargetKind.OTHER, name="Salesforce")
-EDITABLE = [
-    Step.TARGET,
-    Step.REASON,
-    Step.WHEN,
-    Step.BACKUP,
-    Step.LINKED,
-    Step.BILLING,
-    Step.COMPLIANCE,
-    Step.NOTIFY,
-]
 
 
 class FakeFaq:
