@@ -76,10 +76,15 @@ def _has_word(folded: str, word: str) -> bool:
     return False
 
 
+def _answer(text: str) -> str:
+    """A typed answer folded for matching, without the full stop that ends it ("No.")."""
+    return fold(text).rstrip(". ")
+
+
 def match_choice(text: str, synonyms: Mapping[str, Iterable[str]]) -> str | None:
     """The choice whose synonym best matches `text`: an exact match wins, else the longest
     synonym contained in it (whole words for Latin script). Ties between choices -> None."""
-    folded = fold(text)
+    folded = _answer(text)
     if not folded:
         return None
     best: tuple[int, str] | None = None
@@ -101,3 +106,21 @@ def match_choice(text: str, synonyms: Mapping[str, Iterable[str]]) -> str | None
     if best is None or tie:
         return None
     return best[1]
+
+
+def part_of(text: str, labels: Mapping[str, Iterable[str]]) -> list[str]:
+    """The choices with a label that contains `text` as a run of whole words (any run
+    of characters for Chinese): "laisser courir" is part of "Laisser courir la période
+    payée, sans renouvellement", "finance" of "Not sure, ask finance". In the order
+    given; several means the text is ambiguous."""
+    folded = _answer(text)
+    if not folded:
+        return []
+    found: list[str] = []
+    for value, words in labels.items():
+        for word in words:
+            w = _fold_word(word)
+            if w and ((folded in w) if _is_cjk(folded) else _has_word(w, folded)):
+                found.append(value)
+                break
+    return found

@@ -111,7 +111,7 @@ def _finished(req: StopRequest, target: str, svc: Services) -> list[Reply]:
         target=target,
         requester=req.requester,
         date=stop_date,
-        status=status_text(req),
+        status=status_text(req, lang),
     )
     for to in req.answers.notify or []:
         if to != req.requester:

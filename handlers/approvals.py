@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 def deny_text(code: Deny, req: StopRequest | None, lang: Lang) -> str:
     if code is Deny.NOT_PENDING and req is not None:
-        return t(lang, "deny_not_pending", id=req.id, status=status_text(req))
+        return t(lang, "deny_not_pending", id=req.id, status=status_text(req, lang))
     if code is Deny.NOT_APPROVER and req is not None and req.stage is not None:
         return t(
             lang, "deny_not_approver", stage=req.stage.name, who=", ".join(req.stage.approvers)

@@ -19,16 +19,18 @@ from handlers.events import Button, Card, Message
 from handlers.services import Services
 
 
-def short_target(req: StopRequest) -> str:
+def short_target(req: StopRequest, lang: Lang | None = None) -> str:
     """The target as a name in running text: "CRM", or "own account of console:bob"."""
     target = req.answers.target
     if target is not None and target.kind is TargetKind.OWN_ACCOUNT:
-        return describe_target(target, req.lang, req.requester)
+        return describe_target(target, lang or req.lang, req.requester)
     return req.target_name
 
 
-def status_text(req: StopRequest) -> str:
-    lang = req.lang
+def status_text(req: StopRequest, lang: Lang) -> str:
+    """Where the request is, in the reader's language: "rejected", "已拒绝". A whole
+    status phrase: templates put it in a slot of its own and never add a status word
+    of theirs around it (no "已" + "已拒绝")."""
     if req.status is RequestStatus.PENDING and req.stage is not None:
         return t(lang, "status_pending", stage=req.stage.name)
     return t(lang, STATUS_KEY[req.status])
@@ -40,8 +42,8 @@ def status_line(req: StopRequest, lang: Lang, svc: Services) -> str:
         lang,
         "status_line",
         id=req.id,
-        target=short_target(req.model_copy(update={"lang": lang})),
-        status=status_text(req.model_copy(update={"lang": lang})),
+        target=short_target(req, lang),
+        status=status_text(req, lang),
         date=req.created_at.astimezone(svc.tz).date().isoformat(),
     )
 

@@ -19,7 +19,7 @@ from conversations.model import Lang
 from handlers import card_keys, faq
 from handlers.actions import DialogueChoice
 from handlers.announce import replies_for
-from handlers.cards import prompt_message
+from handlers.cards import prompt_message, short_target, status_text
 from handlers.events import Actor, Message, Post, Reply, UpdateCard
 from handlers.ports import DELETE, KEEP, DialogueWrite, StorageDown
 from handlers.services import Services, new_request_id
@@ -32,7 +32,7 @@ _EXPIRED_GRACE = timedelta(days=1)
 
 
 def _ctx(svc: Services) -> sr.Context:
-    return sr.Context(today=svc.today(), catalog=svc.policy.catalog)
+    return sr.Context(today=svc.today(), catalog=svc.policy.catalog, faq=svc.faq.matcher.match)
 
 
 def _say(actor: Actor, message: Message) -> Post:
@@ -130,28 +130,40 @@ async def on_text(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Re
         if expired:
             return DELETE, _expired(svc, actor, lang)
         if state is None:
-            return KEEP, None
-        # A question in the middle of the dialogue gets its FAQ answer, then the same
-        # step again: when it reads as a question the FAQ can answer, or when it is not
-        # a valid answer to the step anyway.
-        asked = faq.looks_like_question(text)
-        known = faq.confident_answer(svc, text, state.lang) if asked else None
-        outcome = None
-        if known is None:
-            outcome = sr.on_text(state, text, _ctx(svc), svc.now())
-            if outcome.reasked:
-                known = faq.confident_answer(svc, text, state.lang)
-        if known is not None:
-            asked_faq.append(known)
-            answer = faq.digression(svc, known, qid)
-            return KEEP, [_say(actor, answer), _prompt(svc, state, [])]
-        assert outcome is not None
+            return KEEP, await _without_draft(svc, actor, text, lang)
+        outcome = sr.on_text(state, text, _ctx(svc), svc.now())
+        if outcome.faq is not None:
+            # A question in the middle of the dialogue: its FAQ answer, then the same
+            # step again; the draft is unchanged.
+            asked_faq.append(outcome.faq)
+            answer = faq.digression(svc, outcome.faq, qid)
+            return KEEP, [_say(actor, answer), _prompt(svc, state, [], outcome.prompt)]
         return await _settle(svc, actor, state, outcome, submitted)
 
     replies = await svc.drafts.run(actor.id, step)
     if asked_faq:  # recorded once, whatever number of times the step ran
         await faq.remember(svc, actor, asked_faq[-1], qid)
     return submitted.replies or replies
+
+
+async def _without_draft(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Reply] | None:
+    """A submit word typed when there is no draft (typically once more, after submitting)
+    is about the latest request, not a question for the FAQ; anything else is left to
+    the caller (None)."""
+    if not sr.is_submit(text):
+        return None
+    latest = await svc.requests.of_user(actor.id, limit=1)
+    if not latest:
+        return [_say(actor, Message(text=t(lang, "nothing_to_submit")))]
+    req = latest[0]
+    text = t(
+        lang,
+        "already_submitted_latest",
+        id=req.id,
+        target=short_target(req, lang),
+        status=status_text(req, lang),
+    )
+    return [_say(actor, Message(text=text))]
 
 
 async def on_click(svc: Services, actor: Actor, click: DialogueChoice, lang: Lang) -> list[Reply]:

@@ -20,23 +20,6 @@ from handlers.events import Actor, Button, Click, Message, Post, Reply
 from handlers.replies import private
 from handlers.services import Services
 
-_QUESTION_WORDS = (
-    "how", "what", "when", "where", "why", "who", "which", "will", "would", "can", "could",
-    "do", "does", "did", "is", "are", "should", "may", "comment", "quand", "pourquoi", "qui",
-    "quel", "quelle", "est-ce", "puis-je", "peut-on", "vais-je", "dois-je", "combien", "ou",
-)  # fmt: skip
-_ZH_QUESTION = ("吗", "呢", "怎么", "如何", "什么", "能不能", "会不会", "是否", "多久", "哪", "谁")
-
-
-def looks_like_question(text: str) -> bool:
-    stripped = text.strip().lower()
-    if stripped.endswith(("?", "？")):
-        return True
-    if any(w in stripped for w in _ZH_QUESTION):
-        return True
-    first = stripped.split(" ", 1)[0] if stripped else ""
-    return first in _QUESTION_WORDS
-
 
 def _title(kb: KnowledgeBase, topic: str, lang: Lang) -> str:
     found = kb.topic(topic)
@@ -119,12 +102,6 @@ async def remember(svc: Services, actor: Actor, match: Match, qid: str = "") -> 
     )
     await svc.faq_log.count(field)
     return qid
-
-
-def confident_answer(svc: Services, text: str, lang: Lang) -> Match | None:
-    """The match when the knowledge base answers `text` outright, else None."""
-    match = svc.faq.matcher.match(clean(text), lang)
-    return match if match.verdict is Verdict.ANSWER else None
 
 
 async def answer(svc: Services, actor: Actor, channel: str, text: str, lang: Lang) -> list[Reply]:

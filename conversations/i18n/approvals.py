@@ -150,7 +150,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     # -- refusals (private answers to clicks) --------------------------------
     "deny_not_pending": (
         "{id} is already {status}; nothing was changed.",
-        "{id} 已{status}，未做任何更改。",
+        "{id} {status}，未做任何更改。",
         "{id} est déjà {status} ; rien n'a été modifié.",
     ),
     "deny_stale_card": (

@@ -108,6 +108,20 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "该申请已提交，编号 {id}；没有重复提交。",
         "Cette demande a déjà été envoyée sous le numéro {id} ; rien de nouveau n'a été envoyé.",
     ),
+    "already_submitted_latest": (
+        "There is no draft to submit: your latest request {id} ({target}) was already "
+        "submitted and is {status}. Nothing new was sent; see /cancel-account status.",
+        "没有可提交的草稿：你最近的申请 {id}（{target}）已经提交，当前状态：{status}。没有重复提交；"
+        "可用 /cancel-account status 查看。",
+        "Il n'y a pas de brouillon à envoyer : votre dernière demande {id} ({target}) a déjà "
+        "été envoyée, statut : {status}. Rien de nouveau n'a été envoyé ; voir "
+        "/cancel-account status.",
+    ),
+    "nothing_to_submit": (
+        "There is no draft to submit. Start a stop request with /cancel-account.",
+        "没有可提交的草稿。输入 /cancel-account 发起停用申请。",
+        "Il n'y a pas de brouillon à envoyer. Commencez une demande avec /cancel-account.",
+    ),
     "abandoned": (
         "OK, the draft was abandoned. Nothing was submitted.",
         "好的，草稿已放弃，没有提交任何内容。",
@@ -130,6 +144,17 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "I didn't understand that. Pick one of the options (or type its number).",
         "没看懂。请选择一个选项（或输入序号）。",
         "Je n'ai pas compris. Choisissez une option (ou tapez son numéro).",
+    ),
+    "hint_which": (
+        "'{typed}' fits more than one option: {options}. Type its number or more of its words.",
+        "“{typed}”对应不止一个选项：{options}。请输入序号或更完整的说法。",
+        "« {typed} » correspond à plusieurs options : {options}. Tapez son numéro ou plus de mots.",
+    ),
+    "hint_edit": (
+        "Which answer should I change? Type 'edit' and one of: {fields}; or pick an Edit button.",
+        "要修改哪一项？请输入“修改”加上其中一项：{fields}；或点“修改”按钮。",
+        "Quelle réponse faut-il changer ? Tapez « modifier » suivi de : {fields} ; ou "
+        "choisissez un bouton Modifier.",
     ),
     "hint_empty": (
         "Please type an answer.",
@@ -170,6 +195,15 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "或选择“不通知其他人”。",
         "« {token} » n'est pas un identifiant de canal ou de personne. Utilisez par ex. "
         "console:team ou slack:C0123 (au plus {max}), ou choisissez Personne d'autre.",
+    ),
+    "hint_notify_mass": (
+        "'{token}' would notify everyone there; the outcome only goes to ids you list. "
+        "Use channel or people ids like console:team or slack:C0123, or pick Nobody else.",
+        "“{token}”会通知所有人；结果只发给你列出的 ID。请使用 console:team 或 slack:C0123 "
+        "这样的频道或人员 ID，或选择“不通知其他人”。",
+        "« {token} » avertirait tout le monde ; le résultat ne va qu'aux identifiants listés. "
+        "Utilisez des identifiants comme console:team ou slack:C0123, ou choisissez Personne "
+        "d'autre.",
     ),
     # -- choice labels -----------------------------------------------------
     "c_own_account": ("My own account", "我自己的账号", "Mon propre compte"),

@@ -2,7 +2,7 @@
 and the summary. Pure: state in, state and what to say out."""
 
 from conversations.model import Step
-from conversations.stop_request.answers import on_choice, on_text
+from conversations.stop_request.answers import is_submit, on_choice, on_text
 from conversations.stop_request.prompts import (
     answered_line,
     describe,
@@ -16,6 +16,7 @@ from conversations.stop_request.state import (
     Choice,
     Context,
     DialogueState,
+    FaqLookup,
     Outcome,
     Prompt,
     new_dialogue,
@@ -30,12 +31,14 @@ __all__ = [
     "Choice",
     "Context",
     "DialogueState",
+    "FaqLookup",
     "Outcome",
     "Prompt",
     "Step",
     "answered_line",
     "describe",
     "describe_target",
+    "is_submit",
     "new_dialogue",
     "next_step",
     "on_choice",

@@ -4,9 +4,12 @@ handlers, so whatever a button can do, typing can do too."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from conversations.dates import DateProblem, check_stop_date, parse_date
+from conversations.faq.matcher import Match, Verdict
+from conversations.faq.question import is_question
 from conversations.i18n import Later, every_lang, t
 from conversations.i18n.key_maps import (
     BACKUP_KEY,
@@ -14,14 +17,16 @@ from conversations.i18n.key_maps import (
     COMPLIANCE_KEY,
     LINKED_KEY,
     REASON_KEY,
+    STEP_KEY,
 )
 from conversations.ids import is_identity
-from conversations.lang import detect_lang
+from conversations.lang import STOP_WORDS, detect_lang
 from conversations.long_date import long_date
 from conversations.model import (
     Backup,
     Billing,
     Compliance,
+    Lang,
     Linked,
     Reason,
     Step,
@@ -38,6 +43,7 @@ from conversations.stop_request.state import (
     Context,
     DialogueState,
     Outcome,
+    Prompt,
     needs_billing,
     next_step,
 )
@@ -46,31 +52,50 @@ from conversations.stop_request.vocabulary import (
     BILLING_WORDS,
     CANCEL_WORDS,
     COMPLIANCE_WORDS,
+    EDIT_VERBS,
+    FIELD_WORDS,
+    LINKED_DONE_WORDS,
     LINKED_WORDS,
     NONE_WORDS,
     OTHER_TARGET_WORDS,
     OWN_ACCOUNT_WORDS,
     REASON_WORDS,
+    SUBMIT_VERBS,
     SUBMIT_WORDS,
 )
-from conversations.text import clean, fold, match_choice
+from conversations.text import CJK, clean, fold, match_choice, part_of
 
-# A choice's label, in any language, is an answer too.
+# A choice's label, in any language, is an answer too; and so are its words, when they
+# are the words of one label only ("laisser courir").
+_REASON_LABELS: dict[str, tuple[str, ...]] = {v: every_lang(REASON_KEY[v]) for v in REASON_KEY}
+_BACKUP_LABELS: dict[str, tuple[str, ...]] = {v: every_lang(BACKUP_KEY[v]) for v in BACKUP_KEY}
+_BILLING_LABELS: dict[str, tuple[str, ...]] = {v: every_lang(BILLING_KEY[v]) for v in BILLING_KEY}
+_COMPLIANCE_LABELS: dict[str, tuple[str, ...]] = {
+    v: every_lang(COMPLIANCE_KEY[v]) for v in COMPLIANCE_KEY
+}
 _REASON_SYNONYMS: dict[str, list[str]] = {
-    v: [*w, *every_lang(REASON_KEY[v])] for v, w in REASON_WORDS.items()
+    v: [*w, *_REASON_LABELS[v]] for v, w in REASON_WORDS.items()
 }
 _BACKUP_SYNONYMS: dict[str, list[str]] = {
-    v: [*w, *every_lang(BACKUP_KEY[v])] for v, w in BACKUP_WORDS.items()
+    v: [*w, *_BACKUP_LABELS[v]] for v, w in BACKUP_WORDS.items()
 }
 _LINKED_SYNONYMS: dict[str, list[str]] = {
     v: [*w, *every_lang(LINKED_KEY[v])] for v, w in LINKED_WORDS.items()
 }
 _BILLING_SYNONYMS: dict[str, list[str]] = {
-    v: [*w, *every_lang(BILLING_KEY[v])] for v, w in BILLING_WORDS.items()
+    v: [*w, *_BILLING_LABELS[v]] for v, w in BILLING_WORDS.items()
 }
 _COMPLIANCE_SYNONYMS: dict[str, list[str]] = {
-    v: [*w, *every_lang(COMPLIANCE_KEY[v])] for v, w in COMPLIANCE_WORDS.items()
+    v: [*w, *_COMPLIANCE_LABELS[v]] for v, w in COMPLIANCE_WORDS.items()
 }
+_FIELD_SYNONYMS: dict[str, list[str]] = {
+    str(step): [*words, *every_lang(STEP_KEY[step]), FIELD_OF[step]]
+    for step, words in FIELD_WORDS.items()
+}
+_EDIT_VERBS = sorted((fold(v, keep="") for v in EDIT_VERBS), key=len, reverse=True)
+_SUBMIT_ONLY = frozenset(fold(w) for w in [*SUBMIT_VERBS, *every_lang("c_submit")])
+_FILLER = STOP_WORDS["en"] | STOP_WORDS["fr"]
+_LINKED_DONE = frozenset(fold(w) for w in [*LINKED_DONE_WORDS, *every_lang("c_linked_done")])
 
 
 def _copy(state: DialogueState) -> DialogueState:
@@ -94,18 +119,50 @@ def _free_text(text: str) -> str:
     return text
 
 
-def _pick(text: str, choices: list[Choice], synonyms: dict[str, list[str]]) -> str:
-    """A typed answer to a choice question: its number, its label, or a synonym."""
-    stripped = text.strip().rstrip(".)")
-    if stripped.isdigit() and 1 <= int(stripped) <= len(choices):
-        return choices[int(stripped) - 1].value
+def _pick(
+    text: str,
+    choices: list[Choice],
+    synonyms: Mapping[str, Sequence[str]],
+    labels: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """A typed answer to a choice question: its number, its label, a synonym, or words
+    of one label ("laisser courir"); words of several labels are asked about again."""
+    number = _option_number(text, len(choices))
+    if number is not None:
+        return choices[number - 1].value
     by_label = {c.value: [c.label] for c in choices}
     for value, words in synonyms.items():
         by_label.setdefault(value, []).extend(words)
+    offered = {c.value for c in choices}
     found = match_choice(text, by_label)
-    if found is None or found not in {c.value for c in choices}:
-        raise _Reask(Later("hint_choice"))
-    return found
+    if found is not None and found in offered:
+        return found
+    if found is None and not _only_filler(text):
+        every = labels or {}
+        fitting = part_of(text, {c.value: [c.label, *every.get(c.value, ())] for c in choices})
+        if len(fitting) == 1:
+            return fitting[0]
+        if fitting:
+            raise _Reask(_which(text, choices, fitting))
+    raise _Reask(Later("hint_choice"))
+
+
+def _option_number(text: str, count: int) -> int | None:
+    """An option typed by its number ("2", "2.", "2)", "2?"), if there is such an option."""
+    stripped = text.strip().rstrip(".)?？")
+    if stripped.isdigit() and 1 <= int(stripped) <= count:
+        return int(stripped)
+    return None
+
+
+def _only_filler(text: str) -> bool:
+    """Only words like "the", "a", "la", "de": part of every label, a hint at none."""
+    return all(word in _FILLER for word in fold(text).split())
+
+
+def _which(text: str, choices: list[Choice], fitting: list[str]) -> Later:
+    options = "; ".join(f"[{n}] {c.label}" for n, c in enumerate(choices, 1) if c.value in fitting)
+    return Later("hint_which", typed=text[:40], options=options)
 
 
 def _set_target(state: DialogueState, value: str, ctx: Context) -> Step | None:
@@ -136,12 +193,23 @@ def _target_synonyms(ctx: Context) -> dict[str, list[str]]:
     return syn
 
 
+# A mention of everyone somewhere, in any platform's spelling: Slack's <!channel>,
+# <!here>, <!everyone>, <!subteam^...> and @channel/@here/@everyone, DingTalk's @all
+# and @所有人.
+_MASS_MENTION = re.compile(r"<!|[@＠](?:here|channel|everyone|all|所有人)\b", re.IGNORECASE)
+
+
 def _parse_notify(text: str) -> list[str]:
     if match_choice(text, {"none": [*NONE_WORDS, *every_lang("c_notify_none")]}) == "none":
         return []
-    tokens = [tok.lstrip("#@") for tok in re.split(r"[,，、;；\s]+", text) if tok.strip()]
-    if not tokens:
+    raw = [tok for tok in re.split(r"[,，、;；\s]+", text) if tok.strip()]
+    if not raw:
         raise _Reask(Later("hint_empty"))
+    for tok in raw:
+        if _MASS_MENTION.match(tok):
+            # The outcome goes to the ids listed, never to a whole channel's members.
+            raise _Reask(Later("hint_notify_mass", token=tok[:40]))
+    tokens = [tok.lstrip("#@") for tok in raw]
     out: list[str] = []
     for tok in tokens:
         if not is_identity(tok):
@@ -151,6 +219,11 @@ def _parse_notify(text: str) -> list[str]:
     if len(out) > MAX_NOTIFY:
         raise _Reask(Later("hint_notify", token=out[MAX_NOTIFY], max=MAX_NOTIFY))
     return out
+
+
+def _is_linked_done(text: str) -> bool:
+    """The word Done alone: the picks so far (a sentence around it names services)."""
+    return fold(text) in _LINKED_DONE
 
 
 def _parse_linked(text: str) -> list[Linked]:
@@ -196,19 +269,21 @@ def _apply(
     a = state.answers
     prompt = prompt_for(state, ctx)
     notes: list[str] = []
-    number = value.strip().rstrip(".)")
-    if typed and prompt.choices and number.isdigit() and 1 <= int(number) <= len(prompt.choices):
+    number = _option_number(value, len(prompt.choices)) if typed else None
+    if number is not None:
         # A typed option number is the same as clicking that button, on every step.
-        value, typed = prompt.choices[int(number) - 1].value, False
+        value, typed = prompt.choices[number - 1].value, False
     if not typed and not prompt.choices:
         raise _Reask(Later("hint_choice"))  # a forged click on a free-text question
 
-    def choose(synonyms: dict[str, list[str]]) -> str:
+    def choose(
+        synonyms: Mapping[str, Sequence[str]], labels: Mapping[str, Sequence[str]] | None = None
+    ) -> str:
         if not typed:
             if value not in {c.value for c in prompt.choices}:
                 raise _Reask(Later("hint_choice"))
             return value
-        return _pick(value, prompt.choices, synonyms)
+        return _pick(value, prompt.choices, synonyms, labels)
 
     match state.step:
         case Step.TARGET:
@@ -232,7 +307,9 @@ def _apply(
         case Step.REASON:
             if typed:
                 try:
-                    a.reason = Reason(_pick(value, prompt.choices, _REASON_SYNONYMS))
+                    a.reason = Reason(
+                        _pick(value, prompt.choices, _REASON_SYNONYMS, _REASON_LABELS)
+                    )
                 except _Reask:
                     a.reason, a.reason_text = Reason.OTHER, _free_text(value)
                     return None, notes
@@ -248,11 +325,13 @@ def _apply(
         case Step.WHEN:
             a.stop_date = _check_date(value, ctx, state)
         case Step.BACKUP:
-            a.backup = Backup(choose(_BACKUP_SYNONYMS))
+            a.backup = Backup(choose(_BACKUP_SYNONYMS, _BACKUP_LABELS))
             if a.backup is Backup.NOT_YET:
                 notes.append(t(state.lang, "backup_howto"))
         case Step.LINKED:
-            if typed:
+            if typed and _is_linked_done(value):
+                a.linked = list(state.linked_pick)
+            elif typed:
                 a.linked = _parse_linked(value)
             elif value == "done":
                 a.linked = list(state.linked_pick)
@@ -266,9 +345,9 @@ def _apply(
                     state.linked_pick.append(item)
                 return Step.LINKED, notes
         case Step.BILLING:
-            a.billing = Billing(choose(_BILLING_SYNONYMS))
+            a.billing = Billing(choose(_BILLING_SYNONYMS, _BILLING_LABELS))
         case Step.COMPLIANCE:
-            a.compliance = Compliance(choose(_COMPLIANCE_SYNONYMS))
+            a.compliance = Compliance(choose(_COMPLIANCE_SYNONYMS, _COMPLIANCE_LABELS))
         case Step.NOTIFY:
             a.notify = [] if (not typed and value == "none") else _parse_notify(value)
         case Step.SUMMARY:
@@ -318,15 +397,11 @@ def _answer(state: DialogueState, value: str, typed: bool, ctx: Context, now: da
 def _answer_summary(state: DialogueState, value: str, typed: bool, ctx: Context) -> Outcome:
     choice: str | None = value
     if typed:
-        synonyms = {"submit": [*SUBMIT_WORDS, *every_lang("c_submit")]}
-        for step in EDITABLE:
-            synonyms[f"edit:{step}"] = [f"edit {FIELD_OF[step]}", f"change {FIELD_OF[step]}"]
+        prompt = prompt_for(state, ctx)
         try:
-            choice = _pick(value, prompt_for(state, ctx).choices, synonyms)
+            choice = _summary_pick(value, prompt, state.lang)
         except _Reask as reask:
-            return Outcome(
-                state, [reask.hint.say(state.lang)], prompt_for(state, ctx), reasked=True
-            )
+            return Outcome(state, [reask.hint.say(state.lang)], prompt, reasked=True)
     if choice == "cancel":
         return Outcome(None, [t(state.lang, "abandoned")], abandoned=True)
     if choice == "submit":
@@ -343,12 +418,72 @@ def _answer_summary(state: DialogueState, value: str, typed: bool, ctx: Context)
     if choice in editable:
         _edit(state, editable[choice])
         return Outcome(state, [], prompt_for(state, ctx))
-    return Outcome(state, [t(state.lang, "hint_choice")], prompt_for(state, ctx))
+    return Outcome(state, [t(state.lang, "hint_choice")], prompt_for(state, ctx), reasked=True)
+
+
+def _summary_pick(text: str, prompt: Prompt, lang: Lang) -> str:
+    """A typed answer to the summary: an option's number, Submit, or "edit" (or
+    "change", "modifier", "修改"...) with the name of an answer in any language."""
+    offered = [c.value for c in prompt.choices]
+    number = _option_number(text, len(offered))
+    if number is not None:
+        return offered[number - 1]
+    editing = _edit_request(text)
+    if editing is not None:
+        if editing and f"edit:{editing}" in offered:
+            return f"edit:{editing}"
+        steps = [Step(v.removeprefix("edit:")) for v in offered if v.startswith("edit:")]
+        fields = [t(lang, STEP_KEY[step]) for step in steps]
+        raise _Reask(Later("hint_edit", fields=", ".join(fields)))
+    if match_choice(text, {"submit": [*SUBMIT_WORDS, *every_lang("c_submit")]}) == "submit":
+        return "submit"
+    raise _Reask(Later("hint_choice"))
+
+
+def _edit_request(text: str) -> str | None:
+    """The step named after an edit verb ("edit why", "change the date", "修改日期");
+    "" for an edit verb with no answer it names; None when the text asks no edit."""
+    folded = fold(text, keep="")
+    for verb in _EDIT_VERBS:
+        if (
+            folded == verb
+            or folded.startswith(verb + " ")
+            or (CJK.match(verb) and folded.startswith(verb))
+        ):
+            rest = folded[len(verb) :].strip()
+            return (match_choice(rest, _FIELD_SYNONYMS) or "") if rest else ""
+    return None
+
+
+def is_submit(text: str) -> bool:
+    """The text can only mean "submit it" (also said after the request was submitted)."""
+    return fold(clean(text)) in _SUBMIT_ONLY
+
+
+def _detour(state: DialogueState, text: str, ctx: Context) -> Match | None:
+    """A real question that the FAQ answers outright, asked instead of an answer. A
+    message that is not asked as a question, or that the FAQ is not sure about, is
+    read as an answer (and re-asked with the step's hint when it is not one)."""
+    if ctx.faq is None or not is_question(text):
+        return None
+    choices = prompt_for(state, ctx).choices
+    bare = text.rstrip("?？ ")
+    if (
+        _option_number(bare, len(choices)) is not None
+        or fold(bare) in {fold(c.label) for c in choices}
+        or (state.step is Step.SUMMARY and is_submit(bare))
+    ):
+        return None  # an option asked back ("Submit?", "2?"): an answer
+    match = ctx.faq(text, state.lang)
+    return match if match.verdict is Verdict.ANSWER and match.topic is not None else None
 
 
 def on_text(state: DialogueState, text: str, ctx: Context, now: datetime) -> Outcome:
     """A typed message while the dialogue is open."""
     cleaned = clean(text)
+    asked = _detour(state, cleaned, ctx)
+    if asked is not None:
+        return Outcome(state, prompt=prompt_for(state, ctx), faq=asked)
     guessed = detect_lang(cleaned)
     if guessed is not None and guessed != state.lang:
         state = state.model_copy(update={"lang": guessed})

@@ -3,12 +3,13 @@ replies, and which step comes next."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from conversations.faq.matcher import Match
 from conversations.model import Answers, Lang, Linked, Reason, Step, TargetKind
 from conversations.policy import CatalogItem
 
@@ -51,12 +52,20 @@ class Outcome:
     submit: bool = False
     abandoned: bool = False
     reasked: bool = False  # the answer was not valid for the step, which is asked again
+    # A question the FAQ answers, asked instead of an answer: the caller gives the FAQ's
+    # answer, then the same step again (`prompt`); the draft is unchanged.
+    faq: Match | None = None
+
+
+# The FAQ matcher's reading of a question, in the dialogue's language when unsure.
+FaqLookup = Callable[[str, Lang], Match]
 
 
 @dataclass(frozen=True)
 class Context:
     today: date
     catalog: Sequence[CatalogItem] = ()
+    faq: FaqLookup | None = None  # None: no detours into the FAQ (a dialogue on its own)
 
 
 def new_dialogue(user: str, draft_id: str, lang: Lang, now: datetime) -> DialogueState:

@@ -3,7 +3,7 @@ whatever the dialogue's: people answer in the language they think in."""
 
 from __future__ import annotations
 
-from conversations.model import Backup, Billing, Compliance, Linked, Reason
+from conversations.model import Backup, Billing, Compliance, Linked, Reason, Step
 
 CANCEL_WORDS = frozenset({"cancel", "取消", "annuler", "quit", "abort", "放弃", "abandonner"})
 
@@ -215,15 +215,22 @@ BILLING_WORDS: dict[Billing, list[str]] = {
         "pas sûr",
         "voir avec la finance",
     ],
+    # Offered only when the question is "Is it paid?", where a plain no is an answer.
     Billing.NOT_PAID: [
         "not paid",
         "free",
         "unpaid",
+        "no",
+        "nope",
         "免费",
         "不收费",
         "不是付费",
+        "不是",
+        "否",
+        "不付费",
         "gratuit",
         "pas payant",
+        "non",
     ],
 }
 COMPLIANCE_WORDS: dict[Compliance, list[str]] = {
@@ -251,20 +258,106 @@ COMPLIANCE_WORDS: dict[Compliance, list[str]] = {
         "inconnu",
     ],
 }
-SUBMIT_WORDS = [
+# Words that can only mean "submit it", also after the request was submitted.
+SUBMIT_VERBS = [
     "submit",
     "send",
     "confirm",
-    "yes",
-    "ok",
     "提交",
     "确认",
-    "是",
     "soumettre",
     "envoyer",
     "valider",
-    "oui",
 ]
+SUBMIT_WORDS = [*SUBMIT_VERBS, "yes", "ok", "是", "oui"]
+# "Done" on the linked-services question, typed.
+LINKED_DONE_WORDS = ["done", "finished", "that's all", "完成", "好了", "就这些", "terminé", "fini"]
+
+# On the summary: a verb that asks to change an answer, then the answer it names
+# ("change the date", "modifier la date", "修改日期"; the field names as the summary
+# shows them are added from the catalogues).
+EDIT_VERBS = [
+    "edit",
+    "change",
+    "modify",
+    "update",
+    "correct",
+    "fix",
+    "修改",
+    "更改",
+    "更正",
+    "编辑",
+    "改",
+    "modifier",
+    "changer",
+    "corriger",
+    "mettre à jour",
+]
+FIELD_WORDS: dict[Step, list[str]] = {
+    Step.TARGET: [
+        "target",
+        "what",
+        "software",
+        "account",
+        "name",
+        "对象",
+        "软件",
+        "账号",
+        "名称",
+        "cible",
+        "quoi",
+        "logiciel",
+        "compte",
+        "nom",
+    ],
+    Step.REASON: ["reason", "why", "原因", "理由", "raison", "motif", "pourquoi"],
+    Step.WHEN: ["when", "date", "stop date", "day", "日期", "时间", "哪天", "quand", "jour"],
+    Step.BACKUP: ["backup", "back up", "备份", "sauvegarde"],
+    Step.LINKED: [
+        "linked",
+        "linked services",
+        "services",
+        "integrations",
+        "关联",
+        "关联服务",
+        "services liés",
+        "intégrations",
+    ],
+    Step.BILLING: [
+        "billing",
+        "subscription",
+        "payment",
+        "refund",
+        "费用",
+        "订阅",
+        "付费",
+        "退款",
+        "facturation",
+        "abonnement",
+        "paiement",
+        "remboursement",
+    ],
+    Step.COMPLIANCE: [
+        "compliance",
+        "records",
+        "retention",
+        "合规",
+        "记录",
+        "conformité",
+        "conservation",
+        "archives",
+    ],
+    Step.NOTIFY: [
+        "notify",
+        "notification",
+        "recipients",
+        "who to notify",
+        "通知",
+        "通知对象",
+        "informer",
+        "destinataires",
+    ],
+}
 OWN_ACCOUNT_WORDS = [
     "my account",
     "my own account",

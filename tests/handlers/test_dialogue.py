@@ -178,11 +178,22 @@ async def test_typed_submit_then_click_files_one_request(harness: Harness) -> No
     out = await h.type("/click Submit")
     assert f"already submitted as {rid}" in out
     out = await h.type("submit")  # typed again: there is no draft any more
-    assert _faq_reply(out)
+    assert not _faq_reply(out)
+    assert f"your latest request {rid} (CRM) was already submitted" in out
+    assert "waiting for department-head" in out
     assert [r.id for r in await h.store.requests.of_user(USER)] == [rid]
     req = await h.request(rid)
     assert req.answers.target is not None and req.answers.target.name == "CRM"
     assert req.answers.notify == ["console:team"]
+
+
+async def test_submit_with_no_draft_and_no_request_says_so(harness: Harness) -> None:
+    out = await harness.type("submit")
+    assert t("en", "nothing_to_submit") in out
+    assert not _faq_reply(out)
+    out = await harness.type("提交")
+    assert t("zh", "nothing_to_submit") in out
+    assert await harness.store.drafts.load(USER) is None
 
 
 async def test_edit_from_the_summary_then_submit(harness: Harness) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from tests.helpers import Harness
+from conversations.i18n import t
+from tests.helpers import BEFORE_BILLING, Harness
 
 
 async def test_an_answer_asks_for_feedback_once_per_user(harness: Harness) -> None:
@@ -39,6 +40,19 @@ async def test_a_question_in_the_middle_of_the_dialogue(harness: Harness) -> Non
     # The dialogue did not move: the next answer is still the date.
     out = await harness.type("2026-12-31")
     assert "Is the data backed up" in out
+
+
+async def test_a_wrong_answer_mid_dialogue_gets_the_hint_not_an_faq_answer(
+    harness: Harness,
+) -> None:
+    await harness.type("/cancel-account", "CRM", *BEFORE_BILLING)
+    for typed in ("nobody", "security", "edit why"):
+        out = await harness.type(typed)
+        assert "Did this help?" not in out, typed
+        assert t("en", "hint_choice") in out
+        assert t("en", "q_billing_paid", target="CRM") in out
+    assert await harness.store.faq_log.stats() == {}  # nothing was asked of the FAQ
+    assert await harness.store.faq_log.transcript("console:employee") == []
 
 
 async def test_asking_to_stop_something_offers_to_start_a_request(harness: Harness) -> None:
