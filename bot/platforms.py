@@ -62,6 +62,7 @@ class _MountedSlack:
     socket_mode: object | None = None
 
     async def start(self) -> None:
+        await self.adapter.start()
         if self.app_token:
             self.socket_mode = await self.adapter.start_socket_mode(self.app_token)
 
@@ -76,7 +77,10 @@ class _MountedSlack:
 async def _mount_slack(app: App, settings: Settings, web_app: web.Application) -> Mounted:
     adapter = SlackAdapter(settings, app, app.store.marks)
     app.register(adapter)
-    web_app.router.add_post("/slack/events", adapter.handle_http)
+    if settings.slack_signing_secret:
+        # Without a signing secret (Socket Mode only) nothing could tell Slack's requests
+        # from forged ones: no Request URL then.
+        web_app.router.add_post("/slack/events", adapter.handle_http)
     return _MountedSlack(adapter, settings.slack_app_token)
 
 

@@ -144,7 +144,7 @@ async def test_unsigned_forged_and_stale_requests_get_401(rig: Rig) -> None:
         assert resp.status == 401
     assert (await rig.send(body, signature="v0=" + "0" * 64))[0] == 401
     assert (await rig.send(body, timestamp=int(time.time()) - 6 * 60))[0] == 401
-    assert rig.fake.calls == []
+    assert [c.method for c in rig.fake.calls] == ["auth.test"]  # made once, at start
     assert await rig.store.drafts.load("slack:UEMP") is None
 
 
@@ -276,6 +276,14 @@ async def test_socket_mode_without_a_public_url(
         posted = await fake.wait_for("chat.postMessage", 1)
         assert "What do you want to stop?" in posted[0].params["text"]
         assert fake.calls_to("apps.connections.open")[0].token == "xapp-1-test"
+        # No signing secret, so no Request URL: nothing could tell Slack's requests there
+        # from forged ones.
+        forged = sr.slash_command("/cancel-account", "status", "UEMP", "CGENERAL")
+        async with aiohttp.ClientSession() as session:
+            async with session.post(
+                server.url + "/slack/events", data=forged, headers={"Content-Type": sr.FORM}
+            ) as resp:
+                assert resp.status == 404
     finally:
         await server.stop()
         await fake.stop()
