@@ -16,6 +16,7 @@ import aiohttp
 import pytest
 
 from bot.storage.embedded import EmbeddedRedis
+from tests.cli.test_cli import run
 from tests.fakes.slack import requests as sr
 from tests.fakes.slack.api import FakeSlack
 from tests.serve_process import ServeProcess, serve_process
@@ -136,3 +137,22 @@ async def test_with_the_slack_api_unreachable_requests_are_still_acknowledged(
     assert "serving anyway" in errors[0]["msg"]
     # The token was checked once, at start, not once per request.
     assert not [e for e in entries if "Failed to authorize" in e["msg"]]
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is missing"),
+        ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN is missing"),
+        ({"SLACK_APP_TOKEN": "xapp-1"}, "SLACK_BOT_TOKEN is missing"),
+        ({"DINGTALK_CLIENT_ID": "id"}, "DINGTALK_CLIENT_SECRET is missing"),
+    ],
+)
+def test_serve_with_half_the_credentials_names_the_missing_half(
+    env: dict[str, str], named: str
+) -> None:
+    out = run("serve", env=env)
+    assert out.returncode == 2
+    assert named in out.stderr
+    assert "stopbot chat" in out.stderr
+    assert "no platform is configured" not in out.stderr
