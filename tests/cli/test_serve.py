@@ -69,20 +69,26 @@ def _after_start(served: ServeProcess) -> list[dict[str, Any]]:
     return entries[serving + 1 :]
 
 
-async def test_a_body_that_is_not_utf8_is_refused_with_one_line_and_no_traceback(
+async def test_an_unreadable_body_is_refused_with_one_line_and_no_traceback(
     tmp_path: Path, fake: FakeSlack, embedded_redis: EmbeddedRedis
 ) -> None:
     body = b'payload={"type":"block_actions","user":{"id":"UEMP"},"x":"\xff\xfe"}'
     form = {"Content-Type": sr.FORM}
+    json = {"Content-Type": sr.JSON}
     async with serve_process(_env(fake.base_url, embedded_redis), tmp_path) as served:
         assert await _post(served.url, body, {**form, **_signed(body)}) == 400
         assert await _post(served.url, body, form) == 401  # unsigned
         assert await _post(served.url, body, {**form, **_signed(b"other")}) == 401  # forged
+        # Signed, UTF-8, but not a payload bolt can read its ids from.
+        for odd in (b"[1]", b"payload=notjson", b'payload={"user":5}'):
+            kind = json if odd.startswith(b"[") else form
+            assert await _post(served.url, odd, {**kind, **_signed(odd)}) == 400
         await served.stop()
     log = served.log_path.read_text()
     assert "Traceback" not in log
     after = _after_start(served)
-    assert [(e["msg"], e["status"]) for e in after] == [(REFUSED, s) for s in (400, 401, 401)]
+    statuses = (400, 401, 401, 400, 400, 400)
+    assert [(e["msg"], e["status"]) for e in after] == [(REFUSED, s) for s in statuses]
     assert after[0]["why"] == "body is not UTF-8"
     assert [c.method for c in fake.calls] == ["auth.test"]  # nothing acted on
 

@@ -68,5 +68,6 @@ async def to_bolt_request(request: web.Request, secret: str) -> AsyncBoltRequest
             query=request.query_string,
             headers=headers,  # type: ignore[arg-type]  # bolt reads any mapping of str
         )
-    except ValueError:  # JSON that does not parse, where bolt expects JSON
+    except (ValueError, TypeError, AttributeError, KeyError):
+        # JSON that does not parse, or not an object: what bolt reads its ids from.
         return _refuse(400, "body is not a Slack payload", request)
