@@ -68,9 +68,7 @@ async def _chunks(body: bytes, size: int = 256 * 1024) -> AsyncIterator[bytes]:
         yield body[start : start + size]
 
 
-async def _post(
-    session: aiohttp.ClientSession, url: str, body: bytes, chunked: bool
-) -> int | str:
+async def _post(session: aiohttp.ClientSession, url: str, body: bytes, chunked: bool) -> int | str:
     headers = {**sr.sign("", SECRET), "Content-Type": sr.JSON}
     data = _chunks(body) if chunked else body
     try:

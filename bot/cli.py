@@ -162,7 +162,7 @@ def _faq_stats_parser() -> argparse.ArgumentParser:
     return argparse.ArgumentParser(
         prog="stopbot faq stats",
         description="Prints the FAQ feedback report: for each topic, how often it was answered\n"
-        "and voted helpful or not; then how many questions got a \"did you mean\", were not\n"
+        'and voted helpful or not; then how many questions got a "did you mean", were not\n'
         "known, or were passed to a human.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
