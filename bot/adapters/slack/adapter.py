@@ -78,12 +78,11 @@ class SlackAdapter:
         )
         self.signing_secret = settings.slack_signing_secret or ""
         self.identity = BotIdentity(self.client, settings.slack_bot_token)
-        self._stopping = asyncio.Event()
         self._checking: asyncio.Task[None] | None = None
         self.app = AsyncApp(
-            # Bolt copies this client (base URL, session) for each request and gives the
-            # copy the token `authorize` returns; given the token here too, bolt would
-            # log at every start that it is unused. Our listeners use self.client.
+            # A client without the token: bolt copies it (base URL, session) for each
+            # request and gives the copy the token `authorize` returns (given the token
+            # here as well, bolt would drop it with a warning). Listeners use self.client.
             client=AsyncWebClient(base_url=settings.slack_api_url, session=self.session),
             authorize=self.identity.authorizer(),
             signing_secret=self.signing_secret,
@@ -98,7 +97,7 @@ class SlackAdapter:
         """Checks the token with Slack once; if the Web API does not answer, says so and
         keeps checking in the background while requests are acknowledged."""
         if not await self.identity.check():
-            self._checking = asyncio.create_task(self.identity.keep_checking(self._stopping))
+            self._checking = asyncio.create_task(self.identity.keep_checking())
 
     # -- inbound -----------------------------------------------------------------
 
@@ -228,9 +227,9 @@ class SlackAdapter:
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
     async def close(self) -> None:
-        self._stopping.set()
         if self._checking is not None:
-            await self._checking
+            self._checking.cancel()
+            await asyncio.gather(self._checking, return_exceptions=True)
         await self.session.close()
 
     async def start_socket_mode(self, app_token: str) -> AsyncSocketModeHandler:

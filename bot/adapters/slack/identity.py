@@ -32,10 +32,7 @@ class BotIdentity:
         self.bot_user_id: str | None = None
         self.bot_id: str | None = None
         self.team_id: str | None = None
-
-    @property
-    def known(self) -> bool:
-        return self.bot_user_id is not None
+        self.checked = False  # Slack answered auth.test for the token
 
     async def check(self, first: bool = True) -> bool:
         """Asks auth.test; True when Slack answered for the token. A failure is one
@@ -44,13 +41,19 @@ class BotIdentity:
             async with asyncio.timeout(_CHECK_TIMEOUT):
                 answer = await self.client.auth_test()
         except SlackApiError as exc:
-            problem = f"Slack refused SLACK_BOT_TOKEN ({exc.response.get('error')})"
+            status, error = exc.response.status_code, exc.response.get("error")
+            problem = (
+                f"Slack refused SLACK_BOT_TOKEN ({error})"
+                if status == 200  # Slack answers a bad token with 200 and ok: false
+                else f"the Slack Web API at {self.client.base_url} answered {status} ({error})"
+            )
         except Exception as exc:  # unreachable, timed out, or an answer we cannot read
             problem = f"the Slack Web API at {self.client.base_url} did not answer ({exc!r})"
         else:
             self.bot_user_id = answer.get("user_id")
             self.bot_id = answer.get("bot_id")
             self.team_id = answer.get("team_id")
+            self.checked = True
             log.info(
                 "Slack token checked",
                 extra={"team": self.team_id, "bot_user": self.bot_user_id},
@@ -58,22 +61,19 @@ class BotIdentity:
             return True
         if first:
             log.error(
-                f"{problem}: serving anyway; requests are acknowledged but replies cannot "
-                "be sent until it does; checking again in the background"
+                f"{problem}. Serving anyway: Slack's requests are acknowledged, but replies "
+                "fail until the Web API accepts the token; checking again in the background."
             )
         else:
             log.debug("Slack token check failed again", extra={"problem": problem})
         return False
 
-    async def keep_checking(self, stop: asyncio.Event) -> None:
-        """Retries the check with a growing pause until Slack answers or `stop` is set."""
+    async def keep_checking(self) -> None:
+        """Retries the check with a growing pause until Slack answers (a task: cancel it
+        to stop)."""
         pause = _FIRST_RETRY
-        while not self.known:
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=pause)
-                return
-            except TimeoutError:
-                pass
+        while not self.checked:
+            await asyncio.sleep(pause)
             if await self.check(first=False):
                 log.info("the Slack Web API answers again")
                 return

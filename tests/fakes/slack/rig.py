@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -175,12 +175,16 @@ async def running_rig(
     clock: Clock,
     faq: KnowledgeSource,
     credentials: dict[str, str] | None = None,
+    fail_first: Sequence[str] = (),
 ) -> AsyncIterator[Rig]:
-    """The fake Slack and `serve` on free local ports, signed with SECRET."""
+    """The fake Slack and `serve` on free local ports, signed with SECRET. The fake
+    answers the first calls of the methods in `fail_first` with HTTP 503."""
     fake = FakeSlack(token=TOKEN)
     base_url = await fake.start()
     for user, locale in USERS:
         fake.set_user(user, locale=locale)
+    for method in fail_first:
+        fake.fail_next(method, status=503)
     server = await start_bot(
         store,
         base_url,
