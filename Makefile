@@ -29,6 +29,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/faq.py
 	$(BIN)/python bench/faq_eval.py
 	$(BIN)/python bench/slack_load.py
+	$(BIN)/python bench/serve_memory.py
+	$(BIN)/python bench/serve_memory.py --chunked
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

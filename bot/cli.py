@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeAlias
 
 from pydantic import ValidationError
 
@@ -25,6 +26,21 @@ POLICY_PATH (approval chains; unset = the bundled example), SLACK_* and DINGTALK
 credentials for `serve`. See .env.example and README.md."""
 
 
+# What add_subparsers returns.
+Sub: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _command(sub: Sub, name: str, summary: str, description: str) -> argparse.ArgumentParser:
+    """A subcommand: `summary` is its line in its parent's list, `description` what its
+    own --help says first."""
+    return sub.add_parser(
+        name,
+        help=summary,
+        description=description,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="stopbot",
@@ -32,31 +48,55 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    chat = sub.add_parser(
+    chat = _command(
+        sub,
         "chat",
-        help="console playground over the same handlers and storage",
-        description="Reads lines from stdin (a terminal or a pipe). /help lists console "
-        "commands; /as ID switches user; /click N clicks a button; /quit leaves.",
+        "console playground over the same handlers and storage",
+        "The console playground: the same dialogue, approvals and FAQ as on Slack, over\n"
+        "the same storage, with no account needed. Reads lines from stdin (a terminal or\n"
+        "a pipe). /help lists console commands; /as ID switches user; /click N clicks a\n"
+        "button; /quit leaves.",
     )
     chat.add_argument(
         "--user", default="console:employee", help="acting user (default %(default)s)"
     )
     chat.add_argument("--lang", choices=["zh", "en", "fr"], help="language (default: detected)")
-    sub.add_parser(
+    _command(
+        sub,
         "serve",
-        help="run the platforms that have credentials: Slack over HTTP (POST /slack/events) "
+        "run the platforms that have credentials: Slack over HTTP (POST /slack/events) "
         "and/or Socket Mode, plus GET /healthz and /metrics",
+        "Runs every platform whose credentials are set, until SIGTERM or Ctrl-C:\n"
+        "  Slack over HTTP     SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; Slack's Request\n"
+        "                      URL (commands, interactivity, events) is POST /slack/events\n"
+        "  Slack Socket Mode   SLACK_BOT_TOKEN and SLACK_APP_TOKEN (no public URL needed)\n"
+        "Also GET /healthz (200 when storage answers, 503 otherwise) and GET /metrics\n"
+        "(Prometheus text), reminders and escalations, and knowledge-base reloads. Listens\n"
+        "on HOST:PORT (default 0.0.0.0:3000). Exits 2, naming the missing variables, when\n"
+        "no platform is configured; `stopbot chat` needs none.",
     )
-    policy = sub.add_parser("policy", help="policy file tools")
+    policy = _command(
+        sub,
+        "policy",
+        "policy file tools",
+        "Tools for the policy file (approval stages, admins, software catalog).",
+    )
     psub = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
-    check = psub.add_parser(
-        "check", help="validate a policy file (exit 1 with line-precise errors)"
+    check = _command(
+        psub,
+        "check",
+        "validate a policy file (exit 1 with line-precise errors)",
+        "Validates a policy file: exit 0 and OK, or exit 1 with every error, each on\n"
+        "the line of the file it is about.",
     )
     check.add_argument("path", nargs="?", help="default: POLICY_PATH, else the bundled example")
-    faq = sub.add_parser(
+    faq = _command(
+        sub,
         "faq",
-        help="answer questions from the knowledge base (arguments, or one per stdin line); "
+        "answer questions from the knowledge base (arguments, or one per stdin line); "
         "`faq stats` prints the feedback report",
+        "Answers each question as the bot would in chat: the arguments, or one question\n"
+        "per stdin line. `stopbot faq stats` prints the feedback report instead.",
     )
     faq.add_argument("--json", action="store_true", help="one JSON object per question")
     faq.add_argument(
@@ -66,23 +106,80 @@ def _parser() -> argparse.ArgumentParser:
         help="language when a question does not show one (default %(default)s)",
     )
     faq.add_argument("questions", nargs="*", metavar="QUESTION")
-    kb = sub.add_parser("kb", help="knowledge base tools")
+    kb = _command(
+        sub,
+        "kb",
+        "knowledge base tools",
+        "Tools for the FAQ knowledge base (topics, answers, buttons).",
+    )
     kbsub = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
-    kbcheck = kbsub.add_parser(
-        "check", help="validate a knowledge base (exit 1 with line-precise errors)"
+    kbcheck = _command(
+        kbsub,
+        "check",
+        "validate a knowledge base (exit 1 with line-precise errors)",
+        "Validates a knowledge-base file: exit 0 and OK, or exit 1 with every error,\n"
+        "each on the line of the file it is about.",
     )
     kbcheck.add_argument("path", nargs="?", help="default: KB_PATH, else the bundled one")
-    audit = sub.add_parser("audit", help="print a stop request's audit trail")
-    audit.add_argument("request_id")
-    storage = sub.add_parser("storage", help="the embedded Redis server under DATA_DIR")
+    audit = _command(
+        sub,
+        "audit",
+        "print a stop request's audit trail",
+        "Prints a stop request's audit trail, one line per entry: when, who, what (the\n"
+        "submission, each decision, delegation, reminder, escalation) and the stage.",
+    )
+    audit.add_argument("request_id", help="the request's id, e.g. SR-4XBW1N5N")
+    storage = _command(
+        sub,
+        "storage",
+        "the embedded Redis server under DATA_DIR",
+        "The embedded Redis server that stopbot starts under DATA_DIR when REDIS_URL is\n"
+        "unset. It outlives `chat`, shared by every stopbot process on the same DATA_DIR.",
+    )
     ssub = storage.add_subparsers(dest="storage_command", metavar="ACTION", required=True)
-    ssub.add_parser("status", help="say whether it runs, and where its files are")
-    ssub.add_parser(
+    _command(
+        ssub,
+        "status",
+        "say whether it runs, and where its files are",
+        "Says whether the embedded Redis server runs (and its pid), where its data and\n"
+        "its socket are; or which server REDIS_URL names.",
+    )
+    _command(
+        ssub,
         "stop",
-        help="stop it (it keeps running after chat exits, shared by every stopbot process "
+        "stop it (it keeps running after chat exits, shared by every stopbot process "
         "that uses the same DATA_DIR; data is kept on disk)",
+        "Stops the embedded Redis server. It keeps running after `chat` exits, shared by\n"
+        "every stopbot process on the same DATA_DIR; its data stays on disk and it starts\n"
+        "again with the next command that needs it.",
     )
     return p
+
+
+def _faq_stats_parser() -> argparse.ArgumentParser:
+    """`faq stats` is a word among `faq`'s questions for argparse; it gets its own
+    usage and --help here."""
+    return argparse.ArgumentParser(
+        prog="stopbot faq stats",
+        description="Prints the FAQ feedback report: for each topic, how often it was answered\n"
+        'and voted helpful or not; then how many questions got a "did you mean", were not\n'
+        "known, or were passed to a human.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def command_paths() -> list[list[str]]:
+    """Every command and subcommand, as typed after `stopbot` (for the help tests)."""
+
+    def walk(parser: argparse.ArgumentParser, path: list[str]) -> list[list[str]]:
+        found = [path]
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    found += walk(child, [*path, name])
+        return found
+
+    return [*walk(_parser(), []), ["faq", "stats"]]
 
 
 def _storage(action: str) -> int:
@@ -182,25 +279,11 @@ def _faq(questions: list[str], as_json: bool, lang: str) -> int:
 
 
 def _serve() -> int:
-    from bot.platforms import PLATFORMS, configured, served
+    from bot.platforms import nothing_served, served
 
     s = _settings()
     if not served(s):
-        waiting = configured(s)
-        if waiting:
-            ready = " or ".join(p.name for p in PLATFORMS if p.mount is not None)
-            print(
-                f"stopbot serve: the {waiting[0].name} adapter is not part of this version yet; "
-                f"configure {ready}, or use `stopbot chat` meanwhile.",
-                file=sys.stderr,
-            )
-            return 2
-        needed = ", or ".join(p.variables for p in PLATFORMS)
-        print(
-            f"stopbot serve: no platform is configured. Set {needed}. To try the bot without "
-            "any account, run: stopbot chat",
-            file=sys.stderr,
-        )
+        print(nothing_served(s), file=sys.stderr)
         return 2
     from bot.chat import run_serve_command
 
@@ -208,6 +291,12 @@ def _serve() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:2] == ["faq", "stats"]:
+        _faq_stats_parser().parse_args(argv[2:])
+        from bot.chat import print_faq_stats
+
+        return loop.run(print_faq_stats(_settings()))
     args = _parser().parse_args(argv)
     if args.command == "policy":
         return _policy_check(args.path)

@@ -39,20 +39,32 @@ Mount = Callable[[App, Settings, web.Application], Awaitable[Mounted]]
 class Platform:
     name: str  # as people write it: "Slack"
     variables: str  # what to set, for the message when nothing is configured
-    configured: Callable[[Settings], bool]
+    # The credentials it needs: every group, each by any one of its variables.
+    needs: tuple[tuple[str, ...], ...]
     # Registers the adapter on the app and its routes on the web app (before it
     # starts). None: a platform whose settings are known but not served yet.
     mount: Mount | None
 
+    def _missing(self, settings: Settings) -> list[tuple[str, ...]]:
+        given = settings.model_dump(by_alias=True)
+        return [group for group in self.needs if not any(given.get(v) for v in group)]
 
-def slack_configured(settings: Settings) -> bool:
-    return bool(
-        settings.slack_bot_token and (settings.slack_signing_secret or settings.slack_app_token)
-    )
+    def configured(self, settings: Settings) -> bool:
+        return not self._missing(settings)
 
-
-def dingtalk_configured(settings: Settings) -> bool:
-    return bool(settings.dingtalk_client_id and settings.dingtalk_client_secret)
+    def half_configured(self, settings: Settings) -> str | None:
+        """What is missing when some of its credentials are set but not all (a
+        sentence naming the variables), else None."""
+        missing = self._missing(settings)
+        if not missing or len(missing) == len(self.needs):
+            return None
+        given = settings.model_dump(by_alias=True)
+        have = [v for group in self.needs for v in group if given.get(v)]
+        lacking = " and ".join(" or ".join(group) for group in missing)
+        return (
+            f"{self.name} is half configured: {' and '.join(have)} "
+            f"{'is' if len(have) == 1 else 'are'} set, but {lacking} is missing"
+        )
 
 
 @dataclass
@@ -62,6 +74,7 @@ class _MountedSlack:
     socket_mode: object | None = None
 
     async def start(self) -> None:
+        await self.adapter.start()
         if self.app_token:
             self.socket_mode = await self.adapter.start_socket_mode(self.app_token)
 
@@ -76,7 +89,10 @@ class _MountedSlack:
 async def _mount_slack(app: App, settings: Settings, web_app: web.Application) -> Mounted:
     adapter = SlackAdapter(settings, app, app.store.marks)
     app.register(adapter)
-    web_app.router.add_post("/slack/events", adapter.handle_http)
+    if settings.slack_signing_secret:
+        # Without a signing secret (Socket Mode only) nothing could tell Slack's requests
+        # from forged ones: no Request URL then.
+        web_app.router.add_post("/slack/events", adapter.handle_http)
     return _MountedSlack(adapter, settings.slack_app_token)
 
 
@@ -84,13 +100,13 @@ PLATFORMS: tuple[Platform, ...] = (
     Platform(
         name="Slack",
         variables="SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)",
-        configured=slack_configured,
+        needs=(("SLACK_BOT_TOKEN",), ("SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")),
         mount=_mount_slack,
     ),
     Platform(
         name="DingTalk",
         variables="DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET",
-        configured=dingtalk_configured,
+        needs=(("DINGTALK_CLIENT_ID",), ("DINGTALK_CLIENT_SECRET",)),
         mount=None,
     ),
 )
@@ -104,3 +120,22 @@ def configured(settings: Settings) -> list[Platform]:
 def served(settings: Settings) -> list[tuple[Platform, Mount]]:
     """The configured platforms this version serves, with how to mount each."""
     return [(p, p.mount) for p in configured(settings) if p.mount is not None]
+
+
+def nothing_served(settings: Settings) -> str:
+    """Why `serve` has nothing to run, naming the variables to set (when `served` is
+    empty): a platform with only part of its credentials, one this version does not
+    serve yet, or none at all."""
+    chat = "To try the bot without any account, run: stopbot chat"
+    half = [why for p in PLATFORMS if (why := p.half_configured(settings))]
+    if half:
+        return f"stopbot serve: {'; '.join(half)}. {chat}"
+    waiting = configured(settings)
+    if waiting:
+        ready = " or ".join(p.name for p in PLATFORMS if p.mount is not None)
+        return (
+            f"stopbot serve: the {waiting[0].name} adapter is not part of this version yet; "
+            f"configure {ready}, or use `stopbot chat` meanwhile."
+        )
+    needed = ", or ".join(p.variables for p in PLATFORMS)
+    return f"stopbot serve: no platform is configured. Set {needed}. {chat}"

@@ -15,6 +15,7 @@ from bot.app import App
 from bot.config import Settings
 from bot.files.live_kb import LiveKnowledgeBase
 from bot.platforms import Mounted, served
+from bot.request_body import MAX_BODY
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,9 @@ class Server:
 
 
 async def start_server(app: App, settings: Settings, scheduler_interval: float = 5.0) -> Server:
-    web_app = web.Application(client_max_size=1024 * 1024)
+    # Webhooks read their body with bot.request_body (refused before it is read when
+    # too large); the same cap stands for anything that would read it through aiohttp.
+    web_app = web.Application(client_max_size=MAX_BODY)
     _base_routes(app, web_app)
     platforms = {p.name: await mount(app, settings, web_app) for p, mount in served(settings)}
     runner = web.AppRunner(web_app, access_log=None)

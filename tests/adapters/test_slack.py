@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,206 +13,25 @@ import aiohttp
 import pytest
 
 from bot.files.live_kb import LiveKnowledgeBase
-from bot.server import Server, start_server
+from bot.server import start_server
 from bot.storage.client import client_for_url
-from bot.storage.embedded import EmbeddedRedis
-from bot.storage.keys import Keys
 from bot.storage.store import Store
 from conversations.policy import Policy
 from tests.fakes.clock import FakeClock
 from tests.fakes.slack import requests as sr
-from tests.fakes.slack.api import Call, FakeSlack
-from tests.fakes.slack.bot import slack_policy as shared_policy
+from tests.fakes.slack.api import FakeSlack
 from tests.fakes.slack.bot import start_bot
+from tests.fakes.slack.rig import TOKEN, Rig, file_crm
 from tests.helpers import build_app
-
-SECRET = "test-signing-secret"
-TOKEN = "xoxb-test-token"
-
-
-@dataclass
-class Rig:
-    fake: FakeSlack
-    server: Server
-    session: aiohttp.ClientSession
-    store: Store
-
-    @property
-    def url(self) -> str:
-        return self.server.url + "/slack/events"
-
-    async def send(self, body: str, form: bool = True, **kwargs: Any) -> tuple[int, str]:
-        kind = "application/x-www-form-urlencoded" if form else "application/json"
-        return await sr.post(self.session, self.url, body, SECRET, kind, **kwargs)
-
-    async def command(self, user: str, text: str = "", channel: str = "CGENERAL") -> None:
-        status, _ = await self.send(sr.slash_command("/cancel-account", text, user, channel))
-        assert status == 200
-
-    async def dm(self, user: str, text: str, event_id: str | None = None) -> None:
-        event = {
-            "type": "message",
-            "channel_type": "im",
-            "channel": f"D{user}",
-            "user": user,
-            "text": text,
-            "ts": f"{time.time():.6f}",
-        }
-        status, _ = await self.send(
-            sr.event(event, event_id=event_id or f"Ev{time.time_ns()}"), form=False
-        )
-        assert status == 200
-
-    async def posted_to(self, channel: str, containing: str = "") -> tuple[str, dict[str, Any]]:
-        """Waits for a message to `channel` whose text or blocks contain `containing`."""
-        while True:
-            calls = self.fake.calls_to("chat.postMessage")
-            if any(
-                c.params["channel"] == channel
-                and containing in json.dumps(c.params, ensure_ascii=False)
-                for c in calls
-            ):
-                return self.last_message_to(channel)
-            await self.fake.wait_for("chat.postMessage", len(calls) + 1)
-
-    async def call_where(self, method: str, wanted: Callable[[Call], bool]) -> Call:
-        """Waits for a call of `method` that satisfies `wanted`."""
-        while True:
-            calls = self.fake.calls_to(method)
-            found = [c for c in calls if wanted(c)]
-            if found:
-                return found[-1]
-            await self.fake.wait_for(method, len(calls) + 1)
-
-    def last_message_to(self, channel: str) -> tuple[str, dict[str, Any]]:
-        for call in reversed(self.fake.calls_to("chat.postMessage")):
-            if call.params["channel"] == channel:
-                ts = next(
-                    ts for (ch, ts), _ in reversed(self.fake.messages.items()) if ch == channel
-                )
-                return ts, self.fake.message(channel, ts)
-        raise AssertionError(f"nothing posted to {channel}")
-
-    async def click(self, user: str, channel: str, label: str, ts: str | None = None) -> None:
-        """Clicks the button (or picks the select option) labelled `label` on the latest
-        message in `channel` that has it, exactly as rendered by the bot."""
-        candidates = (
-            [(ts, self.fake.message(channel, ts))]
-            if ts
-            else [(t, m) for (ch, t), m in reversed(self.fake.messages.items()) if ch == channel]
-        )
-        for msg_ts, message in candidates:
-            for block in message.get("blocks", []):
-                for element in block.get("elements", []) if block["type"] == "actions" else []:
-                    if element["type"] == "button" and element["text"]["text"] == label:
-                        body = sr.block_action(
-                            user,
-                            channel,
-                            element["action_id"],
-                            element["value"],
-                            message_ts=msg_ts,
-                            block_id=block.get("block_id", "b1"),
-                        )
-                        status, _ = await self.send(body)
-                        assert status == 200
-                        return
-                    for option in element.get("options", []):
-                        if option["text"]["text"] == label:
-                            body = sr.block_action(
-                                user,
-                                channel,
-                                element["action_id"],
-                                "",
-                                message_ts=msg_ts,
-                                selected_option=option["value"],
-                            )
-                            assert (await self.send(body))[0] == 200
-                            return
-        raise AssertionError(f"no button {label!r} in {channel}")
 
 
 def _texts(message: dict[str, Any]) -> str:
     return json.dumps(message.get("blocks", []), ensure_ascii=False)
 
 
-@pytest.fixture
-def slack_policy() -> Policy:
-    return shared_policy()
-
-
-@pytest.fixture
-async def slack_store(embedded_redis: EmbeddedRedis, keys: Keys) -> AsyncIterator[Store]:
-    """The storage topologies are covered by the other suites; Slack runs on one."""
-    client = client_for_url(embedded_redis.url)
-    yield Store(client, keys)
-    await client.aclose()
-
-
-@pytest.fixture
-async def rig(
-    slack_store: Store, slack_policy: Policy, clock: FakeClock, live_kb: LiveKnowledgeBase
-) -> AsyncIterator[Rig]:
-    store = slack_store
-    fake = FakeSlack(token=TOKEN)
-    base_url = await fake.start()
-    for user, locale in [
-        ("UEMP", "en-US"),
-        ("UHEAD", "en-US"),
-        ("UIT", "en-US"),
-        ("UFIN", "fr-FR"),
-        ("UADMIN", "en-US"),
-        ("UOTHER", "en-US"),
-        ("UZH", "zh-CN"),
-    ]:
-        fake.set_user(user, locale=locale)
-    server = await start_bot(
-        store,
-        base_url,
-        {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET},
-        clock,
-        live_kb,
-        slack_policy,
-    )
-    async with aiohttp.ClientSession() as session:
-        yield Rig(fake, server, session, store)
-    await server.stop()
-    await fake.stop()
-
-
-async def _file_crm(rig: Rig, user: str = "UEMP", reason: str = "Too expensive") -> str:
-    fake = rig.fake
-    dm = f"D{user}"
-    await rig.command(user)
-    await fake.wait_for("chat.postMessage", 1)
-    await rig.click(user, dm, "CRM")
-    await fake.wait_for("chat.postMessage", 2)
-    await rig.click(user, dm, reason)
-    await fake.wait_for("chat.postMessage", 3)
-    ts, when = rig.last_message_to(dm)
-    picker = next(b for b in when["blocks"] if b.get("block_id", "").startswith("dlg-date|"))
-    body = sr.block_action(
-        user,
-        dm,
-        "dlg#date",
-        "",
-        message_ts=ts,
-        selected_date="2026-12-31",
-        block_id=picker["block_id"],
-    )
-    assert (await rig.send(body))[0] == 200
-    await fake.wait_for("chat.postMessage", 4)
-    for n, answer in enumerate(["yes", "none", "refund", "no", "none"], start=5):
-        await rig.dm(user, answer)
-        await fake.wait_for("chat.postMessage", n)
-    await rig.click(user, dm, "Submit")
-    posted = await fake.wait_for("chat.postMessage", 11)
-    submitted = next(c for c in posted if "Submitted as" in c.params.get("text", ""))
-    return str(submitted.params["text"].split("Submitted as ")[1][:11])
-
-
 async def test_whole_lifecycle_by_clicking_rendered_buttons(rig: Rig) -> None:
     fake = rig.fake
-    rid = await _file_crm(rig)
+    rid = await file_crm(rig)
     head_ts, card = rig.last_message_to("CHEAD")
     assert f"Stop request {rid}: CRM" in _texts(card)
     await rig.click("UHEAD", "CHEAD", "Approve")
@@ -243,7 +60,7 @@ async def test_whole_lifecycle_by_clicking_rendered_buttons(rig: Rig) -> None:
 
 async def test_reject_through_the_modal_with_validation(rig: Rig) -> None:
     fake = rig.fake
-    rid = await _file_crm(rig)
+    rid = await file_crm(rig)
     await rig.click("UHEAD", "CHEAD", "Reject")
     opened = await fake.wait_for("views.open", 1)
     view = opened[0].params["view"]
@@ -280,7 +97,7 @@ async def test_reject_through_the_modal_with_validation(rig: Rig) -> None:
 
 async def test_delegate_through_the_modal(rig: Rig) -> None:
     fake = rig.fake
-    rid = await _file_crm(rig)
+    rid = await file_crm(rig)
     await rig.click("UHEAD", "CHEAD", "Delegate")
     view = (await fake.wait_for("views.open", 1))[0].params["view"]
     assert [b["element"]["type"] for b in view["blocks"]] == ["users_select", "plain_text_input"]
@@ -301,7 +118,7 @@ async def test_delegate_through_the_modal(rig: Rig) -> None:
 
 async def test_refusals_are_private_and_change_nothing(rig: Rig) -> None:
     fake = rig.fake
-    rid = await _file_crm(rig)
+    rid = await file_crm(rig)
     found = await rig.store.requests.load(rid)
     assert found is not None
     await rig.click("UOTHER", "CHEAD", "Approve")  # not an approver
@@ -331,7 +148,7 @@ async def test_unsigned_forged_and_stale_requests_get_401(rig: Rig) -> None:
         assert resp.status == 401
     assert (await rig.send(body, signature="v0=" + "0" * 64))[0] == 401
     assert (await rig.send(body, timestamp=int(time.time()) - 6 * 60))[0] == 401
-    assert rig.fake.calls == []
+    assert [c.method for c in rig.fake.calls] == ["auth.test"]  # made once, at start
     assert await rig.store.drafts.load("slack:UEMP") is None
 
 
@@ -366,7 +183,7 @@ async def test_language_comes_from_the_slack_locale(rig: Rig) -> None:
 
 
 async def test_app_home_lists_requests_and_cards_waiting(rig: Rig) -> None:
-    rid = await _file_crm(rig)
+    rid = await file_crm(rig)
     event = {"type": "app_home_opened", "user": "UHEAD", "tab": "home", "channel": "DUHEAD"}
     assert (await rig.send(sr.event(event, event_id="EvHome"), form=False))[0] == 200
     published = await rig.call_where("views.publish", lambda c: c.params["user_id"] == "UHEAD")
@@ -463,6 +280,14 @@ async def test_socket_mode_without_a_public_url(
         posted = await fake.wait_for("chat.postMessage", 1)
         assert "What do you want to stop?" in posted[0].params["text"]
         assert fake.calls_to("apps.connections.open")[0].token == "xapp-1-test"
+        # No signing secret, so no Request URL: nothing could tell Slack's requests there
+        # from forged ones.
+        forged = sr.slash_command("/cancel-account", "status", "UEMP", "CGENERAL")
+        async with aiohttp.ClientSession() as session:
+            async with session.post(
+                server.url + "/slack/events", data=forged, headers={"Content-Type": sr.FORM}
+            ) as resp:
+                assert resp.status == 404
     finally:
         await server.stop()
         await fake.stop()
@@ -519,7 +344,7 @@ async def test_a_slow_modal_submission_is_closed_in_time_and_finished_after(
 
     import bot.adapters.slack.adapter as slack_module
 
-    rid = await _file_crm(rig)
+    rid = await file_crm(rig)
     await rig.click("UHEAD", "CHEAD", "Reject")
     view = (await rig.fake.wait_for("views.open", 1))[0].params["view"]
     handle = rig.server.app.handle

@@ -2,9 +2,13 @@
 buttons, modals, App Home), over the HTTP Request URL or Socket Mode.
 
 Every listener acknowledges first (Slack wants an answer within 3 seconds) and does
-the work after; bolt verifies each request's signature and age before any listener
-runs, so forged or stale requests get 401 and change nothing. Payloads become
-neutral events in `inbound`; replies become Web API calls in `outbound`.
+the work after. Over HTTP, `request_url` refuses oversized, forged, stale and
+unreadable requests before bolt sees them (bolt checks the signature again), so they
+change nothing. Bolt's authorization reads the identity checked once at start
+(`identity`), never the Web API. Before any listener, every payload is cleaned of
+lone surrogates and every Events API callback is let through once per event_id.
+Payloads become neutral events in `inbound`; replies become Web API calls in
+`outbound`.
 """
 
 from __future__ import annotations
@@ -16,34 +20,39 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.base import Host
-from bot.adapters.slack import inbound, wire
+from bot.adapters.slack import inbound, request_url, wire
+from bot.adapters.slack.identity import BotIdentity
 from bot.adapters.slack.locales import Locales
 from bot.adapters.slack.outbound import SlackOutbound
 from bot.config import Settings
+from conversations.i18n import t
 from conversations.ids import raw_id
 from handlers.events import (
     Actor,
     Ephemeral,
     Event,
     FormErrors,
+    Message,
     OpenForm,
     Post,
     RefreshHome,
     Reply,
     UpdateCard,
 )
-from handlers.ports import Marks
+from handlers.ports import Marks, StorageDown
 
 log = logging.getLogger(__name__)
 
 _HOME_VIEWER_TTL = 30 * 24 * 3600
+_EVENT_SEEN_TTL = 3600  # Slack retries an event for about an hour at most
 _FORM_BUDGET = 2.5  # seconds to answer a modal submission in place (Slack allows 3)
 
 
@@ -67,15 +76,28 @@ class SlackAdapter:
             session=self.session,
             retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=3)],
         )
+        self.signing_secret = settings.slack_signing_secret or ""
+        self.identity = BotIdentity(self.client, settings.slack_bot_token)
+        self._checking: asyncio.Task[None] | None = None
         self.app = AsyncApp(
-            client=self.client,
-            signing_secret=settings.slack_signing_secret or "",
+            # A client without the token: bolt copies it (base URL, session) for each
+            # request and gives the copy the token `authorize` returns (given the token
+            # here as well, bolt would drop it with a warning). Listeners use self.client.
+            client=AsyncWebClient(base_url=settings.slack_api_url, session=self.session),
+            authorize=self.identity.authorizer(),
+            signing_secret=self.signing_secret,
             # Socket Mode connections are authenticated by the app token instead.
             request_verification_enabled=bool(settings.slack_signing_secret),
         )
         self.outbound = SlackOutbound(self.client)
         self.locales = Locales(self.client)
         self._register()
+
+    async def start(self) -> None:
+        """Checks the token with Slack once; if the Web API does not answer, says so and
+        keeps checking in the background while requests are acknowledged."""
+        if not await self.identity.check():
+            self._checking = asyncio.create_task(self.identity.keep_checking())
 
     # -- inbound -----------------------------------------------------------------
 
@@ -97,10 +119,15 @@ class SlackAdapter:
         await self.host.deliver(replies)
 
     async def _first_time(self, event_id: str) -> bool:
-        """Events API retries (X-Slack-Retry-Num) repeat the same event_id: act once."""
-        if not event_id:
-            return True  # nothing to recognise a retry by
-        return await self.marks.first_time(f"slack-event:{event_id}", 3600)
+        """Events API retries (X-Slack-Retry-Num) repeat the same event_id: act once,
+        whichever process gets the retry (one atomic SET NX in Redis)."""
+        try:
+            return await self.marks.first_time(f"slack-event:{event_id}", _EVENT_SEEN_TTL)
+        except StorageDown as exc:
+            # The listener will meet the same storage and tell the user it is down;
+            # dropping the event here would leave them with no answer at all.
+            log.warning("event not checked for a retry", extra={"error": repr(exc)})
+            return True
 
     async def _with_lang(self, event: Event) -> Event:
         actor = await self._actor(raw_id(event.actor.id))
@@ -108,6 +135,22 @@ class SlackAdapter:
 
     def _register(self) -> None:
         app = self.app
+
+        # Bolt passes a middleware its arguments by name: `next` must be called so.
+        @app.middleware
+        async def clean(req: AsyncBoltRequest, next: Any) -> None:
+            req.body = inbound.valid_payload(req.body)
+            await next()
+
+        @app.middleware
+        async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:
+            """Every Events API callback (messages, mentions, App Home...) acts once."""
+            event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+            if event_id and not await self._first_time(str(event_id)):
+                log.info("event already handled", extra={"event_id": event_id})
+                return BoltResponse(status=200, body="")  # acknowledged, not acted on
+            await next()
+            return None
 
         @app.command("/cancel-account")
         async def command(ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -155,10 +198,9 @@ class SlackAdapter:
             await self.host.deliver(replies)
 
         async def message(body: dict[str, Any]) -> None:
-            """A DM or a mention. Bots and edits are ignored before anything is looked
-            up, and an event Slack sends again is acted on once."""
+            """A DM or a mention. Bots and edits are ignored before anything is looked up."""
             event = inbound.to_event(body)
-            if event is None or not await self._first_time(body.get("event_id", "")):
+            if event is None:
                 return
             await self._run(await self._with_lang(event), thread=inbound.thread_of(body))
 
@@ -167,17 +209,27 @@ class SlackAdapter:
 
         @app.event("app_home_opened")
         async def home_opened(event: dict[str, Any]) -> None:
-            if event.get("tab", "home") == "home":
+            if event.get("tab", "home") != "home":
+                return
+            user = event["user"]
+            try:
                 # Remember who looks at their home tab: only they get live refreshes.
-                await self.marks.mark(f"slack-home:{event['user']}", _HOME_VIEWER_TTL)
-                await self.publish_home(event["user"])
+                await self.marks.mark(f"slack-home:{user}", _HOME_VIEWER_TTL)
+            except StorageDown:
+                pass  # the home view published below says that storage is down
+            await self.publish_home(user)
 
     async def handle_http(self, request: web.Request) -> web.Response:
         """POST /slack/events: commands, interactivity and events on one Request URL."""
-        response = await self.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(response)
+        bolt_request = await request_url.to_bolt_request(request, self.signing_secret)
+        if isinstance(bolt_request, web.Response):
+            return bolt_request
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
     async def close(self) -> None:
+        if self._checking is not None:
+            self._checking.cancel()
+            await asyncio.gather(self._checking, return_exceptions=True)
         await self.session.close()
 
     async def start_socket_mode(self, app_token: str) -> AsyncSocketModeHandler:
@@ -210,4 +262,9 @@ class SlackAdapter:
 
     async def publish_home(self, user: str) -> None:
         actor = await self._actor(user)
-        await self.outbound.publish_home(user, await self.host.home(actor.id, actor.lang))
+        try:
+            sections = await self.host.home(actor.id, actor.lang)
+        except StorageDown as exc:
+            log.error("storage unavailable", extra={"error": repr(exc)})
+            sections = [Message(text=t(actor.lang or "en", "storage_down"))]
+        await self.outbound.publish_home(user, sections)

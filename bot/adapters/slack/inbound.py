@@ -14,12 +14,27 @@ from typing import Any
 from bot.adapters.slack import wire
 from conversations.ids import qualify
 from conversations.model import Lang
+from conversations.text import valid_unicode
 from handlers.events import Actor, Click, Command, Event, FormSubmit, UserMessage
 
 Payload = dict[str, Any]
 
 _MENTION = re.compile(r"<@[A-Z0-9]+>")
 _SLACK_REF = re.compile(r"<([@#!])?([^>|]+)(?:\|([^>]*))?>")
+
+
+def valid_payload(value: Any) -> Any:
+    """The payload with every string's lone surrogates replaced (an unpaired "\\ud83d"
+    escape in Slack's JSON parses into one, and no encoder accepts it). Applied once to
+    every payload before any listener reads it, so ids, event ids and trigger ids are
+    clean too, not only the text that becomes an event."""
+    if isinstance(value, str):
+        return valid_unicode(value)
+    if isinstance(value, dict):
+        return {valid_unicode(k): valid_payload(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [valid_payload(v) for v in value]
+    return value
 
 
 def qualified(raw: str) -> str:
