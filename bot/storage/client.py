@@ -1,4 +1,5 @@
-"""Opens the Redis connection: REDIS_URL when set, else the embedded server.
+"""The Redis client for a REDIS_URL (bot/storage/store.py opens the embedded server
+when it is unset).
 
 REDIS_URL forms:
   redis://[:password@]host:port/db, rediss://... (TLS), unix:///path/to/redis.sock
@@ -8,8 +9,6 @@ REDIS_URL forms:
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
 from typing import Any, TypeAlias, cast
 from urllib.parse import unquote, urlsplit
 
@@ -17,8 +16,6 @@ from redis.asyncio import Redis
 from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.asyncio.sentinel import Sentinel
 from redis.commands.core import AsyncScript
-
-from bot.storage.embedded import EmbeddedRedis
 
 # Both behave alike for every command stopbot sends: each script touches one slot.
 RedisClient: TypeAlias = Redis | RedisCluster
@@ -84,10 +81,3 @@ def client_for_url(url: str) -> RedisClient:
         return client
     plain: Redis = Redis.from_url(url, health_check_interval=30, **_COMMON)
     return plain
-
-
-async def open_redis(redis_url: str | None, data_dir: Path) -> RedisClient:
-    if redis_url is None:
-        server = EmbeddedRedis(await asyncio.to_thread(data_dir.resolve))
-        redis_url = await asyncio.to_thread(server.ensure_running)
-    return client_for_url(redis_url)
