@@ -145,8 +145,8 @@ class EmbeddedRedis:
         """Whether a server process for this data dir exists (answering or not yet).
         A server started by an older stopbot holds no lock: it counts while it answers."""
         try:
-            lock = FileLock(self._home_dir() / "alive.lock")
-        except OSError:
+            lock = self._lock("alive.lock")
+        except EmbeddedRedisError:
             return self.is_running()
         try:
             # A shared probe: probes never block each other, only the server's hold does.
@@ -173,7 +173,7 @@ class EmbeddedRedis:
 
     def start_unless_alive(self) -> bool:
         """Starts the server unless one is alive; True when this call started it."""
-        lock = FileLock(self._home_dir() / "start.lock")
+        lock = self._lock("start.lock")
         try:
             # The lock makes "check, then start" atomic across processes started together.
             lock.take(wait=True)
@@ -186,7 +186,7 @@ class EmbeddedRedis:
 
     def try_own(self) -> FileLock | None:
         """The owner lock if no other process holds it (close it to give it up)."""
-        lock = FileLock(self._home_dir() / "owner.lock")
+        lock = self._lock("owner.lock")
         if lock.take(wait=False):
             return lock
         lock.close()
@@ -201,14 +201,17 @@ class EmbeddedRedis:
         del _children[self.home]
         return child.returncode
 
-    def _home_dir(self) -> Path:
+    def _lock(self, name: str) -> FileLock:
+        """A lock file in the home, created with the home if needed."""
         try:
             self.home.mkdir(parents=True, exist_ok=True)
+            return FileLock(self.home / name)
         except OSError as exc:
+            # DATA_DIR was checked at start-up (data_dir_problem), but access rights
+            # do not tell everything (a read-only file system, /proc, a full disk).
             raise EmbeddedRedisError(
-                f"cannot keep the embedded Redis files in {self.home}: {exc.strerror or exc}"
+                f"bad setting DATA_DIR: cannot write in {self.home}: {exc.strerror or exc}"
             ) from None
-        return self.home
 
     def _start(self) -> None:
         sock = self.socket_path
@@ -240,7 +243,7 @@ class EmbeddedRedis:
             "--logfile",
             str(self.log_file),
         ]
-        alive = FileLock(self.home / "alive.lock")
+        alive = self._lock("alive.lock")
         try:
             alive.take(wait=True)
             with open(self.log_file, "ab") as log:
