@@ -24,9 +24,9 @@ class ChatProcess:
         self.output = ""
 
     @classmethod
-    async def start(cls, data_dir: Path) -> ChatProcess:
+    async def start(cls, data_dir: Path, **settings: str) -> ChatProcess:
         env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-        env.update(DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1", POLICY_PATH="")
+        env.update(DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1", POLICY_PATH="", **settings)
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
