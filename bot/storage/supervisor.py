@@ -67,14 +67,19 @@ class Supervisor:
 
     async def run(self) -> None:
         """Watches until cancelled; gives up the owner lock on the way out."""
+        last_failure = ""
         try:
             while True:
                 try:
                     await self.tick()
-                except Exception:
+                    last_failure = ""
+                except Exception as exc:
                     # Whatever went wrong, keep watching: a supervisor that dies quietly
-                    # is a bot that answers "storage unavailable" forever.
-                    log.exception("embedded redis supervision failed; trying again")
+                    # is a bot that answers "storage unavailable" forever. The same
+                    # failure every second is logged once.
+                    if repr(exc) != last_failure:
+                        log.exception("embedded redis supervision failed; trying again")
+                    last_failure = repr(exc)
                 await self._sleep(self.interval)
         finally:
             if self._owner is not None:

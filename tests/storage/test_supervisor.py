@@ -159,3 +159,25 @@ async def test_the_owner_lock_is_given_up_when_supervision_ends() -> None:
     with pytest.raises(RuntimeError):
         await supervisor.run()
     assert server.lock.closed and not supervisor.owns
+
+
+async def test_a_failing_check_is_logged_once_and_watching_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server, time = FakeServer(), FakeTime()
+
+    def broken() -> bool:
+        raise EmbeddedRedisError("bad setting DATA_DIR: cannot write in /x/redis")
+
+    server.is_alive = broken  # type: ignore[method-assign]
+
+    async def sleep(seconds: float) -> None:
+        if len(time.waits) == 3:
+            raise RuntimeError("stop")
+        await time.sleep(seconds)
+
+    supervisor = Supervisor(server, sleep=sleep, monotonic=time.monotonic)
+    with pytest.raises(RuntimeError):
+        await supervisor.run()
+    assert time.waits == [1.0, 1.0, 1.0]  # it kept watching
+    assert _messages(caplog) == ["embedded redis supervision failed; trying again"]
