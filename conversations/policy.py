@@ -23,7 +23,6 @@ from pydantic import (
     PlainSerializer,
     StringConstraints,
     ValidatorFunctionWrapHandler,
-    WrapValidator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -31,7 +30,16 @@ from pydantic_core import PydanticCustomError
 from conversations.durations import DURATION_HINT, format_duration, parse_duration
 from conversations.ids import PLATFORMS, identity_problem
 from conversations.model import ApprovalMode
-from conversations.rules import Loc, Problem, items, listed, repeated, text, with_rules
+from conversations.rules import (
+    Loc,
+    Problem,
+    checked_by,
+    items,
+    listed,
+    text,
+    unique,
+    with_rules,
+)
 
 __all__ = [
     "Approval",
@@ -110,19 +118,15 @@ NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 
 def _unique_ids(values: object) -> Iterator[Problem]:
     """An id listed twice in one list."""
-    entries = [((i,), v) for i, v in listed(values) if isinstance(v, str)]
-    yield from repeated(
-        entries,
+    return unique(
+        values,
+        None,
         "duplicate",
-        lambda value, first: f"{value!r} is listed twice (also at position {int(first[0]) + 1})",
+        lambda value, first: f"{value!r} is listed twice (also at position {first + 1})",
     )
 
 
-def _checked_unique_ids(values: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    return with_rules("Policy", values, handler, _unique_ids)
-
-
-UniqueIds = Annotated[list[Identity], WrapValidator(_checked_unique_ids)]
+UniqueIds = Annotated[list[Identity], checked_by(_unique_ids, "Policy")]
 
 
 # --------------------------------------------------------------------------- models
@@ -155,16 +159,12 @@ _ESCALATE_AFTER = timedelta(hours=72)
 
 
 def _unique_stage_names(stages: object) -> Iterator[Problem]:
-    names = [((i, "name"), n) for i, stage in listed(stages) if (n := text(stage, "name"))]
-    yield from repeated(
-        names,
+    return unique(
+        stages,
+        "name",
         "duplicate_stage",
-        lambda name, first: f"stage name {name!r} is already used by stages[{first[0]}]",
+        lambda name, first: f"stage name {name!r} is already used by stages[{first}]",
     )
-
-
-def _checked_stages(stages: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    return with_rules("Policy", stages, handler, _unique_stage_names)
 
 
 def _escalation_order(data: object) -> Iterator[Problem]:
@@ -190,7 +190,7 @@ def _escalation_order(data: object) -> Iterator[Problem]:
 
 
 class Approval(_Model):
-    stages: Annotated[list[Stage], Field(min_length=1), WrapValidator(_checked_stages)]
+    stages: Annotated[list[Stage], Field(min_length=1), checked_by(_unique_stage_names, "Policy")]
     remind_after: Duration = _REMIND_AFTER
     escalate_after: Duration = _ESCALATE_AFTER
 
@@ -238,10 +238,6 @@ def _unique_catalog_names(catalog: object) -> Iterator[Problem]:
             seen[key] = name.strip()
 
 
-def _checked_catalog(catalog: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    return with_rules("Policy", catalog, handler, _unique_catalog_names)
-
-
 class Broadcast(_Model):
     channels: UniqueIds = Field(default_factory=list)
     rate_per_second: float = Field(default=1.0, gt=0, allow_inf_nan=False)
@@ -254,7 +250,7 @@ class DialogueSettings(_Model):
 class Policy(_Model):
     admins: list[Identity]
     approval: Approval
-    catalog: Annotated[list[CatalogItem], WrapValidator(_checked_catalog)] = Field(
+    catalog: Annotated[list[CatalogItem], checked_by(_unique_catalog_names, "Policy")] = Field(
         default_factory=list
     )
     broadcast: Broadcast = Field(default_factory=Broadcast)

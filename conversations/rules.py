@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 T = TypeVar("T")
@@ -79,13 +79,27 @@ def text(data: object, key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def repeated(
-    entries: Iterable[tuple[Loc, str]], kind: str, say: Callable[[str, Loc], str]
+def unique(
+    values: object, field: str | None, kind: str, say: Callable[[str, int], str]
 ) -> Iterator[Problem]:
-    """A problem at each entry whose key was seen before; `say(key, first_loc)`."""
-    first: dict[str, Loc] = {}
-    for loc, key in entries:
+    """A problem at each item of the list `values` (or at the item's `field`) whose text
+    came earlier in the list; `say(text, index of the first)` words it."""
+    first: dict[str, int] = {}
+    for index, item in listed(values):
+        key = item if field is None else text(item, field)
+        if not isinstance(key, str):
+            continue
         if key in first:
+            loc: Loc = (index,) if field is None else (index, field)
             yield Problem(loc, kind, say(key, first[key]))
         else:
-            first[key] = loc
+            first[key] = index
+
+
+def checked_by(rule: Callable[[object], Iterable[Problem]], title: str) -> WrapValidator:
+    """For ``Annotated[...]``: validates the value as usual and checks `rule` on it."""
+
+    def validate(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        return with_rules(title, value, handler, rule)
+
+    return WrapValidator(validate)

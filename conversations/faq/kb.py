@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import (
     BaseModel,
@@ -13,13 +13,11 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    ValidatorFunctionWrapHandler,
-    WrapValidator,
 )
 from pydantic_core import PydanticCustomError
 
 from conversations.model import LANGS, Lang
-from conversations.rules import Problem, items, listed, repeated, text, with_rules
+from conversations.rules import Problem, checked_by, items, listed, text, unique
 
 TopicId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -70,15 +68,11 @@ def _examples_in_every_language(examples: object) -> Iterator[Problem]:
             )
 
 
-def _checked_examples(examples: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    return with_rules("KnowledgeBase", examples, handler, _examples_in_every_language)
-
-
 class Topic(_Model):
     id: TopicId
     title: Localized
     answer: Localized
-    examples: Annotated[PerLang, WrapValidator(_checked_examples)]
+    examples: Annotated[PerLang, checked_by(_examples_in_every_language, "KnowledgeBase")]
     keywords: PerLang = Field(default_factory=PerLang)
     buttons: list[FollowUp] = Field(default_factory=list, max_length=3)
 
@@ -102,13 +96,13 @@ def _known_version(value: object) -> object:
 
 def _topics_consistent(topics: object) -> Iterator[Problem]:
     """Topic ids are unique, and every topic button opens a topic that exists."""
-    ids = [((i, "id"), topic_id) for i, topic in listed(topics) if (topic_id := text(topic, "id"))]
-    yield from repeated(
-        ids,
+    yield from unique(
+        topics,
+        "id",
         "duplicate_topic",
-        lambda topic_id, first: f"topic id {topic_id!r} is already used by topics[{first[0]}]",
+        lambda topic_id, first: f"topic id {topic_id!r} is already used by topics[{first}]",
     )
-    known = {topic_id for _, topic_id in ids}
+    known = {text(topic, "id") for _, topic in listed(topics)}
     for i, topic in listed(topics):
         for j, button in items(topic, "buttons"):
             action = text(button, "action") or ""
@@ -121,13 +115,11 @@ def _topics_consistent(topics: object) -> Iterator[Problem]:
                 )
 
 
-def _checked_topics(topics: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    return with_rules("KnowledgeBase", topics, handler, _topics_consistent)
-
-
 class KnowledgeBase(_Model):
     version: Annotated[int, BeforeValidator(_known_version)] = VERSION
-    topics: Annotated[list[Topic], Field(min_length=1), WrapValidator(_checked_topics)]
+    topics: Annotated[
+        list[Topic], Field(min_length=1), checked_by(_topics_consistent, "KnowledgeBase")
+    ]
     synonyms: SynonymGroups = Field(default_factory=SynonymGroups)
     out_of_domain: PerLang = Field(default_factory=PerLang)
 
