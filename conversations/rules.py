@@ -12,6 +12,7 @@ ones, each at its own location.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import ValidationError, ValidatorFunctionWrapHandler, WrapValidator
@@ -21,13 +22,13 @@ T = TypeVar("T")
 Loc = tuple[str | int, ...]
 
 
+@dataclass(frozen=True, slots=True)
 class Problem:
     """A broken rule: where (relative to the value being validated), and what."""
 
-    __slots__ = ("kind", "loc", "message")
-
-    def __init__(self, loc: Loc, kind: str, message: str) -> None:
-        self.loc, self.kind, self.message = loc, kind, message
+    loc: Loc
+    kind: str
+    message: str
 
 
 def with_rules(
