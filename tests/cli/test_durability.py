@@ -24,9 +24,9 @@ class ChatProcess:
         self.output = ""
 
     @classmethod
-    async def start(cls, data_dir: Path) -> ChatProcess:
+    async def start(cls, data_dir: Path, **settings: str) -> ChatProcess:
         env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-        env.update(DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1", POLICY_PATH="")
+        env.update(DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1", POLICY_PATH="", **settings)
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -121,3 +121,44 @@ async def test_killed_chat_resumes_dialogue_and_keeps_the_request(data_dir: Path
     await chat.wait_for(rf"card {rid}:1\)")
     await chat.send("/quit")
     assert await asyncio.wait_for(chat.proc.wait(), 10) == 0
+
+
+async def _kill_redis(data_dir: Path) -> int:
+    server = EmbeddedRedis(data_dir)
+    pid = server.pid()
+    assert pid is not None and server.is_alive()
+    os.kill(pid, signal.SIGKILL)
+    return pid
+
+
+async def test_a_running_chat_restarts_the_embedded_redis_it_started(data_dir: Path) -> None:
+    chat = await ChatProcess.start(data_dir)
+    await chat.answer("/cancel-account", "What do you want to stop")
+    await chat.answer("CRM", "Why should it be stopped")
+    pid = await _kill_redis(data_dir)
+
+    await chat.wait_for(r"embedded redis exited with code -9; restarting \(attempt 1\)")
+    await chat.wait_for("embedded redis restarted")
+    assert EmbeddedRedis(data_dir).pid() != pid
+    # Same process, same dialogue: the draft came back from the append-only file.
+    await chat.answer("too expensive", "When should it stop")
+    await chat.send("/quit")
+    assert await asyncio.wait_for(chat.proc.wait(), 10) == 0
+
+
+async def test_a_chat_that_did_not_start_redis_takes_over_when_the_owner_leaves(
+    data_dir: Path,
+) -> None:
+    owner = await ChatProcess.start(data_dir)
+    other = await ChatProcess.start(data_dir)  # connects to the server the owner started
+    await other.answer("/cancel-account", "What do you want to stop")
+    await owner.send("/quit")
+    assert await asyncio.wait_for(owner.proc.wait(), 10) == 0
+    await _kill_redis(data_dir)
+
+    # Not its child: the exit code is unknown, the restart is the same.
+    await other.wait_for(r"embedded redis exited with code unknown; restarting \(attempt 1\)")
+    await other.wait_for("embedded redis restarted")
+    await other.answer("CRM", "Why should it be stopped")
+    await other.send("/quit")
+    assert await asyncio.wait_for(other.proc.wait(), 10) == 0
