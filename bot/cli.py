@@ -307,7 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _faq_stats_parser().parse_args(argv[2:])
         from bot.chat import print_faq_stats
 
-        return loop.run(print_faq_stats(_settings()))
+        return loop.run(print_faq_stats(_bot_settings()))
     args = _parser().parse_args(argv)
     if args.command == "policy":
         return _policy_check(args.path)
@@ -320,10 +320,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "kb":
         return _kb_check(args.path)
     if args.command == "faq":
-        if args.questions == ["stats"]:
-            from bot.chat import print_faq_stats
-
-            return loop.run(print_faq_stats(_bot_settings()))
         return _faq(args.questions, args.json, args.lang)
     if args.command == "storage":
         return _storage(args.storage_command)
