@@ -56,7 +56,8 @@ async def run_chat(settings: Settings, user: str, lang: Lang | None) -> int:
     app = await _app(settings)
     if app is None:
         return 2
-    console = ConsoleAdapter(app, app.store.console_cards, user=user, lang=lang)
+    store = app.store
+    console = ConsoleAdapter(app, store.console_cards, store.console_forms, user=user, lang=lang)
     app.register(console, fallback=True)
     stop = asyncio.Event()
     tasks = [asyncio.create_task(app.run_scheduler(stop, interval=5.0))]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.storage.card_refs import RedisCardRefs
 from bot.storage.client import RedisClient, result
 from bot.storage.console_cards import RedisConsoleCards
+from bot.storage.console_forms import RedisConsoleForms
 from bot.storage.drafts import RedisDrafts
 from bot.storage.errors import storage_call
 from bot.storage.faq_log import RedisFaqLog
@@ -25,6 +26,7 @@ class Store:
         self.faq_log = RedisFaqLog(redis, self.keys)
         self.card_refs = RedisCardRefs(redis, self.keys)
         self.console_cards = RedisConsoleCards(redis, self.keys)
+        self.console_forms = RedisConsoleForms(redis, self.keys)
 
     async def ping(self) -> bool:
         try:

@@ -184,7 +184,6 @@ async def test_a_card_whose_reference_was_lost_is_posted_anew(
     h = await make_harness(
         Store(h.store.redis, h.store.keys), h.app.services.policy, h.clock, live_kb
     )
-    await h.console.load()
     out = await h.type("/as console:head", "/click Approve")
     assert f"→ console:approvals-head  (card {rid}:0)" in out
     assert "Approved by console:head" in out
