@@ -9,8 +9,8 @@ approve). Messages with buttons and open forms are kept in Redis, each entry wri
 on its own, so `/click` and a half-typed reason work in every `chat` process that
 shares the storage and after a restart.
 
-Stdin is read as bytes and decoded here, undecodable bytes replaced: a terminal or a
-pipe in another encoding must not end the session.
+Stdin is read as bytes and decoded here, undecodable bytes replaced: a stray byte
+from a terminal or a pipe must not end the session.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ class ConsoleAdapter:
         self.out.flush()
 
     def _private(self, to: str) -> str:
-        return f"→ {to} {t(self._lang(), 'console_only_you')}"
+        return t(self._lang(), "console_private", to=to)
 
     def _render(self, header: str, message: Message) -> list[str]:
         lines = [header]
@@ -361,13 +361,16 @@ class ConsoleAdapter:
         if pending is not None:
             self._ask(self.user, pending)
 
-    async def run(self, stdin: BinaryIO | None = None) -> None:
+    async def run(self, stdin: BinaryIO | None = None, encoding: str | None = None) -> None:
+        """Reads lines until the input ends or /quit. Bytes are decoded in the terminal's
+        encoding (stdin's, by default), any that do not decode replaced."""
         source = stdin or sys.stdin.buffer
+        encoding = encoding or sys.stdin.encoding or "utf-8"
         self._say(Later("console_banner", user=self.user))
         await self._resume()
         while True:
             raw = await asyncio.to_thread(source.readline)
             if not raw:
                 return  # end of input
-            if not await self.handle_line(raw.decode("utf-8", errors="replace")):
+            if not await self.handle_line(raw.decode(encoding, errors="replace")):
                 return
