@@ -89,7 +89,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "（{user} 点击了“{label}”）",
         "({user} clique « {label} »)",
     ),
-    "console_only_you": ("(only you)", "（仅你可见）", "(vous seul)"),
+    "console_private": ("→ {to} (only you)", "→ {to}（仅你可见）", "→ {to} (vous seul)"),
     "console_card": ("(card {card})", "（卡片 {card}）", "(carte {card})"),
     "console_card_updated": (
         "card {card} updated",
