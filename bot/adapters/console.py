@@ -260,10 +260,11 @@ class ConsoleAdapter:
         return True
 
     async def _handle(self, text: str, command: tuple[str, str] | None) -> None:
-        pending = await self.forms.get(self.user)
-        if pending is not None and (command is None or command[0] not in _KNOWN):
-            await self._form_answer(pending, text)
-            return
+        if command is None or command[0] not in _KNOWN:
+            pending = await self.forms.get(self.user)
+            if pending is not None:
+                await self._form_answer(pending, text)
+                return
         self._asked = False
         if command is None:
             self._heard(text)
@@ -274,9 +275,8 @@ class ConsoleAdapter:
             await self._command(*command)
         # A command leaves an open form open: ask it again, so the next line is
         # clearly its answer (also after /as, for the user now acting).
-        pending = await self.forms.get(self.user)
-        if pending is not None and not self._asked:
-            self._ask(self.user, pending)
+        if not self._asked:
+            await self._reask()
 
     async def _command(self, name: str, rest: str) -> None:
         match name:
@@ -351,13 +351,12 @@ class ConsoleAdapter:
         if not any(isinstance(r, FormErrors) and r.to == self.user for r in replies):
             await self.forms.close(self.user)
 
-    async def _resume(self) -> None:
-        """A form left open by an earlier session (or another process) is still open:
-        ask it again."""
+    async def _reask(self) -> None:
+        """Asks the acting user's open form again, if they have one."""
         try:
             pending = await self.forms.get(self.user)
         except StorageDown:
-            return  # said at the first line typed
+            return  # said by the next line that needs the form
         if pending is not None:
             self._ask(self.user, pending)
 
@@ -367,7 +366,8 @@ class ConsoleAdapter:
         source = stdin or sys.stdin.buffer
         encoding = encoding or sys.stdin.encoding or "utf-8"
         self._say(Later("console_banner", user=self.user))
-        await self._resume()
+        # A form left open by an earlier session (or another process) is still open.
+        await self._reask()
         while True:
             raw = await asyncio.to_thread(source.readline)
             if not raw:
