@@ -16,7 +16,9 @@ Layout (default prefix `stopbot`):
 | `stopbot:{faq}:stats` | hash | none | per topic: answers given, 👍, 👎; and how often the bot suggested or did not know |
 | `stopbot:{faq}:vote:<topic>:<user>` | string | 1 day | one feedback per user per topic per day |
 | `stopbot:{once}:<what>` | string | per use | marks: an inbound event already handled (Slack retries carry the same event_id), a user who uses App Home |
-| `stopbot:{console}:cards` | string (JSON) | none | console playground: cards shown, so /click works after a restart |
+| `stopbot:{console}:shown` | hash `seq`, `meta:<id>` (JSON), `buttons:<id>` (JSON) | 30 days, renewed | console playground: messages with buttons shown, so /click works in every process and after a restart |
+| `stopbot:{console}:shown-order` | sorted set | 30 days, renewed | the ids of those messages by when they were shown (the oldest are trimmed) |
+| `stopbot:{console}:form:<user>` | hash `form` (JSON), `v:<field>` | 1 day | console playground: the form a user is filling in (a reject or delegate reason) |
 
 The part in braces is the Redis Cluster hash tag: every key that one atomic
 script touches shares it, so each script runs on a single slot (Cluster) and
@@ -87,8 +89,14 @@ class Keys:
     def once(self, what: str) -> str:
         return f"{self.prefix}:{{once}}:{what}"
 
-    def console_cards(self) -> str:
-        return f"{self.prefix}:{{console}}:cards"
+    def console_shown(self) -> str:
+        return f"{self.prefix}:{{console}}:shown"
+
+    def console_shown_order(self) -> str:
+        return f"{self.prefix}:{{console}}:shown-order"
+
+    def console_form(self, user: str) -> str:
+        return f"{self.prefix}:{{console}}:form:{user}"
 
 
 def hash_slot(key: str) -> int:

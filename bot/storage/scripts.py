@@ -80,3 +80,51 @@ elseif ARGV[2] == 'delete' then
 end
 return {1}
 """
+
+CONSOLE_SHOW = """
+-- A message with buttons the console printed. KEYS: entries hash, order sorted set.
+-- ARGV: id ('' = a new one), meta, buttons, how many to keep, ttl (s).
+-- One script, so processes sharing a DATA_DIR each add their own entries, never
+-- overwrite the others', and the oldest beyond the bound go with their fields.
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+local id = ARGV[1]
+if id == '' then id = 'm:' .. seq end
+redis.call('HSET', KEYS[1], 'meta:' .. id, ARGV[2], 'buttons:' .. id, ARGV[3])
+redis.call('ZADD', KEYS[2], seq, id)
+local extra = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
+if extra > 0 then
+  for _, old in ipairs(redis.call('ZRANGE', KEYS[2], 0, extra - 1)) do
+    redis.call('HDEL', KEYS[1], 'meta:' .. old, 'buttons:' .. old)
+  end
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, extra - 1)
+end
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+redis.call('EXPIRE', KEYS[2], ARGV[5])
+return id
+"""
+
+CONSOLE_REBUTTON = """
+-- A card rewritten: its new buttons, if it is still remembered. KEYS: entries hash.
+-- ARGV: id, buttons. Returns 1 when rewritten.
+if redis.call('HEXISTS', KEYS[1], 'meta:' .. ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'buttons:' .. ARGV[1], ARGV[2])
+return 1
+"""
+
+CONSOLE_FORM_OPEN = """
+-- KEYS: the user's form hash. ARGV: form (JSON), ttl (s). Replaces any earlier form
+-- with its answers.
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'form', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
+"""
+
+CONSOLE_FORM_ANSWER = """
+-- KEYS: the user's form hash. ARGV: field name, answer, ttl (s). Only while the form
+-- is open: an answer never outlives its form. Returns 1 when kept.
+if redis.call('HEXISTS', KEYS[1], 'form') == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'v:' .. ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1
+"""

@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.storage.card_refs import RedisCardRefs
 from bot.storage.client import RedisClient, client_for_url, result
 from bot.storage.console_cards import RedisConsoleCards
+from bot.storage.console_forms import RedisConsoleForms
 from bot.storage.drafts import RedisDrafts
 from bot.storage.embedded import EmbeddedRedis
 from bot.storage.errors import storage_call
@@ -37,6 +38,7 @@ class Store:
         self.faq_log = RedisFaqLog(redis, self.keys)
         self.card_refs = RedisCardRefs(redis, self.keys)
         self.console_cards = RedisConsoleCards(redis, self.keys)
+        self.console_forms = RedisConsoleForms(redis, self.keys)
 
     async def ping(self) -> bool:
         try:
