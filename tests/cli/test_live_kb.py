@@ -6,16 +6,14 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from tests.cli.test_durability import ChatProcess, data_dir
+from tests.chat_process import ChatProcess
 from tests.helpers import GOOD_KB
-
-__all__ = ["data_dir"]  # the fixture, shared
 
 
 async def test_a_refused_live_edit_is_reported_once(data_dir: Path, tmp_path: Path) -> None:
     kb = tmp_path / "faq.yaml"
     kb.write_text(GOOD_KB)
-    chat = await ChatProcess.start(data_dir, KB_PATH=str(kb))
+    chat = await ChatProcess.start(data_dir, env={"KB_PATH": str(kb)})
     kb.write_text(GOOD_KB.replace("examples:", "exemples:"))
     await chat.wait_for("knowledge base edit refused")
     await chat.answer("will I get my money back", "Finance decides")
