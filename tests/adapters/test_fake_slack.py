@@ -23,7 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from tests.fakes.clock import FakeClock
 from tests.fakes.slack import requests as sr
-from tests.fakes.slack.api import FakeSlack
+from tests.fakes.slack.api import Call, FakeSlack
 
 TOKEN = "xoxb-test-token"
 SECRET = "shh-signing-secret"
@@ -443,6 +443,63 @@ async def test_drop_after_accept(fake: FakeSlack) -> None:
         await bare.chat_postMessage(channel="C2", text="once")
     assert [m["text"] for m in fake.posted("C2")] == ["once"]
     assert [c.status for c in fake.calls_to("chat.postMessage")] == [None, 200, None]
+
+
+class Ticks:
+    """Seconds that pass only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_posting_limits_per_channel_and_workspace(
+    fake: FakeSlack, client: AsyncWebClient
+) -> None:
+    ticks = Ticks()
+    fake.limit(per_channel=1.0, workspace=3.0, workspace_burst=3, clock=ticks)
+
+    async def post(channel: str) -> tuple[int, str | None]:
+        try:
+            await client.chat_postMessage(channel=channel, text="x")
+        except SlackApiError as e:
+            assert e.response.data == {"ok": False, "error": "ratelimited"}
+            return e.response.status_code, e.response.headers["Retry-After"]
+        return 200, None
+
+    assert await post("C1") == (200, None)
+    assert await post("C1") == (429, "1")  # one a second per channel
+    assert await post("C2") == (200, None)
+    assert await post("C3") == (200, None)
+    assert await post("C4") == (429, "1")  # the workspace's 3 are used up
+    ticks.now += 0.5  # half a second: 1.5 workspace tokens, half a C1 token
+    assert await post("C1") == (429, "1")
+    # The refusal for C1 used no workspace token: there is one left for C4.
+    assert await post("C4") == (200, None)
+    ticks.now += 0.5
+    assert await post("C1") == (200, None)
+    assert await post("C5") == (200, None)
+    assert await post("C6") == (429, "1")
+    channels = [m["channel"] for m in fake.messages.values()]
+    assert channels == ["C1", "C2", "C3", "C4", "C1", "C5"]
+    assert fake.calls[1].retry_after == 1
+    assert fake.calls[1].error == "ratelimited"
+
+
+def test_early_calls_are_those_inside_a_retry_after() -> None:
+    fake = FakeSlack()
+
+    def call(at: float, status: int = 200, retry_after: int | None = None) -> Call:
+        return Call("chat.postMessage", {}, "", at=at, status=status, retry_after=retry_after)
+
+    limited = call(10.0, status=429, retry_after=2)
+    fake.calls = [call(9.5), limited, call(10.5), call(11.99), call(12.0), call(13.0)]
+    assert [(w.at, c.at) for w, c in fake.early_calls()] == [(10.0, 10.5), (10.0, 11.99)]
+    fake.calls.append(Call("auth.test", {}, "", at=10.7))
+    assert len(fake.early_calls()) == 2
+    assert len(fake.early_calls(method=None)) == 3
 
 
 async def test_wait_for(fake: FakeSlack, client: AsyncWebClient) -> None:

@@ -22,6 +22,10 @@ Failure modes a test switches on (all off by default):
 - ``drop_after_accept``: a call is carried out (the post is stored), then the
   connection is closed without an answer, so the client cannot tell it worked.
 - ``fail_next``: one answer with a given status (429 with ``Retry-After``).
+- ``limit``: Slack's posting limits on chat.postMessage, per channel and for the
+  workspace (tests/fakes/slack/limits.py); over them, 429 ``ratelimited`` with
+  ``Retry-After``. ``early_calls`` lists the calls that arrived before a
+  ``Retry-After`` answered earlier had passed.
 
 ``conversations.history`` returns what was posted, newest first, with the
 ``metadata`` a post carried only when asked with ``include_all_metadata=true``.
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import bisect
 import json
 import time
 from collections import deque
@@ -40,6 +45,8 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
+
+from tests.fakes.slack.limits import PostingLimits
 
 BLOCK_TYPES = frozenset(
     {"section", "actions", "context", "header", "divider", "input", "image", "rich_text"}
@@ -373,6 +380,7 @@ class FakeSlack:
         self._outage: int | None = None  # calls left to fail; -1 until outage_over()
         self._outage_status = 503
         self._drops: dict[str, int] = {}  # method -> calls left to drop after accepting
+        self.limits: PostingLimits | None = None
         self._open_ims: set[str] = set()
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -462,6 +470,43 @@ class FakeSlack:
         the connection is closed without an answer: the client sees a dropped
         connection and cannot tell that Slack took the call."""
         self._drops[method] = self._drops.get(method, 0) + calls
+
+    def limit(
+        self,
+        per_channel: float | None = 1.0,
+        workspace: float | None = None,
+        channel_burst: float = 1.0,
+        workspace_burst: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Enforce Slack's posting limits on chat.postMessage: ``per_channel`` and
+        ``workspace`` posts a second (None: that limit off), with the bursts allowed;
+        ``clock`` (seconds) is what the buckets refill by."""
+        self.limits = PostingLimits(
+            per_channel=per_channel,
+            workspace=workspace,
+            channel_burst=channel_burst,
+            workspace_burst=workspace_burst,
+            clock=clock,
+        )
+
+    def early_calls(self, method: str | None = "chat.postMessage") -> list[tuple[Call, Call]]:
+        """(a 429 answered, a call of ``method`` -- any when None -- that arrived after
+        it but before its Retry-After had passed), by arrival."""
+        calls = sorted(
+            (c for c in self.calls if method is None or c.method == method), key=lambda c: c.at
+        )
+        arrivals = [c.at for c in calls]
+        early = []
+        for limited in calls:
+            if limited.status != 429 or limited.retry_after is None:
+                continue
+            end = limited.at + limited.retry_after
+            first = bisect.bisect_right(arrivals, limited.at)
+            for call in calls[first : bisect.bisect_left(arrivals, end)]:
+                if call is not limited:
+                    early.append((limited, call))
+        return early
 
     def add_channel(self, channel: str, archived: bool = False, member: bool = True) -> None:
         """From the first call on, only the channels added exist (DMs always do)."""
@@ -603,6 +648,11 @@ class FakeSlack:
             return 200, {}, {"ok": False, "error": "invalid_auth"}
         if parse_error is not None:
             return 200, {}, {"ok": False, "error": parse_error}
+        channel = params.get("channel")
+        if method == "chat.postMessage" and self.limits is not None and isinstance(channel, str):
+            wait = self.limits.admit(self._resolve_channel(channel))
+            if wait is not None:
+                return 429, {"Retry-After": str(wait)}, {"ok": False, "error": "ratelimited"}
         try:
             result = handler(params)
         except SlackError as e:
