@@ -16,7 +16,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery.pacing import Pacer
-from bot.storage.client import client_for_url
+from bot.storage.client import client_for_url, result
 from bot.storage.store import Store
 from tests.fakes.slack.api import FakeSlack
 from tests.paced_sender import Attempt, Job, PacedSender, attempt_of, read_attempts
@@ -77,7 +77,7 @@ async def test_two_processes_post_everything_once_and_respect_retry_after(
     jobs = [Job(f"CMULTI{c}", f"multi {c}.{n}") for n in range(3) for c in range(5)]
     jobs += [Job(f"CONE{c}", f"one {c}") for c in range(35)]
     queue = f"{store.keys.prefix}:test:queue"
-    await store.redis.rpush(queue, *(job.pack() for job in jobs))
+    await result(store.redis.rpush(queue, *(job.pack() for job in jobs)))
     outs = [tmp_path / "p1.jsonl", tmp_path / "p2.jsonl"]
     procs = [
         await start_sender(f"p{n + 1}", redis_url, store, queue, slack, out)

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from bot.delivery.pacing import DEFAULT_PAUSE_S, Lane, Pacer
-from bot.storage.client import RedisClient, client_for_url
+from bot.storage.client import RedisClient, client_for_url, result
 from bot.storage.keys import Keys, hash_slot
 from bot.storage.store import Store
 
@@ -55,7 +55,7 @@ async def granted(pacer: Pacer, lane: Lane, channel: str) -> float:
 
 
 async def bulk_rate(store: Store) -> float:
-    return float(await store.redis.hget(store.keys.pace_lanes("slack"), "rate") or "nan")
+    return float(await result(store.redis.hget(store.keys.pace_lanes("slack"), "rate")) or "nan")
 
 
 async def test_bulk_is_spaced_at_its_rate(store: Store, time: VirtualTime) -> None:
