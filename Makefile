@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/faq.py
 	$(BIN)/python bench/faq_eval.py
 	$(BIN)/python bench/slack_load.py
+	$(BIN)/python bench/broadcast.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -17,7 +17,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery.pacing import Pacer
 from bot.storage.client import client_for_url, result
+from bot.storage.keys import Keys
 from bot.storage.store import Store
+from handlers.ports import StorageDown
 from tests.fakes.slack.api import FakeSlack
 from tests.paced_sender import Attempt, Job, PacedSender, attempt_of, read_attempts
 
@@ -41,6 +43,18 @@ async def test_redis_clock_spacing_and_pause(store: Store) -> None:
     began = await pacer.throttled(0.5)
     after_pause = await pacer.turn("bulk", "C2")
     assert after_pause >= began + 0.5
+
+
+async def test_redis_down_is_storage_down() -> None:
+    """A sender told StorageDown treats it like any transient failure."""
+    redis = client_for_url("redis://127.0.0.1:1")  # nothing listens there
+    pacer = Pacer(redis, Keys(prefix="down"), "slack", ceiling=5.0)
+    try:
+        for call in (pacer.turn("bulk", "C1"), pacer.throttled(1.0)):
+            with pytest.raises(StorageDown):
+                await call
+    finally:
+        await redis.aclose()
 
 
 async def start_sender(
