@@ -19,6 +19,9 @@ Layout (default prefix `stopbot`):
 | `stopbot:{console}:shown` | hash `seq`, `meta:<id>` (JSON), `buttons:<id>` (JSON) | 30 days, renewed | console playground: messages with buttons shown, so /click works in every process and after a restart |
 | `stopbot:{console}:shown-order` | sorted set | 30 days, renewed | the ids of those messages by when they were shown (the oldest are trimmed) |
 | `stopbot:{console}:form:<user>` | hash `form` (JSON), `v:<field>` | 1 day | console playground: the form a user is filling in (a reject or delegate reason) |
+| `stopbot:{pace:<platform>}:lanes` | hash `bulk`, `interactive` (each lane's next free slot, ms), `rate` (bulk posts/s now), `epoch` (slow-downs so far) | none | pacing of sends to the platform, shared by every process |
+| `stopbot:{pace:<platform>}:pause` | string (until, ms) | the pause + 2 s | after a 429: no send to the platform until then (Retry-After) |
+| `stopbot:{pace:<platform>}:ch:<channel>` | string (next free, ms) | until then + 2 s | one post a second per channel |
 
 The part in braces is the Redis Cluster hash tag: every key that one atomic
 script touches shares it, so each script runs on a single slot (Cluster) and
@@ -31,6 +34,12 @@ transition updates them in the same script too: the scheduler never misses a req
 because a process died between writing the request and indexing it. Only the
 per-user index is written separately, just before the request is created (a crash
 leaves an id that readers skip, never a request its owner cannot list).
+
+Pacing keeps everything of one platform in one slot, `{pace:<platform>}`, so each
+decision (whose turn it is, a 429's pause, the adaptive rate) is one script that
+reads and writes the lanes, the pause and the channel together, on Redis's clock.
+A channel's key lives only while the channel is being paced, so a broadcast to ten
+thousand channels holds about one second's worth of them at a time.
 """
 
 from __future__ import annotations
@@ -97,6 +106,15 @@ class Keys:
 
     def console_form(self, user: str) -> str:
         return f"{self.prefix}:{{console}}:form:{user}"
+
+    def pace_lanes(self, platform: str) -> str:
+        return f"{self.prefix}:{{pace:{platform}}}:lanes"
+
+    def pace_pause(self, platform: str) -> str:
+        return f"{self.prefix}:{{pace:{platform}}}:pause"
+
+    def pace_channel(self, platform: str, channel: str) -> str:
+        return f"{self.prefix}:{{pace:{platform}}}:ch:{channel}"
 
 
 def hash_slot(key: str) -> int:
