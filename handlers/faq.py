@@ -60,7 +60,10 @@ def _answer_message(
         FaqVote(topic_id, helpful=True).button(t(lang, "b_helpful")),
         FaqVote(topic_id, helpful=False).button(t(lang, "b_not_helpful")),
     ]
-    text = f"{topic.answer.get(lang)}\n{t(lang, 'faq_did_it_help')}"
+    answer = topic.answer
+    if not handoff and topic.answer_without_handoff is not None:
+        answer = topic.answer_without_handoff
+    text = f"{answer.get(lang)}\n{t(lang, 'faq_did_it_help')}"
     return Message(text=text, buttons=buttons)
 
 

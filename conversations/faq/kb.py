@@ -72,6 +72,9 @@ class Topic(_Model):
     id: TopicId
     title: Localized
     answer: Localized
+    # Said instead of `answer` when no human can be offered (the policy names no
+    # support channel): an answer that points to "Ask a human" must not promise it.
+    answer_without_handoff: Localized | None = None
     examples: Annotated[PerLang, checked_by(_examples_in_every_language, "KnowledgeBase")]
     keywords: PerLang = Field(default_factory=PerLang)
     buttons: list[FollowUp] = Field(default_factory=list, max_length=3)

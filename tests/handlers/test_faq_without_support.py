@@ -3,6 +3,7 @@ FAQ never offers it: it still says when it does not know, without the promise.""
 
 from __future__ import annotations
 
+from bot.files.kb import bundled_kb_path, load_kb
 from tests.helpers import Harness
 
 OFFERS = ("pass your question", "Ask a human", "ask a human")
@@ -54,3 +55,29 @@ async def test_with_a_support_channel_the_offer_stays(harness: Harness) -> None:
     assert "Ask a human" in out
     out = await harness.type("how do I know my account was actually closed")
     assert "None of these: ask a human" in out
+
+
+async def test_asking_for_a_person_promises_no_button(team: Harness) -> None:
+    for question, button in (
+        ("I want to talk to a person", "Ask a human"),
+        ("我想找人工", "找人工"),
+        ("Je voudrais parler à une personne", "Parler à quelqu'un"),
+    ):
+        out = await team.type(question)
+        assert "IT" in out, out  # the topic is answered...
+        assert button not in out, out  # ...without pointing to a button it does not show
+
+
+def test_every_answer_that_names_its_ask_a_human_button_has_one_without_it() -> None:
+    """Whoever edits the bundled knowledge base: an answer that tells people to click
+    "Ask a human" needs `answer_without_handoff` for companies with no support channel."""
+    kb = load_kb(bundled_kb_path())
+    for topic in kb.topics:
+        for follow in topic.buttons:
+            if follow.action != "ask_human":
+                continue
+            for lang in ("en", "zh", "fr"):
+                label = follow.label.get(lang)
+                if label in topic.answer.get(lang):
+                    assert topic.answer_without_handoff is not None, topic.id
+                    assert label not in topic.answer_without_handoff.get(lang), topic.id
