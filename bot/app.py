@@ -105,6 +105,14 @@ class App:
             try:
                 await self._deliver_one(reply)
                 self.metrics.replies[reply.kind] += 1
+            except (OSError, TimeoutError) as exc:
+                # The platform is unreachable: one line per reply, not a traceback each
+                # (a Slack outage would otherwise flood the log).
+                self.metrics.delivery_failures += 1
+                log.warning(
+                    "delivery failed: platform unreachable",
+                    extra={"reply": reply.kind, "error": repr(exc)[:300]},
+                )
             except Exception:
                 self.metrics.delivery_failures += 1
                 # One unreachable channel must not stop the requester being told.

@@ -14,6 +14,7 @@ from bot import loop
 from bot.config import Settings
 from bot.files.policy import bundled_policy_path, check_policy_file
 from bot.storage.embedded import EmbeddedRedis
+from conversations.ids import is_identity
 
 DESCRIPTION = """\
 stopbot: a chat bot that helps a company stop things safely (an employee's account or a
@@ -316,7 +317,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "chat":
         from bot.chat import run_chat
 
-        return loop.run(run_chat(_bot_settings(), user=args.user, lang=args.lang))
+        user = args.user if ":" in args.user else f"console:{args.user}"
+        if not is_identity(user):
+            print(
+                f"stopbot chat: --user {args.user[:60]!r} is not a user id: use letters, "
+                "digits and ._@+- only, e.g. --user console:head",
+                file=sys.stderr,
+            )
+            return 2
+        return loop.run(run_chat(_bot_settings(), user=user, lang=args.lang))
     if args.command == "kb":
         return _kb_check(args.path)
     if args.command == "faq":

@@ -137,5 +137,7 @@ def nothing_served(settings: Settings) -> str:
             f"stopbot serve: the {waiting[0].name} adapter is not part of this version yet; "
             f"configure {ready}, or use `stopbot chat` meanwhile."
         )
-    needed = ", or ".join(p.variables for p in PLATFORMS)
+    # Only what this version serves: naming a platform that is not mounted yet would
+    # send people to set variables that lead to another refusal.
+    needed = ", or ".join(p.variables for p in PLATFORMS if p.mount is not None)
     return f"stopbot serve: no platform is configured. Set {needed}. {chat}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -33,6 +34,10 @@ def _base_routes(app: App, web_app: web.Application) -> None:
 
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/metrics", metrics)
+
+
+class CannotListen(RuntimeError):
+    """HOST/PORT cannot be listened on; the message says why, for one line on stderr."""
 
 
 @dataclass
@@ -66,7 +71,15 @@ async def start_server(app: App, settings: Settings, scheduler_interval: float =
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
-    await site.start()
+    try:
+        await site.start()
+    except OSError as exc:  # the port is taken, the host is not ours or does not resolve
+        await runner.cleanup()
+        for mounted in platforms.values():
+            await mounted.close()
+        await app.close()
+        why = exc.strerror or str(exc)
+        raise CannotListen(f"cannot listen on {settings.host}:{settings.port}: {why}") from None
     # With PORT=0 the kernel picks a free port (tests): read back the one we got.
     port = settings.port
     for address in runner.addresses:
@@ -85,7 +98,12 @@ async def start_server(app: App, settings: Settings, scheduler_interval: float =
 
 
 async def run_serve(settings: Settings, app: App) -> int:
-    server = await start_server(app, settings)
+    try:
+        server = await start_server(app, settings)
+    except CannotListen as exc:
+        # A bad setting like the others (bot/cli.py): one line naming it, exit 2.
+        print(f"stopbot: bad setting HOST/PORT: {exc}", file=sys.stderr)
+        return 2
     log.info("serving", extra={"url": server.url, "platforms": sorted(server.platforms)})
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -290,6 +290,8 @@ class ConsoleAdapter:
                 await self._click(rest)
             case "cancel":
                 await self._cancel()
+            case _ if name not in commands.NAMES:
+                self._say(Later("console_unknown_command", name=name[:40]))
             case _:
                 self._heard(rest)
                 await self.dispatch(

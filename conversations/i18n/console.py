@@ -68,6 +68,13 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "用法：/as ID，例如 /as console:head（只能包含字母、数字和 ._@+-）。",
         "Usage : /as ID, par ex. /as console:head (lettres, chiffres et ._@+- seulement).",
     ),
+    "console_unknown_command": (
+        "Unknown command /{name}. /help lists the console commands; /cancel-account starts "
+        "a stop request.",
+        "未知命令 /{name}。输入 /help 查看控制台命令；输入 /cancel-account 开始停用申请。",
+        "Commande inconnue /{name}. /help liste les commandes de la console ; "
+        "/cancel-account démarre une demande d'arrêt.",
+    ),
     "console_click_usage": (
         "Usage: /click N or /click LABEL",
         "用法：/click N 或 /click 按钮文字",

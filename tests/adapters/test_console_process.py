@@ -102,6 +102,21 @@ def test_cancel_closes_the_form_and_changes_nothing(data_dir: Path) -> None:
     assert "I don't know the answer to that" in after  # "hello" went to the bot
 
 
+def test_an_unknown_command_points_to_the_console_help(data_dir: Path) -> None:
+    code, out = pipe(data_dir, script("/foo bar", "/whoami"), "--lang", "fr")
+    assert code == 0, out
+    assert t("fr", "console_unknown_command", name="foo") in out
+    assert "Option inconnue" not in out  # not the /cancel-account usage
+
+
+def test_a_user_that_is_not_an_id_is_refused_at_start(data_dir: Path) -> None:
+    code, out = pipe(data_dir, script("/whoami"), "--user", "bad id")
+    assert code == 2
+    assert "--user 'bad id' is not a user id" in out
+    code, out = pipe(data_dir, script("/whoami"), "--user", "head")
+    assert code == 0 and "console:head" in out
+
+
 # -- item 5: a button is clicked only by whom it was shown to ------------------------
 
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.platforms import PLATFORMS
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -61,8 +63,11 @@ def test_policy_check_names_the_bad_line(tmp_path: Path) -> None:
 def test_serve_without_credentials_exits_2_and_points_to_chat() -> None:
     out = run("serve")
     assert out.returncode == 2
-    assert "SLACK_BOT_TOKEN" in out.stderr and "DINGTALK_CLIENT_ID" in out.stderr
-    assert "stopbot chat" in out.stderr
+    assert "SLACK_BOT_TOKEN" in out.stderr and "stopbot chat" in out.stderr
+    # It names the variables of every platform this version serves, and only those:
+    # a platform not mounted yet would only lead to another refusal.
+    for platform in PLATFORMS:
+        assert (platform.variables in out.stderr) == (platform.mount is not None), platform.name
 
 
 def test_chat_refuses_an_invalid_policy(tmp_path: Path) -> None:

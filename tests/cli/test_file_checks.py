@@ -63,8 +63,7 @@ def test_policy_check_reports_structural_and_semantic_errors_at_once(tmp_path: P
         "5: approval.stages[0].approvers[2]: 'console:head' is listed twice (also at position 1)",
         "7: approval.stages[1].name: stage name 'head' is already used by stages[0]",
         "10: approval.stages[1].mode: Input should be 'any' or 'all'",
-        "12: approval.escalate_after: escalate_after (24h) must be longer than "
-        "remind_after (3d)",
+        "12: approval.escalate_after: escalate_after (24h) must be longer than remind_after (3d)",
         "15: catalog[1].name: 'crm' is already used by catalog item 'CRM'",
     ]
 

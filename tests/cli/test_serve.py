@@ -143,6 +143,11 @@ async def test_with_the_slack_api_unreachable_requests_are_still_acknowledged(
     assert "Serving anyway" in errors[0]["msg"]
     # The token was checked once, at start, not once per request.
     assert not [e for e in entries if "Failed to authorize" in e["msg"]]
+    # Each reply that could not be sent is one line, not a traceback per reply.
+    failed = [e for e in entries if e["msg"].startswith("delivery failed")]
+    assert failed and all("exc" not in e and e["level"] == "warning" for e in failed), failed
+    traced = [line for line in served.log_path.read_text().splitlines() if "Traceback" in line]
+    assert not traced, traced[0][:3000]
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ bad one with one line naming the variable and exit 2, never a traceback."""
 from __future__ import annotations
 
 import os
+import socket
 import stat
 import subprocess
 import sys
@@ -113,3 +114,22 @@ def test_an_empty_data_dir_means_the_default_not_the_current_directory(tmp_path:
         assert not (tmp_path / "redis").exists() and not (tmp_path / "stopbot.aof").exists()
     finally:
         EmbeddedRedis(tmp_path / ".data").stop()
+
+
+def test_a_port_in_use_or_a_host_that_is_not_ours_is_one_line(tmp_path: Path) -> None:
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = str(taken.getsockname()[1])
+    try:
+        for host, port_value in (("127.0.0.1", port), ("999.1.1.1", "0"), ("192.0.2.1", "0")):
+            env = {**SLACK, "DATA_DIR": str(tmp_path / "data"), "HOST": host, "PORT": port_value}
+            out = run("serve", env=env)
+            lines = out.stderr.strip().splitlines()
+            assert out.returncode == 2, out.stderr
+            assert "Traceback" not in out.stderr and "Unclosed" not in out.stderr, out.stderr
+            refusal = [line for line in lines if line.startswith("stopbot: bad setting HOST/PORT")]
+            assert refusal and f"{host}:{port_value}" in refusal[0], lines
+    finally:
+        taken.close()
+        EmbeddedRedis(tmp_path / "data").stop()

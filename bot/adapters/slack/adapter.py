@@ -217,7 +217,11 @@ class SlackAdapter:
                 await self.marks.mark(f"slack-home:{user}", _HOME_VIEWER_TTL)
             except StorageDown:
                 pass  # the home view published below says that storage is down
-            await self.publish_home(user)
+            try:
+                await self.publish_home(user)
+            except (OSError, TimeoutError) as exc:
+                # The Web API is unreachable: one line, not bolt's traceback per event.
+                log.warning("home view not published", extra={"error": repr(exc)[:300]})
 
     async def handle_http(self, request: web.Request) -> web.Response:
         """POST /slack/events: commands, interactivity and events on one Request URL."""
