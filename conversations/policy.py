@@ -224,7 +224,9 @@ def _coerce_time_of_day(value: object) -> time:
         value = f"{value // 60}:{value % 60:02d}"  # as it was written
     match = _TIME_RE.match(value.strip()) if isinstance(value, str) else None
     if match is None:
-        raise _error("time_of_day", f"{value!r} is not a time of day; write it as HH:MM, e.g. 09:00")
+        raise _error(
+            "time_of_day", f"{value!r} is not a time of day; write it as HH:MM, e.g. 09:00"
+        )
     return time(int(match[1]), int(match[2]))
 
 
@@ -246,9 +248,7 @@ class Broadcast(_Model):
     channels: Annotated[list[Identity], AfterValidator(_check_unique_ids)] = Field(
         default_factory=list
     )
-    rate_per_second: float = Field(
-        default=1.0, gt=0, le=MAX_RATE_PER_SECOND, allow_inf_nan=False
-    )
+    rate_per_second: float = Field(default=1.0, gt=0, le=MAX_RATE_PER_SECOND, allow_inf_nan=False)
     """The ceiling on notice posts per second per workspace, shared by every worker."""
     series_time: TimeOfDay = time(9, 0)
     """When the notices of a series (N days before, and the day itself) go out."""

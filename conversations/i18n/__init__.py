@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from conversations.i18n import approvals, calendar, commands, dialogue, faq
+from conversations.i18n import approvals, calendar, commands, dialogue, faq, notices
 from conversations.model import Lang
 
 Texts = tuple[str, str, str]  # (en, zh, fr)
@@ -25,7 +25,9 @@ def _merge(*catalogues: Mapping[str, Texts]) -> dict[str, Texts]:
     return merged
 
 
-_M = _merge(dialogue.TEXTS, approvals.TEXTS, commands.TEXTS, faq.TEXTS, calendar.TEXTS)
+_M = _merge(
+    dialogue.TEXTS, approvals.TEXTS, commands.TEXTS, faq.TEXTS, calendar.TEXTS, notices.TEXTS
+)
 
 
 def t(lang: Lang, key: str, **params: object) -> str:
