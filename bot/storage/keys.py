@@ -17,6 +17,16 @@ Layout (default prefix `stopbot`):
 | `stopbot:{faq}:vote:<topic>:<user>` | string | 1 day | one feedback per user per topic per day |
 | `stopbot:{once}:<what>` | string | per use | marks: an inbound event already handled (Slack retries carry the same event_id), a user who uses App Home |
 | `stopbot:{console}:cards` | string (JSON) | none | console playground: cards shown, so /click works after a restart |
+| `stopbot:{d:<user>}:notice` | hash `d` (JSON), `v` (version token) | idle timeout | an admin's /shutdown-notice dialogue in progress |
+| `stopbot:{nb:<id>}:job` | hash | none | a shutdown-notice job: state (scheduled, running, done, cancelled), the message, who, when, totals (total, sent, failed) |
+| `stopbot:{nb:<id>}:pending` | sorted set | none | the job's targets not yet settled, by when each may next be claimed (ms): its send time, then the end of a lease or a backoff |
+| `stopbot:{nb:<id>}:inflight` | hash | none | claimed targets: target -> `<claim token>|<ms the send began, or empty>` |
+| `stopbot:{nb:<id>}:tries` | hash | none | targets that failed transiently: target -> attempts so far |
+| `stopbot:{nb:<id>}:sent` | hash | none | target -> the platform's reference of the notice posted there |
+| `stopbot:{nb:<id>}:failed` | hash | none | target -> why the platform refused it for good |
+| `stopbot:{nb:<id>}:audit` | stream | none | the job's history: created, started, cancelled, done (who, when, counts) |
+| `stopbot:{nb}:jobs` | sorted set | none | every job id by creation time (status lists, newest first) |
+| `stopbot:{nb}:active` | sorted set | none | scheduled and running job ids by send time: what workers look at |
 
 The part in braces is the Redis Cluster hash tag: every key that one atomic
 script touches shares it, so each script runs on a single slot (Cluster) and
@@ -29,14 +39,22 @@ transition updates them in the same script too: the scheduler never misses a req
 because a process died between writing the request and indexing it. Only the
 per-user index is written separately, just before the request is created (a crash
 leaves an id that readers skip, never a request its owner cannot list).
+
+A shutdown-notice job lives in its own slot `{nb:<id>}`: its state, its targets and
+their outcomes change together, each change one script with its audit entry. The two
+job indexes (`{nb}:jobs`, `{nb}:active`) are written just before the job; a crash
+between leaves an id that readers skip and workers drop.
 """
 
 from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from typing import Literal
 
 AUDIT_BUCKETS = 256
+
+NoticePart = Literal["job", "pending", "inflight", "tries", "sent", "failed", "audit"]
 
 
 def bucket(request_id: str) -> int:
@@ -89,6 +107,19 @@ class Keys:
 
     def console_cards(self) -> str:
         return f"{self.prefix}:{{console}}:cards"
+
+    def notice_draft(self, user: str) -> str:
+        return f"{self.prefix}:{{d:{user}}}:notice"
+
+    def notice(self, job_id: str, part: NoticePart) -> str:
+        """One part of a shutdown-notice job; every part shares the job's slot."""
+        return f"{self.prefix}:{{nb:{job_id}}}:{part}"
+
+    def notice_jobs(self) -> str:
+        return f"{self.prefix}:{{nb}}:jobs"
+
+    def notice_active(self) -> str:
+        return f"{self.prefix}:{{nb}}:active"
 
 
 def hash_slot(key: str) -> int:

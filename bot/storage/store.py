@@ -11,6 +11,7 @@ from bot.storage.errors import storage_call
 from bot.storage.faq_log import RedisFaqLog
 from bot.storage.keys import Keys
 from bot.storage.marks import RedisMarks
+from bot.storage.notices import RedisNotices
 from bot.storage.requests import RedisRequests
 from handlers.ports import StorageDown
 
@@ -25,6 +26,8 @@ class Store:
         self.faq_log = RedisFaqLog(redis, self.keys)
         self.card_refs = RedisCardRefs(redis, self.keys)
         self.console_cards = RedisConsoleCards(redis, self.keys)
+        self.notices = RedisNotices(redis, self.keys)
+        self.notice_drafts = RedisDrafts(redis, self.keys, key=self.keys.notice_draft, expiry=False)
 
     async def ping(self) -> bool:
         try:
