@@ -70,6 +70,8 @@ class App:
             drafts=store.drafts,
             requests=store.requests,
             faq_log=store.faq_log,
+            notices=store.notices,
+            notice_drafts=store.notice_drafts,
             policy=policy,
             clock=clock or SystemClock(),
             tz=settings.tz,

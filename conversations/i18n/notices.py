@@ -108,7 +108,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "nb_f_langs": ("Languages", "语言", "Langues"),
     "nb_f_message": ("Message", "通知内容", "Message"),
     "nb_f_recipients": ("Recipients", "接收对象", "Destinataires"),
-    "nb_f_when": ("Sent", "发送时间", "Envoi"),
+    "nb_f_when": ("When", "发送时间", "Envoi"),
     # -- choices -----------------------------------------------------------
     "nb_lang_en": ("English", "英文", "Anglais"),
     "nb_lang_zh": ("Chinese", "中文", "Chinois"),
@@ -283,14 +283,17 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     # -- scheduled, status, cancel ---------------------------------------
     "nb_scheduled": (
-        "Scheduled {id}: {count} recipients, {when}. Follow it with /shutdown-notice status "
-        "{id}; stop it with /shutdown-notice cancel {id}.",
-        "已安排 {id}：{count} 个接收对象，{when}。用 /shutdown-notice status {id} 查看进度；"
-        "用 /shutdown-notice cancel {id} 停止。",
-        "Programmé {id} : {count} destinataires, {when}. Suivez-le avec /shutdown-notice "
-        "status {id} ; arrêtez-le avec /shutdown-notice cancel {id}.",
+        "Scheduled for {count} recipients:",
+        "已安排发送给 {count} 个接收对象：",
+        "Programmé pour {count} destinataires :",
     ),
     "nb_scheduled_line": ("{id}: {when}", "{id}：{when}", "{id} : {when}"),
+    "nb_follow": (
+        "Follow it with /shutdown-notice status; stop it with /shutdown-notice cancel <id>.",
+        "用 /shutdown-notice status 查看进度；用 /shutdown-notice cancel <编号> 停止。",
+        "Suivez-le avec /shutdown-notice status ; arrêtez-le avec /shutdown-notice cancel "
+        "<numéro>.",
+    ),
     "nb_no_recipients": (
         "Nobody to send it to: the recipients resolved to no id. Nothing was queued.",
         "没有接收对象：所选对象中没有任何 ID。没有排入任何通知。",

@@ -14,6 +14,7 @@ from conversations.notice.recipients import (
     resolve,
     split,
 )
+from conversations.notice.schedule import describe as describe_when
 from conversations.notice.schedule import occurrences, parse_datetime, said
 from conversations.notice.state import (
     LANGS,
@@ -27,6 +28,7 @@ from conversations.notice.state import (
     When,
     new_notice,
 )
+from conversations.stop_request.state import Prompt
 
 __all__ = [
     "LANGS",
@@ -35,6 +37,7 @@ __all__ = [
     "NoticeDraft",
     "NoticeOutcome",
     "NoticeStep",
+    "Prompt",
     "RecipientProblem",
     "Recipients",
     "RequestFacts",
@@ -43,6 +46,7 @@ __all__ = [
     "check_when",
     "describe",
     "describe_recipients",
+    "describe_when",
     "join",
     "lang_name",
     "new_notice",

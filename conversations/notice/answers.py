@@ -287,7 +287,7 @@ def _apply(
         value, typed = choices[number - 1].value, False  # a typed number is a click
     if not typed and value not in {c.value for c in choices}:
         raise _Reask(Later("hint_choice"))
-    if typed and d.step not in (NoticeStep.MESSAGE, NoticeStep.SOFTWARE):
+    if typed:
         label = _label(value, choices)
         if label is not None:
             value, typed = label, False
