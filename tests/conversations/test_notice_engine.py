@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from conversations import notice as nb
-from conversations.notice.schedule import series_days
 from conversations.model import Lang
+from conversations.notice.schedule import series_days
 from conversations.policy import CatalogItem
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday

@@ -453,5 +453,7 @@ def test_a_duplicate_broadcast_channel_is_refused() -> None:
 def test_admins_are_needed_and_listed_once() -> None:
     empty = only_error(edited("admins: [slack:UADMIN, console:admin]", "admins: []"))
     assert empty.startswith("policy.yaml:1: admins: at least one admin is needed")
-    twice = only_error(edited("admins: [slack:UADMIN, console:admin]", "admins: [console:a, console:a]"))
+    twice = only_error(
+        edited("admins: [slack:UADMIN, console:admin]", "admins: [console:a, console:a]")
+    )
     assert twice == "policy.yaml:1: admins[1]: 'console:a' is listed twice (also at position 1)"
