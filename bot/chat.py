@@ -121,7 +121,11 @@ async def print_audit(settings: Settings, request_id: str) -> int:
     if app is None:
         return 2
     try:
-        entries = await app.store.requests.history(request_id.upper())
+        wanted = request_id.upper()
+        if wanted.startswith("NB-"):  # a shutdown notice's trail
+            entries = await app.store.notices.history(wanted)
+        else:
+            entries = await app.store.requests.history(wanted)
         if not entries:
             print(f"No audit trail for {request_id}.", file=sys.stderr)
             return 1

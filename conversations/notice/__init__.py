@@ -7,6 +7,7 @@ from conversations.notice.answers import check_when, offered, on_choice, on_text
 from conversations.notice.message import join, notice_text, template, texts
 from conversations.notice.prompts import describe, describe_recipients, lang_name, prompt_for
 from conversations.notice.recipients import (
+    MASS_MENTION,
     RecipientProblem,
     check,
     read,
@@ -15,7 +16,7 @@ from conversations.notice.recipients import (
     split,
 )
 from conversations.notice.schedule import describe as describe_when
-from conversations.notice.schedule import occurrences, parse_datetime, said
+from conversations.notice.schedule import local, occurrences, parse_datetime, said
 from conversations.notice.state import (
     LANGS,
     MAX_MESSAGE,
@@ -32,6 +33,7 @@ from conversations.stop_request.state import Prompt
 
 __all__ = [
     "LANGS",
+    "MASS_MENTION",
     "MAX_MESSAGE",
     "NoticeContext",
     "NoticeDraft",
@@ -49,6 +51,7 @@ __all__ = [
     "describe_when",
     "join",
     "lang_name",
+    "local",
     "new_notice",
     "notice_text",
     "occurrences",
