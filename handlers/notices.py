@@ -256,6 +256,7 @@ def plan(d: nb.NoticeDraft, ctx: nb.NoticeContext, by: str, base_id: str) -> lis
             series=base_id if series else "",
             request=d.request or "",
             report_to=by,
+            report_lang=d.lang,
         )
         for n, at in enumerate(moments, 1)
     ]

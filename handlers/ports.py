@@ -15,7 +15,7 @@ from typing import Literal, Protocol, TypeVar
 from conversations.approval import Transition
 from conversations.faq.kb import KnowledgeBase
 from conversations.faq.matcher import Matcher
-from conversations.model import AuditEntry, StopRequest
+from conversations.model import AuditEntry, Lang, StopRequest
 
 T = TypeVar("T")
 
@@ -74,6 +74,7 @@ class NoticeJob:
     series: str = ""  # shared by the jobs of one series (N days before, and the day)
     request: str = ""  # the stop request it was offered for
     report_to: str = ""  # who is shown the progress and the final report
+    report_lang: Lang = "en"  # ...in their language
 
 
 @dataclass(frozen=True)

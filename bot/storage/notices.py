@@ -38,7 +38,7 @@ from bot.storage.scripts import (
     NOTICE_RETRY,
     NOTICE_SETTLE,
 )
-from conversations.model import AuditEntry
+from conversations.model import AuditEntry, Lang
 from handlers.ports import NoticeJob, NoticeState, NoticeStatus
 
 _PARTS: tuple[NoticePart, ...] = ("job", "pending", "inflight", "tries", "sent", "failed", "audit")
@@ -71,6 +71,7 @@ class Claimed:
 class Claim:
     state: NoticeState | Literal["missing"]
     targets: list[Claimed]
+    started: bool = False  # this claim started the job (its send time had come)
 
 
 Settled = Literal["duplicate", "recorded", "finished"]
@@ -89,6 +90,7 @@ def _job_fields(job: NoticeJob) -> dict[str, str]:
         "series": job.series,
         "request": job.request,
         "report_to": job.report_to,
+        "report_lang": job.report_lang,
     }
     return {name: value for name, value in fields.items() if value}
 
@@ -106,7 +108,12 @@ def _job(fields: dict[str, str]) -> NoticeJob:
         series=fields.get("series", ""),
         request=fields.get("request", ""),
         report_to=fields.get("report_to", ""),
+        report_lang=_lang(fields.get("report_lang", "")),
     )
+
+
+def _lang(value: str) -> Lang:
+    return "zh" if value == "zh" else "fr" if value == "fr" else "en"
 
 
 def _state(value: str) -> NoticeState:
@@ -206,8 +213,8 @@ class RedisNotices:
         got = await self._cancel(keys=keys, args=[by, ms(now)])
         if int(got[0]) == -1:
             return False, None
-        if int(got[0]) == 1:
-            await result(self.redis.zrem(self.keys.notice_active(), job_id))
+        # The job stays in the workers' list: the worker that drops it updates the
+        # admin's progress message (and the job is never sent: its state says so).
         return int(got[0]) == 1, await self.status(job_id)
 
     @storage_call
@@ -226,9 +233,10 @@ class RedisNotices:
         return [str(job_id) for job_id in found]
 
     @storage_call
-    async def unlist(self, job_id: str) -> None:
-        """Drops a job that has ended (or never was) from the workers' list."""
-        await result(self.redis.zrem(self.keys.notice_active(), job_id))
+    async def unlist(self, job_id: str) -> bool:
+        """Drops a job that has ended (or never was) from the workers' list; True for
+        the one caller that did (it tells the admin how the job ended)."""
+        return bool(await result(self.redis.zrem(self.keys.notice_active(), job_id)))
 
     @storage_call
     async def claim(self, job_id: str, now: datetime, lease: timedelta, limit: int) -> Claim:
@@ -236,14 +244,15 @@ class RedisNotices:
         got = await self._claim(
             keys=self._keys(job_id), args=[ms(now), ms(now + lease), limit, token]
         )
-        state = str(got[0])
+        started = str(got[0]) == "started"
+        state = "running" if started else str(got[0])
         claimed = []
         for i in range(1, len(got), 3):
             target, before, attempts = str(got[i]), str(got[i + 1]), int(got[i + 2])
             began = before.partition("|")[2]
             claimed.append(Claimed(target, token, attempts, _from_ms(began)))
         known: NoticeState | Literal["missing"] = state if state in _STATES else "missing"
-        return Claim(known, claimed)
+        return Claim(known, claimed, started)
 
     @storage_call
     async def begin(self, job_id: str, claimed: Claimed, now: datetime, lease: timedelta) -> bool:

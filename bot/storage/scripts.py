@@ -130,7 +130,8 @@ NOTICE_CLAIM = (
 -- KEYS: job, pending, inflight, tries, sent, failed, audit.
 -- ARGV: now (ms), lease end (ms), most targets, token.
 -- Starts a scheduled job whose time has come. Returns {state} or, for a running job,
--- {'running', target, previous claim ('' or token|began), attempts, ...}.
+-- {'running' (or 'started' when this call started it), target, previous claim ('' or
+-- token|began), attempts, ...}.
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return {'missing'} end
 if state == 'scheduled' then
@@ -138,11 +139,11 @@ if state == 'scheduled' then
   redis.call('HSET', KEYS[1], 'state', 'running', 'started_at', ARGV[1])
   redis.call('XADD', KEYS[7], '*', 'at', ARGV[1], 'actor', 'stopbot', 'action', 'started',
              'detail', redis.call('HGET', KEYS[1], 'total') .. ' targets')
-  state = 'running'
+  state = 'started'
 end
-if state ~= 'running' then return {state} end
+if state ~= 'running' and state ~= 'started' then return {state} end
 local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
-local out = {'running'}
+local out = {state}
 for _, target in ipairs(due) do
   redis.call('ZADD', KEYS[2], ARGV[2], target)
   out[#out + 1] = target
