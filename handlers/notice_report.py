@@ -27,6 +27,16 @@ def _rate(st: NoticeStatus, now: datetime) -> float:
 def progress(st: NoticeStatus, now: datetime) -> Message:
     lang = st.job.report_lang
     rate = _rate(st, now)
+    if rate == 0:
+        return Message(
+            text=t(
+                lang,
+                "nb_progress_starting",
+                id=st.job.id,
+                software=st.job.software or "-",
+                total=st.total,
+            )
+        )
     left = timedelta(seconds=round(st.pending / rate)) if rate > 0 else None
     text = t(
         lang,

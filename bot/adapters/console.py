@@ -45,6 +45,7 @@ _BUTTONS = TypeAdapter(list[Button])
 
 HELP = """Console commands:
   /cancel-account [status|withdraw ID|pending|help]   the bot's command
+  /shutdown-notice [status [JOB]|cancel JOB|help]    admins: a shutdown notice
   /as ID             act as another user (e.g. /as console:head)
   /click N|LABEL     click button N (or the button labelled LABEL) of the latest card with it
   /whoami            show the acting user

@@ -197,7 +197,7 @@ class Broadcaster:
         t = self.tuning
         if not await self.notices.begin(job.id, c, self.clock.now(), t.lease):
             return  # cancelled, or taken over after our lease ran out
-        post = Post(to=c.target, key=f"{job.id}:notice", message=Message(text=job.text))
+        post = Post(to=c.target, message=Message(text=job.text))
         try:
             ref = await adapter.deliver(post)
         except DeliveryFailed as exc:

@@ -377,6 +377,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "{id} · {software} : {sent} envoyés, {failed} en échec, {pending} en attente sur "
         "{total} · {rate}/s · encore environ {eta}",
     ),
+    "nb_progress_starting": (
+        "{id} · {software}: sending to {total} recipients...",
+        "{id} · {software}：正在发送给 {total} 个接收对象……",
+        "{id} · {software} : envoi à {total} destinataires...",
+    ),
     "nb_progress_done": (
         "{id} · {software} done: {sent} sent, {failed} failed of {total}, in {took}.",
         "{id} · {software} 已完成：共 {total}，已发送 {sent}，失败 {failed}，用时 {took}。",

@@ -243,3 +243,22 @@ async def test_no_offer_for_an_account_or_a_rejected_request(harness: Harness) -
     rid = await file_request(harness, "my account", notify="console:team")
     out = await approve(harness, rid)
     assert "Tell its users?" not in out
+
+
+async def test_a_confirmed_notice_reaches_the_channel_and_the_admin_gets_the_report(
+    harness: Harness,
+) -> None:
+    from bot.delivery.broadcast import Broadcaster
+
+    await compose(harness, "CRM", "2026-12-04", "en", "keep", "broadcast", "now", "confirm")
+    job_id = await only_job(harness)
+    sender = Broadcaster(
+        harness.store.notices, harness.app.adapters, {}, harness.clock, harness.app.deliver
+    )
+    assert await sender.round()
+    out = harness.new_output()
+    assert f"→ console:all-hands\n  {printed(TEMPLATE_EN)}" in out
+    assert f"{job_id} · CRM: sending to 1 recipients..." in out
+    assert f"{job_id} · CRM done: 1 sent, 0 failed of 1, in 0s." in out
+    out = await harness.type(f"/shutdown-notice status {job_id}")
+    assert f"{job_id} · CRM · done · 1/1 sent, 0 failed, 0 pending" in out
