@@ -13,6 +13,8 @@ from handlers.ports import NoticeJob
 from tests.helpers import START
 
 LEASE = timedelta(seconds=20)
+# What the Slack adapter returns for a post: where it is, to update or delete it later.
+REF = '{"channel": "C000000001", "ts": "1764840000.123456"}'
 
 
 def job(job_id: str = "NB-TEST0001", at: datetime = START, **extra: str) -> NoticeJob:
@@ -211,10 +213,9 @@ async def test_a_job_keeps_to_200_bytes_per_target(store: Store) -> None:
         claim = await notices.claim("NB-TEST0001", now, LEASE, 1000)
         if not claim.targets:
             break
-        # A Slack message reference: the channel's ts.
         await asyncio.gather(
             *(
-                notices.settle("NB-TEST0001", c.target, True, "1764840000.123456", now)
+                notices.settle("NB-TEST0001", c.target, True, REF, now)
                 for c in claim.targets
             )
         )
