@@ -297,6 +297,7 @@ async def test_progress_is_one_message_rewritten_at_most_every_few_seconds(
     targets = channels(40)
     job = await queue(store, targets)
     platform, reports = Platform(), Reports()
+
     def tick(n: int) -> None:
         clock.advance(timedelta(seconds=1))  # a post a second
 

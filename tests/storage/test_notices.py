@@ -214,10 +214,7 @@ async def test_a_job_keeps_to_200_bytes_per_target(store: Store) -> None:
         if not claim.targets:
             break
         await asyncio.gather(
-            *(
-                notices.settle("NB-TEST0001", c.target, True, REF, now)
-                for c in claim.targets
-            )
+            *(notices.settle("NB-TEST0001", c.target, True, REF, now) for c in claim.targets)
         )
     done = await notices.memory("NB-TEST0001")
     status = await notices.status("NB-TEST0001")
