@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/slack_load.py
 	$(BIN)/python bench/serve_memory.py
 	$(BIN)/python bench/serve_memory.py --chunked
+	$(BIN)/python bench/broadcast.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -16,8 +16,7 @@ from bot.files.kb import bundled_kb_path
 from bot.files.live_kb import LiveKnowledgeBase
 from bot.files.policy import bundled_policy_path, load_policy
 from bot.metrics import Metrics
-from bot.storage.client import open_redis
-from bot.storage.store import Store
+from bot.storage.store import Store, open_store
 from conversations.ids import platform_of
 from conversations.model import Lang
 from conversations.policy import Policy
@@ -65,7 +64,7 @@ class App:
             path = settings.kb_path or bundled_kb_path()
             faq = await asyncio.to_thread(LiveKnowledgeBase, path)
         if store is None:
-            store = Store(await open_redis(settings.redis_url, settings.data_dir))
+            store = await open_store(settings.redis_url, settings.data_dir)
         services = Services(
             drafts=store.drafts,
             requests=store.requests,

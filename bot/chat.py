@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import sys
 
 from bot.adapters.console import ConsoleAdapter
@@ -54,10 +55,15 @@ def _safe(url: str) -> str:
 
 async def run_chat(settings: Settings, user: str, lang: Lang | None) -> int:
     setup_logging("WARNING" if settings.log_level.upper() == "INFO" else settings.log_level)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # A terminal that cannot show a character (a Chinese answer on an ASCII one)
+        # gets a "?" instead of a session that dies.
+        sys.stdout.reconfigure(errors="replace")
     app = await _app(settings)
     if app is None:
         return 2
-    console = ConsoleAdapter(app, app.store.console_cards, user=user, lang=lang)
+    store = app.store
+    console = ConsoleAdapter(app, store.console_cards, store.console_forms, user=user, lang=lang)
     app.register(console, fallback=True)
     stop = asyncio.Event()
     # Shutdown notices confirmed in the playground are "sent" to the console, unpaced.

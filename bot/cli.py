@@ -185,7 +185,7 @@ def command_paths() -> list[list[str]]:
 
 
 def _storage(action: str) -> int:
-    s = _settings()
+    s = _settings(storage=True)
     if s.redis_url:
         print(f"REDIS_URL is set: stopbot uses that server ({s.redis_url.split('@')[-1]}).")
         return 0
@@ -200,14 +200,25 @@ def _storage(action: str) -> int:
     return 0
 
 
-def _settings() -> Settings:
+def _settings(*, storage: bool = False, policy: bool = False, kb: bool = False) -> Settings:
+    """The settings, or exit 2 with one line per bad one; `storage`, `policy` and `kb`
+    also check the directory and files the command will use (Settings.problems)."""
     try:
-        return Settings.load()
+        settings = Settings.load()
     except ValidationError as exc:
-        for err in exc.errors():
-            name = ".".join(str(x) for x in err["loc"])
-            print(f"stopbot: bad setting {name}: {err['msg']}", file=sys.stderr)
-        raise SystemExit(2) from None
+        bad = [(".".join(str(x) for x in e["loc"]), e["msg"]) for e in exc.errors()]
+    else:
+        bad = settings.problems(storage=storage, policy=policy, kb=kb)
+    if not bad:
+        return settings
+    for name, message in bad:
+        print(f"stopbot: bad setting {name}: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _bot_settings() -> Settings:
+    """For the commands that build the whole bot: storage, policy and knowledge base."""
+    return _settings(storage=True, policy=True, kb=True)
 
 
 def _check(target: Path, check: Callable[[Path], list[str]]) -> int:
@@ -222,14 +233,14 @@ def _check(target: Path, check: Callable[[Path], list[str]]) -> int:
 
 
 def _policy_check(path: str | None) -> int:
-    target = Path(path) if path else (_settings().policy_path or bundled_policy_path())
+    target = Path(path) if path else (_settings(policy=True).policy_path or bundled_policy_path())
     return _check(target, check_policy_file)
 
 
 def _kb_check(path: str | None) -> int:
     from bot.files.kb import bundled_kb_path, check_kb_file
 
-    target = Path(path) if path else (_settings().kb_path or bundled_kb_path())
+    target = Path(path) if path else (_settings(kb=True).kb_path or bundled_kb_path())
     return _check(target, check_kb_file)
 
 
@@ -241,7 +252,7 @@ def _faq(questions: list[str], as_json: bool, lang: str) -> int:
     from conversations.faq.matcher import Matcher
     from handlers.faq import reply_for, suggestions
 
-    settings = _settings()
+    settings = _settings(kb=True, policy=True)
     try:
         kb = load_kb(settings.kb_path or bundled_kb_path())
     except KbError as exc:
@@ -283,7 +294,7 @@ def _faq(questions: list[str], as_json: bool, lang: str) -> int:
 def _serve() -> int:
     from bot.platforms import nothing_served, served
 
-    s = _settings()
+    s = _bot_settings()
     if not served(s):
         print(nothing_served(s), file=sys.stderr)
         return 2
@@ -298,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _faq_stats_parser().parse_args(argv[2:])
         from bot.chat import print_faq_stats
 
-        return loop.run(print_faq_stats(_settings()))
+        return loop.run(print_faq_stats(_bot_settings()))
     args = _parser().parse_args(argv)
     if args.command == "policy":
         return _policy_check(args.path)
@@ -307,14 +318,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "chat":
         from bot.chat import run_chat
 
-        return loop.run(run_chat(_settings(), user=args.user, lang=args.lang))
+        return loop.run(run_chat(_bot_settings(), user=args.user, lang=args.lang))
     if args.command == "kb":
         return _kb_check(args.path)
     if args.command == "faq":
-        if args.questions == ["stats"]:
-            from bot.chat import print_faq_stats
-
-            return loop.run(print_faq_stats(_settings()))
         return _faq(args.questions, args.json, args.lang)
     if args.command == "storage":
         return _storage(args.storage_command)
@@ -323,6 +330,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "audit":
         from bot.chat import print_audit
 
-        return loop.run(print_audit(_settings(), args.request_id))
+        return loop.run(print_audit(_bot_settings(), args.request_id))
     _parser().print_help()
     return 0

@@ -1,14 +1,35 @@
-"""Settings from the environment (and `.env`), validated once at start-up."""
+"""Settings from the environment (and `.env`), validated once at start-up.
+
+An empty value means the default, exactly as if the variable were not set: `DATA_DIR=`
+is ./.data (never the current directory), `PORT=` is 3000. A variable set in the
+environment, even empty, hides the one in `.env`.
+
+A malformed value is refused here with a message that names the variable; what can
+only be checked on disk (DATA_DIR, POLICY_PATH, KB_PATH) is checked by `problems`,
+for the commands that use it. bot/cli.py prints either as one line and exits 2.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from bot.storage.embedded import data_dir_problem
+from bot.storage.urls import BadRedisUrl, parse_redis_url
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+def _bad(message: str) -> PydanticCustomError:
+    """A refusal whose message is shown as written (no "Value error, " prefix)."""
+    return PydanticCustomError("bad_setting", message)
 
 
 class Settings(BaseModel):
@@ -29,13 +50,42 @@ class Settings(BaseModel):
     dingtalk_api_url: str = Field(default="https://api.dingtalk.com", alias="DINGTALK_API_URL")
     host: str = Field(default="0.0.0.0", alias="HOST")
     port: int = Field(default=3000, alias="PORT")
-    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    log_level: LogLevel = Field(default="INFO", alias="LOG_LEVEL")
     timezone: str | None = Field(default=None, alias="BOT_TIMEZONE")
 
-    @field_validator("redis_url", "policy_path", "kb_path", "timezone", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _empty_is_unset(cls, value: object) -> object:
-        return None if value == "" else value
+    def _empty_is_unset(cls, data: object) -> object:
+        if isinstance(data, Mapping):
+            return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
+        return data
+
+    @field_validator("redis_url")
+    @classmethod
+    def _known_redis_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse_redis_url(value)
+            except BadRedisUrl as exc:
+                raise _bad(str(exc)) from None
+        return value
+
+    @field_validator("port", mode="before")
+    @classmethod
+    def _port_number(cls, value: object) -> int:
+        text = str(value).strip()
+        if not text.isdigit() or int(text) > 65535:
+            raise _bad(f"{text!r} is not a port number; use a whole number from 0 to 65535")
+        return int(text)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _known_level(cls, value: object) -> str:
+        level = str(value).strip().upper()
+        levels = get_args(LogLevel)
+        if level not in levels:
+            raise _bad(f"{value!r} is not a log level; use {', '.join(levels)}")
+        return level
 
     @field_validator("timezone")
     @classmethod
@@ -43,13 +93,34 @@ class Settings(BaseModel):
         if value is not None:
             try:
                 ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError) as exc:
-                raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Shanghai)") from exc
+            except (ZoneInfoNotFoundError, ValueError):
+                raise _bad(f"unknown time zone {value!r} (e.g. Asia/Shanghai)") from None
         return value
 
     @property
     def tz(self) -> ZoneInfo | None:
         return ZoneInfo(self.timezone) if self.timezone else None
+
+    def problems(
+        self, *, storage: bool = False, policy: bool = False, kb: bool = False
+    ) -> list[tuple[str, str]]:
+        """(variable, what is wrong) for the files and directories a command will use:
+        `storage` the embedded server's DATA_DIR (when REDIS_URL is unset), `policy`
+        POLICY_PATH, `kb` KB_PATH. Creates nothing."""
+        found: list[tuple[str, str]] = []
+        if storage and self.redis_url is None:
+            problem = data_dir_problem(self.data_dir)
+            if problem:
+                found.append(("DATA_DIR", problem))
+        for wanted, name, path in (
+            (policy, "POLICY_PATH", self.policy_path),
+            (kb, "KB_PATH", self.kb_path),
+        ):
+            if wanted and path is not None:
+                problem = _file_problem(path)
+                if problem:
+                    found.append((name, problem))
+        return found
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
@@ -60,3 +131,13 @@ class Settings(BaseModel):
             values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
         values.update(os.environ if environ is None else environ)
         return cls.model_validate(values)
+
+
+def _file_problem(path: Path) -> str | None:
+    if not path.exists():
+        return f"{path} does not exist"
+    if not path.is_file():
+        return f"{path} is not a file"
+    if not os.access(path, os.R_OK):
+        return f"{path} cannot be read"
+    return None

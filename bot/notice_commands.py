@@ -16,9 +16,9 @@ from pathlib import Path
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.files.policy import PolicyError, bundled_policy_path, load_policy
-from bot.storage.client import BadRedisUrl, open_redis
+from bot.storage.client import BadRedisUrl
 from bot.storage.embedded import EmbeddedRedisError
-from bot.storage.store import Store
+from bot.storage.store import Store, open_store
 from conversations import notice as nb
 from conversations.dates import DateProblem, check_stop_date
 from conversations.model import Lang, RequestStatus
@@ -210,7 +210,7 @@ def _policy(settings: Settings) -> Policy | None:
 
 async def _store(settings: Settings) -> Store | None:
     try:
-        store = Store(await open_redis(settings.redis_url, settings.data_dir))
+        store = await open_store(settings.redis_url, settings.data_dir)
     except (EmbeddedRedisError, BadRedisUrl) as exc:
         print(f"stopbot: {exc}", file=sys.stderr)
         return None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from conversations.ids import is_identity
 from conversations.model import (
     Answers,
     AuditEntry,
@@ -176,6 +177,10 @@ def reject(
     stage = _check_actor(new, stage_index, actor)
     if not reason.strip():
         raise Denied(Deny.REASON_REQUIRED)
+    if stage.has_voted(actor):
+        # In an "all" stage an approval is final, as in a DingTalk 会签: whoever has
+        # approved cannot reject the same stage afterwards.
+        raise Denied(Deny.ALREADY_VOTED)
     stage.status = StageStatus.REJECTED
     stage.closed_at = now
     stage.rejected_by = actor
@@ -197,14 +202,17 @@ def delegate(
     stage = _check_actor(new, stage_index, actor)
     if not reason.strip():
         raise Denied(Deny.REASON_REQUIRED)
-    if to in (actor, new.requester) or stage.may_act(to):
+    if not is_identity(to) or to in (actor, new.requester) or _may_act(stage, to):
         raise Denied(Deny.BAD_DELEGATE)
     if stage.has_voted(actor):
         raise Denied(Deny.ALREADY_VOTED)
+    # The delegate takes the actor's own place: a regular approver's vote, or (after
+    # escalation) a fallback approver's power to decide alone. Nobody is added beside
+    # the actor, so an "all" stage never waits for one more vote.
     if actor in stage.approvers:
         stage.approvers[stage.approvers.index(actor)] = to
     else:
-        stage.approvers.append(to)
+        stage.fallback_approvers[stage.fallback_approvers.index(actor)] = to
     stage.delegations.append(Delegation(by=actor, to=to, reason=reason, at=now))
     audit = AuditEntry(
         at=now, actor=actor, action="delegated", stage=stage.name, detail=f"{to}: {reason}"

@@ -10,8 +10,9 @@ as ``30s``, ``15m``, ``24h``, ``3d``, ``1w`` or ``1d12h`` (conversations/duratio
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import time, timedelta
-from typing import Annotated, Literal, NoReturn
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -21,15 +22,24 @@ from pydantic import (
     Field,
     PlainSerializer,
     StringConstraints,
-    ValidationError,
-    field_validator,
+    ValidatorFunctionWrapHandler,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic_core import PydanticCustomError
 
 from conversations.durations import DURATION_HINT, format_duration, parse_duration
 from conversations.ids import PLATFORMS, identity_problem
 from conversations.model import ApprovalMode
+from conversations.rules import (
+    Loc,
+    Problem,
+    checked_by,
+    items,
+    listed,
+    text,
+    unique,
+    with_rules,
+)
 
 __all__ = [
     "Approval",
@@ -106,30 +116,17 @@ Slug = Annotated[str, AfterValidator(_check_slug)]
 NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-def _raise_at(loc: tuple[str | int, ...], error_type: str, message: str, value: object) -> NoReturn:
-    """Raise a validation error pointing *inside* the value being validated.
-
-    pydantic prefixes ``loc`` with the field's own location, so a duplicate stage name
-    is reported at ``approval.stages[2].name`` rather than at ``approval.stages``.
-    """
-    raise ValidationError.from_exception_data(
-        "Policy",
-        [InitErrorDetails(type=_error(error_type, message), loc=loc, input=value)],
+def _unique_ids(values: object) -> Iterator[Problem]:
+    """An id listed twice in one list."""
+    return unique(
+        values,
+        None,
+        "duplicate",
+        lambda value, first: f"{value!r} is listed twice (also at position {first + 1})",
     )
 
 
-def _check_unique_ids(values: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    for index, value in enumerate(values):
-        if value in seen:
-            _raise_at(
-                (index,),
-                "duplicate",
-                f"{value!r} is listed twice (also at position {seen[value] + 1})",
-                value,
-            )
-        seen[value] = index
-    return values
+UniqueIds = Annotated[list[Identity], checked_by(_unique_ids, "Policy")]
 
 
 # --------------------------------------------------------------------------- models
@@ -143,15 +140,13 @@ class Stage(_Model):
     """One approval step; its card is posted to ``channel`` and decided by ``approvers``."""
 
     name: Slug
-    approvers: Annotated[list[Identity], Field(min_length=1), AfterValidator(_check_unique_ids)]
+    approvers: Annotated[UniqueIds, Field(min_length=1)]
     channel: Identity
     mode: ApprovalMode = "any"
     """``any``: one approval is enough; ``all``: every approver must approve."""
     when: Literal["always", "paid"] = "always"
     """``paid``: only for software marked ``paid`` in the catalog."""
-    fallback_approvers: Annotated[list[Identity], AfterValidator(_check_unique_ids)] = Field(
-        default_factory=list
-    )
+    fallback_approvers: UniqueIds = Field(default_factory=list)
     """Who gets the request on escalation when the approvers do not answer."""
 
     def applies(self, paid: bool) -> bool:
@@ -159,41 +154,50 @@ class Stage(_Model):
         return self.when == "always" or paid
 
 
+_REMIND_AFTER = timedelta(hours=24)
+_ESCALATE_AFTER = timedelta(hours=72)
+
+
+def _unique_stage_names(stages: object) -> Iterator[Problem]:
+    return unique(
+        stages,
+        "name",
+        "duplicate_stage",
+        lambda name, first: f"stage name {name!r} is already used by stages[{first}]",
+    )
+
+
+def _escalation_order(data: object) -> Iterator[Problem]:
+    """The escalation must come after the reminder (each as written, or its default)."""
+    if not isinstance(data, dict):
+        return
+    written: dict[str, timedelta] = {}
+    for field, default in (("remind_after", _REMIND_AFTER), ("escalate_after", _ESCALATE_AFTER)):
+        try:
+            written[field] = _coerce_duration(data[field]) if field in data else default
+        except PydanticCustomError:
+            return  # the field itself reports it
+    remind, escalate = written["remind_after"], written["escalate_after"]
+    if escalate <= remind:
+        # Point at whichever of the two the file actually wrote.
+        where: Loc = ("escalate_after",) if "escalate_after" in data else ("remind_after",)
+        yield Problem(
+            where,
+            "escalation_order",
+            f"escalate_after ({format_duration(escalate)}) must be longer than "
+            f"remind_after ({format_duration(remind)})",
+        )
+
+
 class Approval(_Model):
-    stages: Annotated[list[Stage], Field(min_length=1)]
-    remind_after: Duration = timedelta(hours=24)
-    escalate_after: Duration = timedelta(hours=72)
+    stages: Annotated[list[Stage], Field(min_length=1), checked_by(_unique_stage_names, "Policy")]
+    remind_after: Duration = _REMIND_AFTER
+    escalate_after: Duration = _ESCALATE_AFTER
 
-    @field_validator("stages")
+    @model_validator(mode="wrap")
     @classmethod
-    def _unique_stage_names(cls, stages: list[Stage]) -> list[Stage]:
-        seen: dict[str, int] = {}
-        for index, stage in enumerate(stages):
-            if stage.name in seen:
-                _raise_at(
-                    (index, "name"),
-                    "duplicate_stage",
-                    f"stage name {stage.name!r} is already used by stages[{seen[stage.name]}]",
-                    stage.name,
-                )
-            seen[stage.name] = index
-        return stages
-
-    @model_validator(mode="after")
-    def _escalate_after_remind(self) -> Approval:
-        if self.escalate_after <= self.remind_after:
-            # Point at whichever of the two the file actually wrote.
-            field = (
-                "escalate_after" if "escalate_after" in self.model_fields_set else ("remind_after")
-            )
-            _raise_at(
-                (field,),
-                "escalation_order",
-                f"escalate_after ({format_duration(self.escalate_after)}) must be longer than "
-                f"remind_after ({format_duration(self.remind_after)})",
-                format_duration(getattr(self, field)),
-            )
-        return self
+    def _escalate_after_remind(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        return with_rules("Policy", data, handler, _escalation_order)
 
     def stages_for(self, paid: bool) -> list[Stage]:
         """The stages a request goes through, in order."""
@@ -209,6 +213,29 @@ class CatalogItem(_Model):
     def matches(self, name: str) -> bool:
         key = name.strip().casefold()
         return key == self.name.casefold() or any(key == a.casefold() for a in self.aliases)
+
+
+def _unique_catalog_names(catalog: object) -> Iterator[Problem]:
+    """Names and aliases must be unique (case-insensitively) so lookups are unambiguous."""
+    seen: dict[str, str] = {}
+    for index, item in listed(catalog):
+        name = text(item, "name")
+        if name is None:
+            continue
+        labels: list[tuple[Loc, str]] = [((index, "name"), name)]
+        labels += [
+            ((index, "aliases", i), a) for i, a in items(item, "aliases") if isinstance(a, str)
+        ]
+        for loc, label in labels:
+            key = label.strip().casefold()
+            owner = seen.get(key)
+            if owner is not None and owner != name.strip():
+                yield Problem(
+                    loc,
+                    "duplicate_catalog_name",
+                    f"{label.strip()!r} is already used by catalog item {owner!r}",
+                )
+            seen[key] = name.strip()
 
 
 _TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
@@ -245,9 +272,7 @@ MAX_RATE_PER_SECOND = 1000
 class Broadcast(_Model):
     """Shutdown notices: where `broadcast` sends them and how fast."""
 
-    channels: Annotated[list[Identity], AfterValidator(_check_unique_ids)] = Field(
-        default_factory=list
-    )
+    channels: UniqueIds = Field(default_factory=list)
     rate_per_second: float = Field(default=1.0, gt=0, le=MAX_RATE_PER_SECOND, allow_inf_nan=False)
     """The ceiling on notice posts per second per workspace, shared by every worker."""
     series_time: TimeOfDay = time(9, 0)
@@ -258,44 +283,28 @@ class DialogueSettings(_Model):
     idle_timeout: Duration = timedelta(minutes=30)
 
 
-def _check_admins(values: list[str]) -> list[str]:
-    if not values:
-        raise _error(
+def _admins(values: object) -> Iterator[Problem]:
+    """At least one admin (who else sends shutdown notices and hears of escalations),
+    each listed once."""
+    if values == []:
+        yield Problem(
+            (),
             "admins",
             "at least one admin is needed: admins send shutdown notices and are told "
             "about escalations",
         )
-    return _check_unique_ids(values)
+    yield from _unique_ids(values)
 
 
 class Policy(_Model):
-    admins: Annotated[list[Identity], AfterValidator(_check_admins)]
+    admins: Annotated[list[Identity], checked_by(_admins, "Policy")]
     approval: Approval
-    catalog: list[CatalogItem] = Field(default_factory=list)
+    catalog: Annotated[list[CatalogItem], checked_by(_unique_catalog_names, "Policy")] = Field(
+        default_factory=list
+    )
     broadcast: Broadcast = Field(default_factory=Broadcast)
     support_channel: Identity | None = None
     dialogue: DialogueSettings = Field(default_factory=DialogueSettings)
-
-    @field_validator("catalog")
-    @classmethod
-    def _unique_catalog_names(cls, items: list[CatalogItem]) -> list[CatalogItem]:
-        """Names and aliases must be unique (case-insensitively) so lookups are unambiguous."""
-        seen: dict[str, str] = {}
-        for index, item in enumerate(items):
-            labels: list[tuple[tuple[str | int, ...], str]] = [((index, "name"), item.name)]
-            labels += [((index, "aliases", i), a) for i, a in enumerate(item.aliases)]
-            for loc, label in labels:
-                key = label.casefold()
-                owner = seen.get(key)
-                if owner is not None and owner != item.name:
-                    _raise_at(
-                        loc,
-                        "duplicate_catalog_name",
-                        f"{label!r} is already used by catalog item {owner!r}",
-                        label,
-                    )
-                seen[key] = item.name
-        return items
 
     def catalog_item(self, name: str) -> CatalogItem | None:
         """Find software by name or alias, ignoring case and surrounding spaces."""

@@ -12,6 +12,12 @@ from handlers.events import Actor, Command, Reply
 from handlers.replies import private
 from handlers.services import Services
 
+# The bot's commands, without the slash: what the router answers, and what an adapter
+# that reads commands from text (the console) must pass on as commands.
+CANCEL_ACCOUNT = "cancel-account"
+SHUTDOWN_NOTICE = "shutdown-notice"  # handlers/notices.py
+NAMES = (CANCEL_ACCOUNT, SHUTDOWN_NOTICE)
+
 _SUB = {
     "kb-reload": "kb-reload",
     "": "start",

@@ -63,9 +63,9 @@ class Handlers:
     async def _route(self, event: Event, lang: Lang) -> list[Reply]:
         svc = self.svc
         match event:
-            case Command(name="cancel-account"):
+            case Command(name=commands.CANCEL_ACCOUNT):
                 return await commands.cancel_account(svc, event, lang)
-            case Command(name="shutdown-notice"):
+            case Command(name=commands.SHUTDOWN_NOTICE):
                 return await notices.command(svc, event, lang)
             case Command():
                 text = t(

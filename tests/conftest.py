@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -71,6 +72,14 @@ async def store(redis: RedisClient, keys: Keys) -> AsyncIterator[Store]:
     # Leave a shared server (REDIS_URL) as we found it.
     async for key in redis.scan_iter(match=f"{keys.prefix}:*", count=500):
         await redis.delete(key)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Iterator[Path]:
+    """A DATA_DIR for `chat` processes; its embedded Redis is stopped afterwards."""
+    data = tmp_path / "data"
+    yield data
+    EmbeddedRedis(data).stop()
 
 
 @pytest.fixture

@@ -137,7 +137,7 @@ async def make_harness(
 ) -> Harness:
     app = await build_app(store, policy, clock, faq)
     out = io.StringIO()
-    console = ConsoleAdapter(app, store.console_cards, out=out)
+    console = ConsoleAdapter(app, store.console_cards, store.console_forms, out=out)
     app.register(console, fallback=True)
     return Harness(app=app, console=console, out=out, clock=clock)
 

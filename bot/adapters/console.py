@@ -2,26 +2,34 @@
 by lines on stdin (a terminal or a pipe) and printed as text.
 
 Every message is printed, whoever it is for, so one person can play the requester
-and every approver (`/as console:head`). Messages with buttons are remembered in
-Redis so that `/click` still works after a restart.
+and every approver (`/as console:head`). But a button is clicked only by whom it was
+shown to, as on a real platform: a private message's buttons by its recipient, a card
+posted to a channel's by anyone (the handlers' card rules then decide: only approvers
+approve). Messages with buttons and open forms are kept in Redis, each entry written
+on its own, so `/click` and a half-typed reason work in every `chat` process that
+shares the storage and after a restart.
+
+Stdin is read as bytes and decoded here, undecodable bytes replaced: a stray byte
+from a terminal or a pipe must not end the session.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
+import logging
 import sys
-from dataclasses import dataclass, field
-from typing import TextIO
-
-from pydantic import TypeAdapter
+from collections.abc import Awaitable
+from typing import BinaryIO, TextIO
 
 from bot.adapters.base import Host
-from bot.storage.console_cards import RedisConsoleCards
+from bot.storage.console_cards import RedisConsoleCards, Shown
+from bot.storage.console_forms import PendingForm, RedisConsoleForms
+from conversations.i18n import Later, t
 from conversations.ids import is_identity
 from conversations.lang import detect_lang
 from conversations.model import Lang
 from conversations.text import clean
+from handlers import commands
 from handlers.events import (
     Actor,
     Button,
@@ -39,37 +47,57 @@ from handlers.events import (
     UpdateCard,
     UserMessage,
 )
+from handlers.ports import StorageDown
 
-_MAX_REMEMBERED = 200
-_BUTTONS = TypeAdapter(list[Button])
+log = logging.getLogger(__name__)
 
-HELP = """Console commands:
-  /cancel-account [status|withdraw ID|pending|help]   the bot's command
-  /shutdown-notice [status [JOB]|cancel JOB|help]    admins: a shutdown notice
-  /as ID             act as another user (e.g. /as console:head)
-  /click N|LABEL     click button N (or the button labelled LABEL) of the latest card with it
-  /whoami            show the acting user
-  /quit              leave (everything is kept; run chat again to continue)
-Anything else you type is a message to the bot."""
+# The console's own commands. With the bot's (commands.NAMES) they stay commands while
+# a form is open; any other line, even one starting with "/", answers the form.
+_QUIT = ("quit", "exit")
+_OWN = ("help", "whoami", "as", "click", "cancel", *_QUIT)
+_KNOWN = frozenset((*_OWN, *commands.NAMES))
 
-
-@dataclass
-class _Shown:
-    seq: int
-    to: str
-    key: str | None
-    buttons: list[Button]
+# A line starting with this is a comment: a piped script can explain itself.
+_COMMENT = "#"
 
 
-@dataclass
-class _PendingForm:
-    form: OpenForm
-    values: dict[str, str] = field(default_factory=dict)
+def _command(text: str) -> tuple[str, str] | None:
+    """(name, the rest) when the line is a slash command, else None."""
+    if not text.startswith("/"):
+        return None
+    name, _, rest = text[1:].partition(" ")
+    return name, rest.strip()
 
-    def next_field(self) -> int:
-        """The first field still without an answer (refused answers are removed)."""
-        names = [f.name for f in self.form.fields]
-        return next((i for i, n in enumerate(names) if n not in self.values), len(names))
+
+def _clickable(shown: Shown, user: str) -> bool:
+    return shown.shared or shown.to == user
+
+
+def _button(shown: Shown, wanted: str) -> Button | None:
+    if wanted.isdigit():
+        i = int(wanted)
+        return shown.buttons[i - 1] if 1 <= i <= len(shown.buttons) else None
+    return next((b for b in shown.buttons if b.label.casefold() == wanted.casefold()), None)
+
+
+def find_button(shown: list[Shown], wanted: str, user: str) -> tuple[Shown, Button] | None:
+    """The latest message `user` may click with that button: their own messages first
+    (their dialogue, their answers), then the cards posted to channels."""
+    own = [s for s in shown if s.to == user]
+    shared = [s for s in shown if s.to != user and s.shared]
+    for candidate in own + shared:
+        button = _button(candidate, wanted)
+        if button is not None:
+            return candidate, button
+    return None
+
+
+def shown_to_another(shown: list[Shown], wanted: str, user: str) -> str | None:
+    """Whom the latest message with that button was shown to, when `user` may not click it."""
+    return next(
+        (s.to for s in shown if not _clickable(s, user) and _button(s, wanted) is not None),
+        None,
+    )
 
 
 class ConsoleAdapter:
@@ -79,26 +107,36 @@ class ConsoleAdapter:
         self,
         host: Host,
         cards: RedisConsoleCards,
+        forms: RedisConsoleForms,
         out: TextIO | None = None,
         user: str = "console:employee",
         lang: Lang | None = None,
     ) -> None:
         self.host = host
         self.cards = cards
+        self.forms = forms
         self.out = out or sys.stdout
         self.user = user
         self.lang = lang
-        self.shown: list[_Shown] = []
-        self.forms: dict[str, _PendingForm] = {}
         # A console has no locale: remember the language each user last wrote in, so
-        # their clicks (which carry no text) are answered in it too.
+        # their clicks (which carry no text) and the console's own words follow it.
         self.langs: dict[str, Lang] = {}
+        self._asked = False  # a form prompt was printed while handling the current line
+
+    def _lang(self) -> Lang:
+        return self.lang or self.langs.get(self.user) or "en"
+
+    def _say(self, text: Later) -> None:
+        self._print(text.say(self._lang()))
 
     # -- output ----------------------------------------------------------------
 
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
+
+    def _private(self, to: str) -> str:
+        return t(self._lang(), "console_private", to=to)
 
     def _render(self, header: str, message: Message) -> list[str]:
         lines = [header]
@@ -121,92 +159,74 @@ class ConsoleAdapter:
     async def deliver(self, reply: Reply, ref: str | None = None) -> str | None:
         match reply:
             case Post():
+                # A request's card (kept as long as its request) is posted to a channel:
+                # anyone may click it. Anything else is for `to` alone.
+                card = bool(reply.key) and reply.key_ttl is None
                 # Remember before printing: whatever the user has seen can be clicked
                 # even if the process dies the next instant.
-                await self._remember(reply.to, reply.key, reply.message.buttons)
-                shown_key = reply.key and reply.key_ttl is None  # a request card
-                where = f"→ {reply.to}" + (f"  (card {reply.key})" if shown_key else "")
+                await self._remember(
+                    Shown(to=reply.to, key=reply.key, shared=card, buttons=reply.message.buttons)
+                )
+                where = f"→ {reply.to}"
+                if card:
+                    where += "  " + t(self._lang(), "console_card", card=reply.key)
                 self._print("\n".join(self._render(where, reply.message)))
                 return reply.key
             case Ephemeral():
-                await self._remember(reply.to, None, reply.message.buttons)
-                self._print("\n".join(self._render(f"→ {reply.to} (only you)", reply.message)))
+                await self._remember(Shown(to=reply.to, buttons=reply.message.buttons))
+                self._print("\n".join(self._render(self._private(reply.to), reply.message)))
             case UpdateCard():
-                for shown in self.shown:
-                    if shown.key == reply.key:
-                        shown.buttons = list(reply.message.buttons)
-                await self._save()
+                await self._rewrite(reply.key, reply.message.buttons)
                 if reply.message.card is None and not reply.message.buttons:
                     self._print(f"  {reply.message.text}")  # an answered question, in brief
                 else:
-                    self._print(
-                        "\n".join(self._render(f"↻ card {reply.key} updated", reply.message))
-                    )
+                    updated = t(self._lang(), "console_card_updated", card=reply.key)
+                    self._print("\n".join(self._render(f"↻ {updated}", reply.message)))
             case OpenForm():
-                self.forms[reply.to] = _PendingForm(reply)
-                self._ask(reply.to)
+                await self._kept(self.forms.open(reply.to, reply))
+                self._ask(reply.to, PendingForm(reply))
             case FormErrors():
-                pending = self.forms.get(reply.to)
                 for name, error in reply.errors.items():
-                    self._print(f"→ {reply.to} (only you)\n  ✖ {error}")
-                    if pending is not None:
-                        pending.values.pop(name, None)
+                    self._print(f"{self._private(reply.to)}\n  ✖ {error}")
+                    await self._kept(self.forms.forget(reply.to, name))
+                pending = await self.forms.get(reply.to)
                 if pending is not None:
-                    self._ask(reply.to)
+                    self._ask(reply.to, pending)
             case RefreshHome():
                 pass  # the console has no home view: it prints everything anyway
         return None
 
-    def _ask(self, user: str) -> None:
-        pending = self.forms[user]
-        spec = pending.form.fields[pending.next_field()]
-        hint = " (a user id, e.g. console:alice)" if spec.kind == "user" else ""
-        self._print(
-            f"→ {user} (only you)\n  {pending.form.title}: {spec.label}{hint}? "
-            "(type it, or /cancel)"
+    def _ask(self, user: str, pending: PendingForm) -> None:
+        fields = pending.form.fields
+        i = pending.next_field()
+        if i >= len(fields):
+            return
+        spec = fields[i]
+        prompt = t(
+            self._lang(),
+            "console_form_ask_user" if spec.kind == "user" else "console_form_ask",
+            title=pending.form.title,
+            label=spec.label,
         )
+        self._print(f"{self._private(user)}\n  {prompt}")
+        self._asked = True
 
-    # -- remembered buttons, kept in Redis so /click survives a restart ------------
+    # -- remembered buttons: each message one entry in Redis -------------------------
 
-    async def _remember(self, to: str, key: str | None, buttons: list[Button]) -> None:
-        if not buttons:
-            return
-        seq = self.shown[-1].seq + 1 if self.shown else 1
-        self.shown.append(_Shown(seq, to, key, list(buttons)))
-        del self.shown[:-_MAX_REMEMBERED]
-        await self._save()
+    async def _remember(self, shown: Shown) -> None:
+        if shown.buttons:
+            await self._kept(self.cards.remember(shown))
 
-    async def _save(self) -> None:
-        data = [
-            {"seq": s.seq, "to": s.to, "key": s.key, "buttons": [b.model_dump() for b in s.buttons]}
-            for s in self.shown
-        ]
-        await self.cards.save(json.dumps(data))
+    async def _rewrite(self, key: str, buttons: list[Button]) -> None:
+        await self._kept(self.cards.rewrite(key, buttons))
 
-    async def load(self) -> None:
-        raw = await self.cards.load()
-        if not raw:
-            return
-        self.shown = [
-            _Shown(d["seq"], d["to"], d["key"], _BUTTONS.validate_python(d["buttons"]))
-            for d in json.loads(raw)
-        ]
-
-    def _find_button(self, wanted: str) -> tuple[_Shown, Button] | None:
-        """The latest remembered message with that button: the acting user's own
-        messages first (their dialogue), then everything else (channel cards)."""
-        own = [s for s in reversed(self.shown) if s.to == self.user]
-        rest = [s for s in reversed(self.shown) if s.to != self.user]
-        for shown in own + rest:
-            if wanted.isdigit():
-                i = int(wanted)
-                if 1 <= i <= len(shown.buttons):
-                    return shown, shown.buttons[i - 1]
-                continue
-            for button in shown.buttons:
-                if button.label.casefold() == wanted.casefold():
-                    return shown, button
-        return None
+    async def _kept(self, call: Awaitable[object]) -> None:
+        """Runs a storage call whose failure must not hide the message being printed:
+        with storage down, it is still printed, only not clickable later."""
+        try:
+            await call
+        except StorageDown as exc:
+            log.warning("console storage unavailable", extra={"error": repr(exc)})
 
     # -- input -----------------------------------------------------------------
 
@@ -226,68 +246,97 @@ class ConsoleAdapter:
     async def handle_line(self, line: str) -> bool:
         """Handles one input line; False when the user asked to quit."""
         text = clean(line)
-        if not text:
+        if not text or text.startswith(_COMMENT):
             return True
-        if text in ("/quit", "/exit"):
+        command = _command(text)
+        if command is not None and command[0] in _QUIT:
             return False
-        pending = self.forms.get(self.user)
-        if pending is not None:
-            await self._form_answer(pending, text)
-            return True
-        if text == "/help":
-            self._print(HELP)
-        elif text == "/whoami":
-            self._print(f"Acting as {self.user}.")
-        elif text.startswith("/as"):
-            self._switch(text[3:].strip())
-        elif text.startswith("/click"):
-            await self._click(text[6:].strip())
-        elif text.startswith("/"):
-            name, _, rest = text[1:].partition(" ")
-            self._heard(rest)
-            await self.dispatch(
-                Command(actor=self.actor(), channel=self.user, name=name, text=rest)
-            )
-        else:
+        try:
+            await self._handle(text, command)
+        except StorageDown as exc:
+            # The console's own records (forms, clickable messages) are unreachable.
+            log.error("console storage unavailable", extra={"error": repr(exc)})
+            self._say(Later("storage_down"))
+        return True
+
+    async def _handle(self, text: str, command: tuple[str, str] | None) -> None:
+        if command is None or command[0] not in _KNOWN:
+            pending = await self.forms.get(self.user)
+            if pending is not None:
+                await self._form_answer(pending, text)
+                return
+        self._asked = False
+        if command is None:
             self._heard(text)
             await self.dispatch(
                 UserMessage(actor=self.actor(), channel=self.user, text=text, direct=True)
             )
-        return True
+        else:
+            await self._command(*command)
+        # A command leaves an open form open: ask it again, so the next line is
+        # clearly its answer (also after /as, for the user now acting).
+        if not self._asked:
+            await self._reask()
+
+    async def _command(self, name: str, rest: str) -> None:
+        match name:
+            case "help":
+                self._say(Later("console_help"))
+            case "whoami":
+                self._say(Later("console_whoami", user=self.user))
+            case "as":
+                self._switch(rest)
+            case "click":
+                await self._click(rest)
+            case "cancel":
+                await self._cancel()
+            case _:
+                self._heard(rest)
+                await self.dispatch(
+                    Command(actor=self.actor(), channel=self.user, name=name, text=rest)
+                )
 
     def _switch(self, who: str) -> None:
         if who and ":" not in who:
             who = f"console:{who}"
         if not is_identity(who):
-            self._print("Usage: /as ID, e.g. /as console:head (letters, digits and ._@+- only).")
+            self._say(Later("console_as_usage"))
             return
         self.user = who
-        self._print(f"Now acting as {who}.")
+        self._say(Later("console_now_acting", user=who))
 
     async def _click(self, wanted: str) -> None:
         if not wanted:
-            self._print("Usage: /click N or /click LABEL")
+            self._say(Later("console_click_usage"))
             return
-        found = self._find_button(wanted)
+        shown = await self.cards.latest()
+        found = find_button(shown, wanted, self.user)
         if found is None:
-            self._print(f"No card has a button '{wanted}'.")
+            owner = shown_to_another(shown, wanted, self.user)
+            if owner is not None:
+                self._say(Later("console_not_yours", owner=owner))
+            else:
+                self._say(Later("console_no_button", wanted=wanted))
             return
-        shown, button = found
-        channel = shown.to
-        self._print(f"({self.user} clicks '{button.label}')")
+        message, button = found
+        self._say(Later("console_clicks", user=self.user, label=button.label))
         await self.dispatch(
-            Click(actor=self.actor(), channel=channel, action=button.action, value=button.value)
+            Click(actor=self.actor(), channel=message.to, action=button.action, value=button.value)
         )
 
-    async def _form_answer(self, pending: _PendingForm, text: str) -> None:
-        if text == "/cancel":
-            del self.forms[self.user]
-            self._print("Form closed; nothing was changed.")
+    async def _cancel(self) -> None:
+        if await self.forms.get(self.user) is None:
+            self._say(Later("console_no_form"))
             return
+        await self.forms.close(self.user)
+        self._say(Later("console_form_closed"))
+
+    async def _form_answer(self, pending: PendingForm, text: str) -> None:
         spec = pending.form.fields[pending.next_field()]
         pending.values[spec.name] = text
+        await self.forms.answer(self.user, spec.name, text)
         if pending.next_field() < len(pending.form.fields):
-            self._ask(self.user)
+            self._ask(self.user, pending)
             return
         form = pending.form
         replies = await self.dispatch(
@@ -300,18 +349,28 @@ class ConsoleAdapter:
         )
         # Refused answers keep the form open (FormErrors re-asked); anything else ends it.
         if not any(isinstance(r, FormErrors) and r.to == self.user for r in replies):
-            self.forms.pop(self.user, None)
+            await self.forms.close(self.user)
 
-    async def run(self, stdin: TextIO | None = None) -> None:
-        source = stdin or sys.stdin
-        await self.load()
-        self._print(
-            f"stopbot console, acting as {self.user}. Type /cancel-account to start a stop "
-            "request, /help for console commands."
-        )
+    async def _reask(self) -> None:
+        """Asks the acting user's open form again, if they have one."""
+        try:
+            pending = await self.forms.get(self.user)
+        except StorageDown:
+            return  # said by the next line that needs the form
+        if pending is not None:
+            self._ask(self.user, pending)
+
+    async def run(self, stdin: BinaryIO | None = None, encoding: str | None = None) -> None:
+        """Reads lines until the input ends or /quit. Bytes are decoded in the terminal's
+        encoding (stdin's, by default), any that do not decode replaced."""
+        source = stdin or sys.stdin.buffer
+        encoding = encoding or sys.stdin.encoding or "utf-8"
+        self._say(Later("console_banner", user=self.user))
+        # A form left open by an earlier session (or another process) is still open.
+        await self._reask()
         while True:
-            line = await asyncio.to_thread(source.readline)
-            if not line:
+            raw = await asyncio.to_thread(source.readline)
+            if not raw:
                 return  # end of input
-            if not await self.handle_line(line):
+            if not await self.handle_line(raw.decode(encoding, errors="replace")):
                 return

@@ -52,13 +52,11 @@ class LiveKnowledgeBase:
         return self._current.matcher.kb
 
     async def reload(self) -> list[str]:
-        """Loads the file again; returns its errors (empty when the new one is in use)."""
+        """Loads the file again; returns its errors (empty when the new one is in use).
+        A refusal is the caller's to report, once (`watch` does)."""
         try:
             loaded = await asyncio.to_thread(self._load)
         except KbError as exc:
-            log.warning(
-                "knowledge base refused, keeping the previous one", extra={"errors": exc.errors}
-            )
             return exc.errors
         self._current = loaded
         log.info("knowledge base reloaded", extra={"topics": len(loaded.matcher.kb.topics)})
@@ -71,7 +69,9 @@ class LiveKnowledgeBase:
         on_refused: Callable[[list[str]], None] | None = None,
     ) -> None:
         """Reloads whenever the file changes, until `stop` is set. A refused file is
-        reported once per change, not once per poll."""
+        reported once per change, not once per poll, and in one place: to `on_refused`
+        when given (the console prints it for its user), else to the log."""
+        report = on_refused or _log_refusal
         refused_at = -1
         while not stop.is_set():
             mtime = self._stat()
@@ -79,9 +79,12 @@ class LiveKnowledgeBase:
                 errors = await self.reload()
                 if errors:
                     refused_at = mtime
-                    if on_refused is not None:
-                        on_refused(errors)
+                    report(errors)
             try:
                 await asyncio.wait_for(stop.wait(), timeout=interval)
             except TimeoutError:
                 pass
+
+
+def _log_refusal(errors: list[str]) -> None:
+    log.warning("knowledge base refused, keeping the previous one", extra={"errors": errors})

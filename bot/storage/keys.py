@@ -16,7 +16,12 @@ Layout (default prefix `stopbot`):
 | `stopbot:{faq}:stats` | hash | none | per topic: answers given, 👍, 👎; and how often the bot suggested or did not know |
 | `stopbot:{faq}:vote:<topic>:<user>` | string | 1 day | one feedback per user per topic per day |
 | `stopbot:{once}:<what>` | string | per use | marks: an inbound event already handled (Slack retries carry the same event_id), a user who uses App Home |
-| `stopbot:{console}:cards` | string (JSON) | none | console playground: cards shown, so /click works after a restart |
+| `stopbot:{console}:shown` | hash `seq`, `meta:<id>` (JSON), `buttons:<id>` (JSON) | 30 days, renewed | console playground: messages with buttons shown, so /click works in every process and after a restart |
+| `stopbot:{console}:shown-order` | sorted set | 30 days, renewed | the ids of those messages by when they were shown (the oldest are trimmed) |
+| `stopbot:{console}:form:<user>` | hash `form` (JSON), `v:<field>` | 1 day | console playground: the form a user is filling in (a reject or delegate reason) |
+| `stopbot:{pace:<platform>}:lanes` | hash `bulk`, `interactive` (each lane's next free slot, ms), `rate` (bulk posts/s now), `epoch` (slow-downs so far) | none | pacing of sends to the platform, shared by every process |
+| `stopbot:{pace:<platform>}:pause` | string (until, ms) | the pause + 2 s | after a 429: no send to the platform until then (Retry-After) |
+| `stopbot:{pace:<platform>}:ch:<channel>` | string (next free, ms) | until then + 2 s | one post a second per channel |
 | `stopbot:{d:<user>}:notice` | hash `d` (JSON), `v` (version token) | idle timeout | an admin's /shutdown-notice dialogue in progress |
 | `stopbot:{nb:<id>}:job` | hash | none | a shutdown-notice job: state (scheduled, running, done, cancelled), the message, who, when, totals (total, sent, failed) |
 | `stopbot:{nb:<id>}:pending` | sorted set | none | the job's targets not yet settled, by when each may next be claimed (ms): its send time, then the end of a lease or a backoff |
@@ -39,6 +44,12 @@ transition updates them in the same script too: the scheduler never misses a req
 because a process died between writing the request and indexing it. Only the
 per-user index is written separately, just before the request is created (a crash
 leaves an id that readers skip, never a request its owner cannot list).
+
+Pacing keeps everything of one platform in one slot, `{pace:<platform>}`, so each
+decision (whose turn it is, a 429's pause, the adaptive rate) is one script that
+reads and writes the lanes, the pause and the channel together, on Redis's clock.
+A channel's key lives only while the channel is being paced, so a broadcast to ten
+thousand channels holds about one second's worth of them at a time.
 
 A shutdown-notice job lives in its own slot `{nb:<id>}`: its state, its targets and
 their outcomes change together, each change one script with its audit entry. The two
@@ -105,8 +116,23 @@ class Keys:
     def once(self, what: str) -> str:
         return f"{self.prefix}:{{once}}:{what}"
 
-    def console_cards(self) -> str:
-        return f"{self.prefix}:{{console}}:cards"
+    def console_shown(self) -> str:
+        return f"{self.prefix}:{{console}}:shown"
+
+    def console_shown_order(self) -> str:
+        return f"{self.prefix}:{{console}}:shown-order"
+
+    def console_form(self, user: str) -> str:
+        return f"{self.prefix}:{{console}}:form:{user}"
+
+    def pace_lanes(self, platform: str) -> str:
+        return f"{self.prefix}:{{pace:{platform}}}:lanes"
+
+    def pace_pause(self, platform: str) -> str:
+        return f"{self.prefix}:{{pace:{platform}}}:pause"
+
+    def pace_channel(self, platform: str, channel: str) -> str:
+        return f"{self.prefix}:{{pace:{platform}}}:ch:{channel}"
 
     def notice_draft(self, user: str) -> str:
         return f"{self.prefix}:{{d:{user}}}:notice"

@@ -81,6 +81,160 @@ end
 return {1}
 """
 
+CONSOLE_SHOW = """
+-- A message with buttons the console printed. KEYS: entries hash, order sorted set.
+-- ARGV: id ('' = a new one), meta, buttons, how many to keep, ttl (s).
+-- One script, so processes sharing a DATA_DIR each add their own entries, never
+-- overwrite the others', and the oldest beyond the bound go with their fields.
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+local id = ARGV[1]
+if id == '' then id = 'm:' .. seq end
+redis.call('HSET', KEYS[1], 'meta:' .. id, ARGV[2], 'buttons:' .. id, ARGV[3])
+redis.call('ZADD', KEYS[2], seq, id)
+local extra = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
+if extra > 0 then
+  for _, old in ipairs(redis.call('ZRANGE', KEYS[2], 0, extra - 1)) do
+    redis.call('HDEL', KEYS[1], 'meta:' .. old, 'buttons:' .. old)
+  end
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, extra - 1)
+end
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+redis.call('EXPIRE', KEYS[2], ARGV[5])
+return id
+"""
+
+CONSOLE_REBUTTON = """
+-- A card rewritten: its new buttons, if it is still remembered. KEYS: entries hash.
+-- ARGV: id, buttons. Returns 1 when rewritten.
+if redis.call('HEXISTS', KEYS[1], 'meta:' .. ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'buttons:' .. ARGV[1], ARGV[2])
+return 1
+"""
+
+CONSOLE_FORM_OPEN = """
+-- KEYS: the user's form hash. ARGV: form (JSON), ttl (s). Replaces any earlier form
+-- with its answers.
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'form', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
+"""
+
+CONSOLE_FORM_ANSWER = """
+-- KEYS: the user's form hash. ARGV: field name, answer, ttl (s). Only while the form
+-- is open: an answer never outlives its form. Returns 1 when kept.
+if redis.call('HEXISTS', KEYS[1], 'form') == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'v:' .. ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1
+"""
+
+# -- pacing (bot/delivery/pacing.py) ---------------------------------------------------
+# Every pacing script reads the time once, from Redis (TIME), so that every process
+# decides on the same clock; ARGV[1] = '' asks for it, tests pass a virtual time in
+# ms instead. Times and rates are stored as decimal strings (ms, posts/s).
+_PACE_CLOCK = """
+local function now_ms()
+  if ARGV[1] ~= '' then return tonumber(ARGV[1]) end
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+end
+local function ms(x) return string.format('%.3f', x) end
+local LINGER = 2000  -- ms a pause or channel key outlives its time, then it is gone
+"""
+
+PACE_TURN = (
+    _PACE_CLOCK
+    + """
+-- KEYS: lanes, pause, channel.
+-- ARGV: now, lane, ceiling, interactive rate, interactive burst, channel spacing (ms).
+-- Returns {wait ms, held, epoch, bulk rate, channel mark, now}. held = 1: this send
+-- has its slot (of the lane and of the channel) at now + wait; held = 0: nothing is
+-- held (a pause, or the channel is busy), ask again after wait.
+local now = now_ms()
+local lane = ARGV[2]
+local ceiling = tonumber(ARGV[3])
+local s = redis.call('HMGET', KEYS[1], 'rate', 'epoch', 'bulk', lane)
+local rate = math.min(tonumber(s[1]) or ceiling, ceiling)
+local epoch = s[2] or '0'
+local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
+if pause > now then return {math.ceil(pause - now), 0, epoch, ms(rate), '', ms(now)} end
+local free = tonumber(redis.call('GET', KEYS[3]) or '0')
+if free > now then return {math.ceil(free - now), 0, epoch, ms(rate), '', ms(now)} end
+-- The lane's budget, a token bucket kept as its next free slot (GCRA).
+local per_s, burst = rate, 1
+if lane == 'interactive' then per_s, burst = tonumber(ARGV[4]), tonumber(ARGV[5]) end
+local interval = 1000 / per_s
+local tat = math.max(tonumber(s[4]) or 0, now)
+local slot = math.max(now, tat - (burst - 1) * interval)
+redis.call('HSET', KEYS[1], lane, ms(tat + interval))
+if lane == 'interactive' then
+  -- Bulk makes room for it, so that both together keep under the ceiling.
+  redis.call('HSET', KEYS[1], 'bulk', ms(math.max(tonumber(s[3]) or 0, now) + 1000 / rate))
+end
+local mark = ms(slot + tonumber(ARGV[6]))
+redis.call('SET', KEYS[3], mark, 'PX', math.ceil(slot + tonumber(ARGV[6]) - now) + LINGER)
+return {math.ceil(slot - now), 1, epoch, ms(rate), mark, ms(now)}
+"""
+)
+
+PACE_CONFIRM = (
+    _PACE_CLOCK
+    + """
+-- After waiting for a held slot. KEYS: lanes, pause, channel.
+-- ARGV: now, lane, epoch when held, channel mark held.
+-- Returns {1, now} if the slot still stands; {0, now} if a 429 came meanwhile (a
+-- pause, or bulk slowed down since): the channel is freed and the send asks again.
+local now = now_ms()
+local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
+local epoch = redis.call('HGET', KEYS[1], 'epoch') or '0'
+if pause > now or (ARGV[2] == 'bulk' and epoch ~= ARGV[3]) then
+  if redis.call('GET', KEYS[3]) == ARGV[4] then redis.call('DEL', KEYS[3]) end
+  return {0, ms(now)}
+end
+return {1, ms(now)}
+"""
+)
+
+PACE_THROTTLE = (
+    _PACE_CLOCK
+    + """
+-- A 429. KEYS: lanes, pause. ARGV: now, retry after (ms), ceiling, floor.
+-- Pauses every send until now + retry after (a longer pause already set stands);
+-- halves the bulk rate (not below the floor) once per pause: the other sends that
+-- were in flight were paced at the old rate and say nothing new.
+-- Returns {now, bulk rate}.
+local now = now_ms()
+local ceiling = tonumber(ARGV[3])
+local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
+local rate = math.min(tonumber(redis.call('HGET', KEYS[1], 'rate') or ARGV[3]), ceiling)
+if pause <= now then
+  rate = math.max(math.min(tonumber(ARGV[4]), ceiling), rate / 2)
+  redis.call('HSET', KEYS[1], 'rate', ms(rate))
+  redis.call('HINCRBY', KEYS[1], 'epoch', 1)
+end
+local till = now + tonumber(ARGV[2])
+if till > pause then
+  redis.call('SET', KEYS[2], ms(till), 'PX', math.ceil(till - now) + LINGER)
+  if (tonumber(redis.call('HGET', KEYS[1], 'bulk') or '0')) < till then
+    redis.call('HSET', KEYS[1], 'bulk', ms(till))
+  end
+end
+return {ms(now), ms(rate)}
+"""
+)
+
+PACE_SUCCEEDED = """
+-- A send went through. KEYS: lanes. ARGV: ceiling, step (posts/s).
+-- Creeps the bulk rate back up, additively, to the ceiling. Returns the rate.
+local ceiling = tonumber(ARGV[1])
+local rate = tonumber(redis.call('HGET', KEYS[1], 'rate') or ARGV[1])
+if rate >= ceiling then return string.format('%.3f', ceiling) end
+rate = math.min(ceiling, rate + tonumber(ARGV[2]))
+redis.call('HSET', KEYS[1], 'rate', string.format('%.3f', rate))
+return string.format('%.3f', rate)
+"""
+
 # -- shutdown notices: every key of one job shares its slot {nb:<id>} -------------------
 # KEYS of every notice script, in this order (a script uses a prefix of them):
 #   job, pending, inflight, tries, sent, failed, audit.

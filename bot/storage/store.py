@@ -3,22 +3,35 @@ of handlers/ports.py (or serves an adapter), and every key is in keys.py."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from pathlib import Path
+
 from bot.storage.card_refs import RedisCardRefs
-from bot.storage.client import RedisClient, result
+from bot.storage.client import RedisClient, client_for_url, result
 from bot.storage.console_cards import RedisConsoleCards
+from bot.storage.console_forms import RedisConsoleForms
 from bot.storage.drafts import RedisDrafts
+from bot.storage.embedded import EmbeddedRedis
 from bot.storage.errors import storage_call
 from bot.storage.faq_log import RedisFaqLog
 from bot.storage.keys import Keys
 from bot.storage.marks import RedisMarks
 from bot.storage.notices import RedisNotices
 from bot.storage.requests import RedisRequests
+from bot.storage.supervisor import Supervisor
 from handlers.ports import StorageDown
 
 
 class Store:
-    def __init__(self, redis: RedisClient, keys: Keys | None = None) -> None:
+    def __init__(
+        self,
+        redis: RedisClient,
+        keys: Keys | None = None,
+        supervision: asyncio.Task[None] | None = None,
+    ) -> None:
         self.redis = redis
+        self._supervision = supervision
         self.keys = keys or Keys()
         self.drafts = RedisDrafts(redis, self.keys)
         self.requests = RedisRequests(redis, self.keys)
@@ -26,6 +39,7 @@ class Store:
         self.faq_log = RedisFaqLog(redis, self.keys)
         self.card_refs = RedisCardRefs(redis, self.keys)
         self.console_cards = RedisConsoleCards(redis, self.keys)
+        self.console_forms = RedisConsoleForms(redis, self.keys)
         self.notices = RedisNotices(redis, self.keys)
         self.notice_drafts = RedisDrafts(redis, self.keys, key=self.keys.notice_draft, expiry=False)
 
@@ -40,8 +54,23 @@ class Store:
         return bool(await result(self.redis.ping()))
 
     async def close(self) -> None:
+        if self._supervision is not None:
+            self._supervision.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._supervision
         await self.redis.aclose()
 
     @storage_call
     async def memory_usage(self, key: str) -> int:
         return int(await result(self.redis.memory_usage(key, samples=0)) or 0)
+
+
+async def open_store(redis_url: str | None, data_dir: Path) -> Store:
+    """The store on REDIS_URL when set; else on the embedded server under `data_dir`,
+    started if needed and restarted while this store is open (supervisor.py)."""
+    if redis_url is not None:
+        return Store(client_for_url(redis_url))
+    server = EmbeddedRedis(await asyncio.to_thread(data_dir.resolve))
+    url = await asyncio.to_thread(server.ensure_running)
+    supervision = asyncio.create_task(Supervisor(server).run(), name="embedded-redis")
+    return Store(client_for_url(url), supervision=supervision)

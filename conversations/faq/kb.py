@@ -4,16 +4,27 @@ keywords, synonym groups, and out-of-domain examples. Read from YAML by bot/file
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
 
 from conversations.model import LANGS, Lang
+from conversations.rules import Problem, checked_by, items, listed, text, unique
 
 TopicId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 _TOPIC = "topic:"
 _ACTION = re.compile(rf"^(start_request|show_status|ask_human|{_TOPIC}[a-z0-9][a-z0-9-]{{0,63}})$")
+VERSION = 1
+"""The knowledge-base format this code reads; a file written for another is refused."""
 
 
 class _Model(BaseModel):
@@ -48,20 +59,22 @@ class FollowUp(_Model):
         return self.action.removeprefix(_TOPIC) if self.action.startswith(_TOPIC) else None
 
 
+def _examples_in_every_language(examples: object) -> Iterator[Problem]:
+    if isinstance(examples, dict):
+        missing = [lang for lang in LANGS if examples.get(lang) in (None, [])]
+        if missing:
+            yield Problem(
+                (), "missing_examples", f"needs example questions in {', '.join(missing)}"
+            )
+
+
 class Topic(_Model):
     id: TopicId
     title: Localized
     answer: Localized
-    examples: PerLang
+    examples: Annotated[PerLang, checked_by(_examples_in_every_language, "KnowledgeBase")]
     keywords: PerLang = Field(default_factory=PerLang)
     buttons: list[FollowUp] = Field(default_factory=list, max_length=3)
-
-    @model_validator(mode="after")
-    def _examples_in_every_language(self) -> Topic:
-        missing = [lang for lang in LANGS if not self.examples.get(lang)]
-        if missing:
-            raise ValueError(f"needs example questions in {', '.join(missing)}")
-        return self
 
 
 class SynonymGroups(_Model):
@@ -72,25 +85,43 @@ class SynonymGroups(_Model):
     fr: list[list[Text]] = Field(default_factory=list)
 
 
+def _known_version(value: object) -> object:
+    if isinstance(value, bool) or value != VERSION:
+        raise PydanticCustomError(
+            "version",
+            f"{value!r} is not supported: this stopbot reads knowledge bases of version {VERSION}",
+        )
+    return value
+
+
+def _topics_consistent(topics: object) -> Iterator[Problem]:
+    """Topic ids are unique, and every topic button opens a topic that exists."""
+    yield from unique(
+        topics,
+        "id",
+        "duplicate_topic",
+        lambda topic_id, first: f"topic id {topic_id!r} is already used by topics[{first}]",
+    )
+    known = {text(topic, "id") for _, topic in listed(topics)}
+    for i, topic in listed(topics):
+        for j, button in items(topic, "buttons"):
+            action = text(button, "action") or ""
+            target = action.removeprefix(_TOPIC) if action.startswith(_TOPIC) else None
+            if target is not None and target not in known:
+                yield Problem(
+                    (i, "buttons", j, "action"),
+                    "unknown_topic",
+                    f"button to unknown topic {target!r}",
+                )
+
+
 class KnowledgeBase(_Model):
-    version: int = 1
-    topics: list[Topic] = Field(min_length=1)
+    version: Annotated[int, BeforeValidator(_known_version)] = VERSION
+    topics: Annotated[
+        list[Topic], Field(min_length=1), checked_by(_topics_consistent, "KnowledgeBase")
+    ]
     synonyms: SynonymGroups = Field(default_factory=SynonymGroups)
     out_of_domain: PerLang = Field(default_factory=PerLang)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> KnowledgeBase:
-        ids = [t.id for t in self.topics]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"duplicate topic ids: {', '.join(dupes)}")
-        for topic in self.topics:
-            for button in topic.buttons:
-                if button.topic is not None and button.topic not in ids:
-                    raise ValueError(
-                        f"topic {topic.id!r} has a button to unknown topic {button.topic!r}"
-                    )
-        return self
 
     def topic(self, topic_id: str) -> Topic | None:
         return next((t for t in self.topics if t.id == topic_id), None)

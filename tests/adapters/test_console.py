@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bot.adapters.console import ConsoleAdapter
 from bot.files.live_kb import LiveKnowledgeBase
+from bot.storage.client import client_for_url
 from bot.storage.store import Store
 from conversations.model import RequestStatus, StageStatus
 from tests.helpers import Harness, file_request, make_harness
@@ -184,8 +186,20 @@ async def test_a_card_whose_reference_was_lost_is_posted_anew(
     h = await make_harness(
         Store(h.store.redis, h.store.keys), h.app.services.policy, h.clock, live_kb
     )
-    await h.console.load()
     out = await h.type("/as console:head", "/click Approve")
     assert f"→ console:approvals-head  (card {rid}:0)" in out
     assert "Approved by console:head" in out
     assert await h.store.card_refs.get(f"{rid}:0") is not None
+
+
+async def test_console_storage_down_is_said_and_the_session_goes_on(harness: Harness) -> None:
+    """The console's own records (open forms, clickable messages) unreachable: a line
+    that needs them gets the storage answer, the others work, the session goes on."""
+    dead = Store(client_for_url("redis://127.0.0.1:1/0"), harness.store.keys)
+    console = ConsoleAdapter(harness.app, dead.console_cards, dead.console_forms, out=harness.out)
+    for line in ("/click Approve", "hello", "/whoami"):
+        assert await console.handle_line(line) is True
+    out = harness.new_output()
+    assert out.count("storage is unavailable") == 2, out
+    assert "Acting as console:employee." in out
+    await dead.close()

@@ -5,82 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import signal
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
 from bot.storage.embedded import EmbeddedRedis
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-class ChatProcess:
-    def __init__(self, proc: asyncio.subprocess.Process) -> None:
-        self.proc = proc
-        self.output = ""
-
-    @classmethod
-    async def start(cls, data_dir: Path) -> ChatProcess:
-        env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-        env.update(DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1", POLICY_PATH="")
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "chat",
-            cwd=ROOT,
-            env=env,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        chat = cls(proc)
-        await chat.wait_for("Type /cancel-account")
-        return chat
-
-    async def wait_for(self, pattern: str, seconds: float = 20.0) -> re.Match[str]:
-        regex = re.compile(pattern)
-        try:
-            async with asyncio.timeout(seconds):
-                await self._read_until(regex)
-        except TimeoutError:
-            raise AssertionError(f"no {pattern!r} within {seconds}s in:\n{self.output}") from None
-        found = regex.search(self.output)
-        assert found is not None
-        return found
-
-    async def _read_until(self, regex: re.Pattern[str]) -> None:
-        assert self.proc.stdout is not None
-        while not regex.search(self.output):
-            chunk = await self.proc.stdout.read(4096)
-            if not chunk:
-                raise AssertionError(f"chat exited before {regex.pattern!r}:\n{self.output}")
-            self.output += chunk.decode()
-
-    async def send(self, *lines: str) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write("".join(f"{line}\n" for line in lines).encode())
-        await self.proc.stdin.drain()
-
-    async def answer(self, line: str, expect: str) -> re.Match[str]:
-        await self.send(line)
-        return await self.wait_for(expect)
-
-    async def kill(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        await self.proc.wait()
-        self.output = ""
-
-
-@pytest.fixture
-async def data_dir(tmp_path: Path) -> AsyncIterator[Path]:
-    data = tmp_path / "data"
-    yield data
-    EmbeddedRedis(data).stop()
+from tests.chat_process import ChatProcess
 
 
 async def test_killed_chat_resumes_dialogue_and_keeps_the_request(data_dir: Path) -> None:
@@ -119,5 +48,45 @@ async def test_killed_chat_resumes_dialogue_and_keeps_the_request(data_dir: Path
     # the decided card is posted anew instead of updated: either way it shows.)
     await chat.answer("/click Approve", r"Approved by console:head")
     await chat.wait_for(rf"card {rid}:1\)")
+    assert await chat.quit() == 0
+
+
+async def _kill_redis(data_dir: Path) -> int:
+    server = EmbeddedRedis(data_dir)
+    pid = server.pid()
+    assert pid is not None and server.is_alive()
+    os.kill(pid, signal.SIGKILL)
+    return pid
+
+
+async def test_a_running_chat_restarts_the_embedded_redis_it_started(data_dir: Path) -> None:
+    chat = await ChatProcess.start(data_dir)
+    await chat.answer("/cancel-account", "What do you want to stop")
+    await chat.answer("CRM", "Why should it be stopped")
+    pid = await _kill_redis(data_dir)
+
+    await chat.wait_for(r"embedded redis exited with code -9; restarting \(attempt 1\)")
+    await chat.wait_for("embedded redis restarted")
+    assert EmbeddedRedis(data_dir).pid() != pid
+    # Same process, same dialogue: the draft came back from the append-only file.
+    await chat.answer("too expensive", "When should it stop")
     await chat.send("/quit")
     assert await asyncio.wait_for(chat.proc.wait(), 10) == 0
+
+
+async def test_a_chat_that_did_not_start_redis_takes_over_when_the_owner_leaves(
+    data_dir: Path,
+) -> None:
+    owner = await ChatProcess.start(data_dir)
+    other = await ChatProcess.start(data_dir)  # connects to the server the owner started
+    await other.answer("/cancel-account", "What do you want to stop")
+    await owner.send("/quit")
+    assert await asyncio.wait_for(owner.proc.wait(), 10) == 0
+    await _kill_redis(data_dir)
+
+    # Not its child: the exit code is unknown, the restart is the same.
+    await other.wait_for(r"embedded redis exited with code unknown; restarting \(attempt 1\)")
+    await other.wait_for("embedded redis restarted")
+    await other.answer("CRM", "Why should it be stopped")
+    await other.send("/quit")
+    assert await asyncio.wait_for(other.proc.wait(), 10) == 0

@@ -459,13 +459,13 @@ def test_a_rejection_needs_a_reason(reason: str) -> None:
     assert code is Deny.REASON_REQUIRED
 
 
-def test_an_approver_who_voted_in_an_all_stage_may_still_reject() -> None:
-    # CURRENT BEHAVIOUR, QUESTIONABLE: reject has no already-voted check, so an IT
-    # approver can approve and then reject the same stage; their vote stays recorded.
+def test_an_approver_who_voted_in_an_all_stage_cannot_reject_it_afterwards() -> None:
     req = approval.approve(at_it_stage(), 1, "console:it", at(2)).request
-    tr = approval.reject(req, 1, "console:it", "changed my mind", at(3))
+    code = refusal(lambda: approval.reject(req, 1, "console:it", "changed my mind", at(3)))
+    assert code is Deny.ALREADY_VOTED
+    # Another approver of the stage who has not voted still may.
+    tr = approval.reject(req, 1, "console:it2", "not now", at(3))
     assert tr.request.status is RequestStatus.REJECTED
-    assert [v.by for v in tr.request.stages[1].votes] == ["console:it"]
 
 
 # --------------------------------------------------------------------------- delegate
@@ -548,27 +548,32 @@ def test_a_delegation_may_go_to_an_approver_of_another_stage() -> None:
     assert tr.request.stages[0].approvers == ["console:it", "console:head2"]
 
 
-def test_the_engine_does_not_check_the_delegates_identity() -> None:
-    # CURRENT BEHAVIOUR, QUESTIONABLE: any string is accepted as the delegate, even an
-    # empty one; only the handler checks that it looks like an identity.
-    tr = approval.delegate(pending(), 0, "console:head", "", "away", at(1))
-    assert tr.request.stages[0].approvers == ["", "console:head2"]
+@pytest.mark.parametrize("to", ["", "deputy", "console:", "slack:U1 extra", "@here"])
+def test_the_delegate_must_be_an_identity(to: str) -> None:
+    code = refusal(lambda: approval.delegate(pending(), 0, "console:head", to, "away", at(1)))
+    assert code is Deny.BAD_DELEGATE
 
 
-def test_a_fallback_approver_who_delegates_adds_an_approver_and_keeps_acting() -> None:
-    # CURRENT BEHAVIOUR, QUESTIONABLE: after escalation a fallback approver is not in
-    # `approvers`, so delegating *appends* the delegate instead of handing over a place.
-    # In an "all" stage that adds a vote the regular approvers must now wait for, and
-    # the fallback approver may still act (and alone close the stage).
+def test_a_fallback_approver_who_delegates_hands_over_their_place() -> None:
     req = escalated_it_stage()
     req = approval.delegate(req, 1, "console:itlead", "console:deputy", "busy", at(80)).request
-    assert req.stages[1].approvers == ["console:it", "console:it2", "console:deputy"]
-    assert approval.pending_for(req, "console:itlead")
-    req = approval.approve(req, 1, "console:it", at(81)).request
-    tr = approval.approve(req, 1, "console:it2", at(82))
-    assert tr.effects == [Effect(EffectKind.VOTE_RECORDED, 1)]
-    done = approval.approve(tr.request, 1, "console:itlead", at(83)).request
+    stage = req.stages[1]
+    assert stage.approvers == ["console:it", "console:it2"]  # no vote more to wait for
+    assert stage.fallback_approvers == ["console:deputy"]
+    assert not approval.pending_for(req, "console:itlead")
+    code = refusal(lambda: approval.approve(req, 1, "console:itlead", at(81)))
+    assert code is Deny.NOT_APPROVER
+    # The delegate decides as the fallback approver did: alone.
+    done = approval.approve(req, 1, "console:deputy", at(81)).request
     assert done.status is RequestStatus.APPROVED
+
+
+def test_delegating_to_someone_who_may_already_act_is_refused() -> None:
+    req = escalated_it_stage()
+    code = refusal(
+        lambda: approval.delegate(req, 1, "console:it", "console:itlead", "busy", at(80))
+    )
+    assert code is Deny.BAD_DELEGATE
 
 
 # --------------------------------------------------------------------------- withdraw

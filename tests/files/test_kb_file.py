@@ -40,7 +40,7 @@ def test_kb_errors_name_the_line() -> None:
     assert err.value.errors[0].startswith("faq.yaml:3: topics[0].id: String should match")
     with pytest.raises(KbError) as err:
         load_kb_text(GOOD_KB.replace("      zh: [能退款吗]\n", ""), "faq.yaml")
-    assert err.value.errors == ["faq.yaml:3: topics[0]: Value error, needs example questions in zh"]
+    assert err.value.errors == ["faq.yaml:6: topics[0].examples: needs example questions in zh"]
     with pytest.raises(KbError) as err:
         load_kb_text(GOOD_KB.replace("title: {en: Refunds,", "title: {en: Refunds"), "faq.yaml")
     assert err.value.errors[0].startswith("faq.yaml:4: YAML syntax error")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from conversations.i18n import t
 from handlers.actions import EditOffer, NoticeChoice, ScheduleOffer
-from handlers.events import Actor, Click, Post
+from handlers.events import Actor, Click
 from tests.helpers import Harness, click, file_request
 
 ADMIN = "console:admin"
@@ -185,17 +185,6 @@ async def test_cancel_abandons_the_draft(harness: Harness) -> None:
 async def approve(h: Harness, rid: str) -> str:
     await h.type("/as console:head", "/click Approve", "/as console:it", "/click Approve")
     return await h.type("/as console:finance", "/click Approve")
-
-
-def offer_of(h: Harness, out: str) -> Post:
-    found = [
-        r
-        for r in h.console.shown
-        if r.to == ADMIN and any(b.action == ScheduleOffer.id for b in r.buttons)
-    ]
-    assert found, out
-    buttons = found[-1].buttons
-    return Post(to=ADMIN, message={"buttons": [b.model_dump() for b in buttons]})  # type: ignore[arg-type]
 
 
 async def test_admins_are_offered_a_notice_when_a_stop_of_software_is_approved(

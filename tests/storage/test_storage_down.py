@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 
 from bot.storage.client import client_for_url
+from bot.storage.console_cards import Shown
 from bot.storage.store import Store
 from conversations import approval
 from conversations.model import Answers
 from conversations.policy import Policy
+from handlers.events import Button, OpenForm
 from handlers.ports import KEEP, StorageDown
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -36,6 +38,8 @@ def _calls(store: Store, policy: Policy) -> dict[str, Callable[[], Awaitable[Any
     async def step(raw: str | None) -> tuple[Any, None]:
         return KEEP, None
 
+    shown = Shown(to="console:u", buttons=[Button(label="OK", action="x", value="")])
+    form = OpenForm(to="console:u", form="reject", context="", title="T", fields=[])
     d, r, m, f, c = store.drafts, store.requests, store.marks, store.faq_log, store.card_refs
     return {
         "drafts.run": lambda: d.run("console:u", step),
@@ -63,8 +67,14 @@ def _calls(store: Store, policy: Policy) -> dict[str, Callable[[], Awaitable[Any
         "faq_log.stats": lambda: f.stats(),
         "card_refs.set": lambda: c.set("SR-1:0", "{}", timedelta(minutes=1)),
         "card_refs.get": lambda: c.get("SR-1:0"),
-        "console_cards.save": lambda: store.console_cards.save("[]"),
-        "console_cards.load": lambda: store.console_cards.load(),
+        "console_cards.remember": lambda: store.console_cards.remember(shown),
+        "console_cards.rewrite": lambda: store.console_cards.rewrite("SR-1:0", []),
+        "console_cards.latest": lambda: store.console_cards.latest(),
+        "console_forms.open": lambda: store.console_forms.open("console:u", form),
+        "console_forms.answer": lambda: store.console_forms.answer("console:u", "reason", "x"),
+        "console_forms.forget": lambda: store.console_forms.forget("console:u", "reason"),
+        "console_forms.close": lambda: store.console_forms.close("console:u"),
+        "console_forms.get": lambda: store.console_forms.get("console:u"),
         "memory_usage": lambda: store.memory_usage("x"),
     }
 
@@ -76,7 +86,15 @@ def _public_calls(store: Store) -> set[str]:
         if not n.startswith("_") and inspect.iscoroutinefunction(f)
     }
     found -= {"ping", "close"}  # ping answers False (tested below); close has nothing to say
-    for part in ("drafts", "requests", "marks", "faq_log", "card_refs", "console_cards"):
+    for part in (
+        "drafts",
+        "requests",
+        "marks",
+        "faq_log",
+        "card_refs",
+        "console_cards",
+        "console_forms",
+    ):
         cls = type(getattr(store, part))
         found |= {
             f"{part}.{n}"

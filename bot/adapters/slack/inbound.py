@@ -52,7 +52,9 @@ def plain_text(text: str) -> str:
         if sigil in ("@", "#"):
             return f"slack:{target}"
         if sigil == "!":
-            return f"@{label or target.split('^')[0]}"
+            # <!here>, <!channel>, <!subteam^S1|@admins>: the label, when given,
+            # already carries its "@".
+            return label if label and label.startswith("@") else f"@{label or target.split('^')[0]}"
         return label or target
 
     text = _SLACK_REF.sub(ref, text)

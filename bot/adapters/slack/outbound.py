@@ -9,7 +9,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.blocks import escape, fallback_text, form_view, home_view, render
+from bot.adapters.slack.blocks import fallback_text, form_view, home_view, render
 from conversations.ids import raw_id
 from handlers.events import Ephemeral, FormErrors, Message, OpenForm, Post, UpdateCard
 
@@ -74,7 +74,8 @@ class SlackOutbound:
 
     async def form_errors(self, reply: FormErrors) -> None:
         """Errors that came too late to show in their modal (it was closed): by DM."""
-        text = "\n".join(escape(e) for e in reply.errors.values())
+        # Plain text: rendering escapes it (escaping here too would show "&amp;lt;").
+        text = "\n".join(reply.errors.values())
         await self.post(Post(to=reply.to, message=Message(text=text)))
 
     async def open_form(self, form: OpenForm, trigger_id: str) -> None:

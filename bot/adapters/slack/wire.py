@@ -55,6 +55,12 @@ def form_metadata(form: str, context: str) -> str:
 
 
 def form_of_metadata(private_metadata: str | None) -> tuple[str, str]:
-    """The form and context of `form_metadata`."""
-    meta = json.loads(private_metadata or "{}")
+    """The form and context of `form_metadata`; empty ones (which the handlers refuse
+    as a stale form) when the metadata is not ours."""
+    try:
+        meta = json.loads(private_metadata or "{}")
+    except ValueError:
+        return "", ""
+    if not isinstance(meta, dict):
+        return "", ""
     return str(meta.get("form", "")), str(meta.get("context", ""))
