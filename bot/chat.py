@@ -9,7 +9,6 @@ import sys
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.config import Settings
-from bot.delivery.broadcast import Broadcaster
 from bot.files.kb import KbError
 from bot.files.live_kb import LiveKnowledgeBase
 from bot.files.policy import PolicyError
@@ -66,11 +65,10 @@ async def run_chat(settings: Settings, user: str, lang: Lang | None) -> int:
     console = ConsoleAdapter(app, store.console_cards, store.console_forms, user=user, lang=lang)
     app.register(console, fallback=True)
     stop = asyncio.Event()
-    # Shutdown notices confirmed in the playground are "sent" to the console, unpaced.
-    notices = Broadcaster(app.store.notices, app.adapters, {}, app.services.clock, app.deliver)
     tasks = [
         asyncio.create_task(app.run_scheduler(stop, interval=5.0)),
-        asyncio.create_task(notices.run(stop)),
+        # Shutdown notices confirmed in the playground are "sent" to the console.
+        asyncio.create_task(app.broadcaster().run(stop)),
     ]
     faq = app.services.faq
     if isinstance(faq, LiveKnowledgeBase):

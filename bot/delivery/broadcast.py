@@ -191,6 +191,10 @@ class Broadcaster:
             if found is not None:
                 await self._settle(job, c.target, True, found)
                 return
+        if c.attempts >= self.tuning.attempts:
+            # Sends that never came back with an answer, again and again.
+            await self._settle(job, c.target, False, f"no answer after {c.attempts} attempts")
+            return
         pacer = self.pacers.get(platform)
         if pacer is not None:
             await pacer.turn("bulk", c.target)

@@ -300,9 +300,15 @@ local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, AR
 local out = {state}
 for _, target in ipairs(due) do
   redis.call('ZADD', KEYS[2], ARGV[2], target)
+  local before = redis.call('HGET', KEYS[3], target) or ''
+  local attempts = redis.call('HGET', KEYS[4], target) or '0'
+  if string.find(before, '|', 1, true) and string.sub(before, -1) ~= '|' then
+    -- Its send had begun and never settled: that was an attempt too.
+    attempts = redis.call('HINCRBY', KEYS[4], target, 1)
+  end
   out[#out + 1] = target
-  out[#out + 1] = redis.call('HGET', KEYS[3], target) or ''
-  out[#out + 1] = redis.call('HGET', KEYS[4], target) or '0'
+  out[#out + 1] = before
+  out[#out + 1] = attempts
   redis.call('HSET', KEYS[3], target, ARGV[4] .. '|')
 end
 if #due == 0 and finish(ARGV[1]) then return {'done'} end

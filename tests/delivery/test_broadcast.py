@@ -31,10 +31,14 @@ class Platform:
         self.refuse: dict[str, DeliveryFailed] = {}
         self.fail_first: dict[str, list[DeliveryFailed]] = {}
         self.no_answer: set[str] = set()  # takes the post, then the connection drops
+        self.broken: set[str] = set()  # fails in a way nobody classified
 
     async def deliver(self, reply: Reply, ref: str | None = None) -> str | None:
         assert isinstance(reply, Post) and reply.message.text == TEXT
         await asyncio.sleep(0)  # a platform call lets other sends run
+        if reply.to in self.broken:
+            self.posts.append(reply.to)
+            raise RuntimeError("the platform's library fell over")
         pending = self.fail_first.get(reply.to)
         if pending:
             raise pending.pop(0)
@@ -312,3 +316,56 @@ async def test_progress_is_one_message_rewritten_at_most_every_few_seconds(
     assert first.startswith(f"{job} · CRM: 4 sent, 0 failed, 36 pending of 40 · ")
     assert "/s · about " in first
     assert final.message.text.startswith(f"{job} · CRM done: 40 sent, 0 failed of 40, in 40s")
+
+
+async def test_a_send_that_never_answers_is_given_up_after_the_set_attempts(
+    store: Store, clock: FakeClock
+) -> None:
+    targets = channels(1)
+    job = await queue(store, targets)
+    platform = Platform()
+    platform.broken.add(targets[0])
+    for _ in range(5):
+        await broadcaster(store, platform, clock, attempts=3).round()
+        clock.advance(Tuning().lease + timedelta(seconds=1))
+    assert platform.posts == [targets[0]] * 3
+    status = await store.notices.status(job)
+    assert status is not None
+    assert status.failures == [(targets[0], "no answer after 3 attempts")]
+
+
+async def test_with_the_shared_pacer_a_429_pauses_the_broadcast(
+    store: Store, clock: FakeClock
+) -> None:
+    """The real Pacer (Redis's clock, real but short waits): the notice after a 429 is
+    not posted before its Retry-After has passed, and every channel gets one."""
+    from bot.delivery.pacing import Pacer
+
+    targets = channels(12)
+    job = await queue(store, targets)
+    platform = Platform()
+    platform.fail_first[targets[0]] = [DeliveryFailed("ratelimited", retry_after=0.3)]
+    pacer = Pacer(store.redis, store.keys, "slack", ceiling=200.0)
+    times: dict[str, float] = {}
+    deliver = platform.deliver
+
+    async def timed(reply: Reply, ref: str | None = None) -> str | None:
+        found = await deliver(reply, ref)
+        assert isinstance(reply, Post)
+        times[reply.to] = asyncio.get_running_loop().time()
+        return found
+
+    platform.deliver = timed  # type: ignore[method-assign]
+    began = asyncio.get_running_loop().time()
+    runner = Broadcaster(
+        store.notices, {"slack": platform}, {"slack": pacer}, clock, Reports(),
+        tuning=Tuning(concurrency=1, first_backoff=timedelta(0)),
+    )  # fmt: skip
+    await runner.round()
+    clock.advance(timedelta(seconds=1))
+    await runner.round()
+    assert sorted(platform.posts) == targets
+    after = [at for target, at in times.items() if target != targets[0]]
+    assert min(after) >= began + 0.3  # nothing went out during the pause
+    status = await store.notices.status(job)
+    assert status is not None and status.sent == 12

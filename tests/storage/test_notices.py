@@ -85,6 +85,7 @@ async def test_a_lapsed_claim_is_taken_over_and_says_whether_its_send_had_begun(
     second = await notices.claim("NB-TEST0001", later, LEASE, 2)
     by_target = {c.target: c for c in second.targets}
     assert by_target[begun.target].began == START  # may have been posted: look it up
+    assert by_target[begun.target].attempts == 1  # and that was an attempt
     assert by_target[idle.target].began is None  # never sent: send it
     assert by_target[idle.target].attempts == 0
     # The first worker comes back: its claim is no longer its own.
