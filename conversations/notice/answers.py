@@ -49,7 +49,7 @@ from conversations.notice.vocabulary import (
 )
 from conversations.stop_request.state import Choice
 from conversations.stop_request.vocabulary import CANCEL_WORDS, EDIT_VERBS
-from conversations.text import CJK, clean, fold, match_choice
+from conversations.text import after_verb, clean, fold, match_choice
 
 _MAX_NAME = 80
 _EDIT_VERBS = sorted((fold(v, keep="") for v in EDIT_VERBS), key=len, reverse=True)
@@ -339,16 +339,10 @@ def _edit(d: NoticeDraft, step: NoticeStep) -> None:
 def _edit_request(text: str) -> str | None:
     """The part named after an edit verb ("edit message", "modifier la date", "修改时间");
     "" for an edit verb alone; None when the text asks no edit."""
-    folded = fold(text, keep="")
-    for verb in _EDIT_VERBS:
-        if (
-            folded == verb
-            or folded.startswith(verb + " ")
-            or (CJK.match(verb) and folded.startswith(verb))
-        ):
-            rest = folded[len(verb) :].strip()
-            return (match_choice(rest, _FIELDS) or "") if rest else ""
-    return None
+    rest = after_verb(text, _EDIT_VERBS)
+    if rest is None:
+        return None
+    return (match_choice(rest, _FIELDS) or "") if rest else ""
 
 
 def _preview_pick(text: str, d: NoticeDraft, ctx: NoticeContext) -> str:
