@@ -29,10 +29,11 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import Protocol
 
 from bot.adapters.base import Adapter
 from bot.delivery.outcome import DeliveryFailed
+from bot.delivery.pacing import Lane
 from bot.storage.notices import Claimed, RedisNotices
 from conversations.ids import platform_of
 from handlers import notice_report
@@ -40,9 +41,6 @@ from handlers.events import Message, Post, Reply
 from handlers.ports import Clock, NoticeJob, StorageDown
 
 log = logging.getLogger(__name__)
-
-Lane = Literal["interactive", "bulk"]
-
 
 class Pacing(Protocol):
     """What the broadcaster needs of bot/delivery/pacing.py's Pacer."""
