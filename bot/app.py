@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from bot.adapters.base import Adapter
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.delivery.broadcast import Broadcaster
+from bot.delivery.pacing import Pacer
 from bot.files.kb import bundled_kb_path
 from bot.files.live_kb import LiveKnowledgeBase
 from bot.files.policy import bundled_policy_path, load_policy
@@ -69,6 +71,8 @@ class App:
             drafts=store.drafts,
             requests=store.requests,
             faq_log=store.faq_log,
+            notices=store.notices,
+            notice_drafts=store.notice_drafts,
             policy=policy,
             clock=clock or SystemClock(),
             tz=settings.tz,
@@ -156,6 +160,20 @@ class App:
                 await asyncio.wait_for(stop.wait(), timeout=interval)
             except TimeoutError:
                 pass
+
+    def broadcaster(self) -> Broadcaster:
+        """What sends the shutdown notices from this process (serve, worker, chat), to
+        the platforms registered so far, each paced by its Pacer shared in Redis (the
+        console needs none)."""
+        ceiling = self.services.policy.broadcast.rate_per_second
+        pacers = {
+            name: Pacer(self.store.redis, self.store.keys, name, ceiling)
+            for name in self.adapters
+            if name != "console"
+        }
+        return Broadcaster(
+            self.store.notices, self.adapters, pacers, self.services.clock, self.deliver
+        )
 
     async def close(self) -> None:
         await self.store.close()

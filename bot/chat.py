@@ -65,7 +65,11 @@ async def run_chat(settings: Settings, user: str, lang: Lang | None) -> int:
     console = ConsoleAdapter(app, store.console_cards, store.console_forms, user=user, lang=lang)
     app.register(console, fallback=True)
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(app.run_scheduler(stop, interval=5.0))]
+    tasks = [
+        asyncio.create_task(app.run_scheduler(stop, interval=5.0)),
+        # Shutdown notices confirmed in the playground are "sent" to the console.
+        asyncio.create_task(app.broadcaster().run(stop)),
+    ]
     faq = app.services.faq
     if isinstance(faq, LiveKnowledgeBase):
 
@@ -127,7 +131,11 @@ async def print_audit(settings: Settings, request_id: str) -> int:
     if app is None:
         return 2
     try:
-        entries = await app.store.requests.history(request_id.upper())
+        wanted = request_id.upper()
+        if wanted.startswith("NB-"):  # a shutdown notice's trail
+            entries = await app.store.notices.history(wanted)
+        else:
+            entries = await app.store.requests.history(wanted)
         if not entries:
             print(f"No audit trail for {request_id}.", file=sys.stderr)
             return 1

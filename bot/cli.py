@@ -10,7 +10,7 @@ from typing import TypeAlias
 
 from pydantic import ValidationError
 
-from bot import loop
+from bot import loop, notice_cli
 from bot.config import Settings
 from bot.files.policy import bundled_policy_path, check_policy_file
 from bot.storage.embedded import EmbeddedRedis
@@ -122,14 +122,16 @@ def _parser() -> argparse.ArgumentParser:
         "each on the line of the file it is about.",
     )
     kbcheck.add_argument("path", nargs="?", help="default: KB_PATH, else the bundled one")
+    notice_cli.add_parser(sub)
     audit = _command(
         sub,
         "audit",
-        "print a stop request's audit trail",
+        "print a stop request's (or a shutdown notice's) audit trail",
         "Prints a stop request's audit trail, one line per entry: when, who, what (the\n"
-        "submission, each decision, delegation, reminder, escalation) and the stage.",
+        "submission, each decision, delegation, reminder, escalation) and the stage.\n"
+        "For a shutdown notice (NB-...): created, started, cancelled, done.",
     )
-    audit.add_argument("request_id", help="the request's id, e.g. SR-4XBW1N5N")
+    audit.add_argument("request_id", help="the request's id, e.g. SR-4XBW1N5N, or NB-...")
     storage = _command(
         sub,
         "storage",
@@ -332,6 +334,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _faq(args.questions, args.json, args.lang)
     if args.command == "storage":
         return _storage(args.storage_command)
+    if args.command == "notice":
+        return notice_cli.run(args, _settings())
     if args.command == "audit":
         from bot.chat import print_audit
 

@@ -1,6 +1,6 @@
 """`stopbot serve`: the HTTP server (the platforms' webhooks, /healthz, /metrics), the
-platforms' outbound connections, the reminder scheduler and the knowledge-base watcher,
-in one process. Run as many as you like against one Redis."""
+platforms' outbound connections, the reminder scheduler, the shutdown-notice sender and
+the knowledge-base watcher, in one process. Run as many as you like against one Redis."""
 
 from __future__ import annotations
 
@@ -94,6 +94,9 @@ async def start_server(app: App, settings: Settings, scheduler_interval: float =
         server.tasks.append(asyncio.create_task(app.services.faq.watch(server.stop_event)))
     for mounted in platforms.values():
         await mounted.start()
+    # Shutdown notices, to the platforms just mounted (any number of serve and worker
+    # processes share the jobs).
+    server.tasks.append(asyncio.create_task(app.broadcaster().run(server.stop_event)))
     return server
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -238,17 +238,66 @@ def _unique_catalog_names(catalog: object) -> Iterator[Problem]:
             seen[key] = name.strip()
 
 
+_TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
+
+
+def _coerce_time_of_day(value: object) -> time:
+    if isinstance(value, time):
+        return value
+    # YAML 1.1 reads an unquoted 09:00 as the sexagesimal integer 540.
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 0 <= value < 24 * 60:
+            return time(value // 60, value % 60)
+        value = f"{value // 60}:{value % 60:02d}"  # as it was written
+    match = _TIME_RE.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise _error(
+            "time_of_day", f"{value!r} is not a time of day; write it as HH:MM, e.g. 09:00"
+        )
+    return time(int(match[1]), int(match[2]))
+
+
+TimeOfDay = Annotated[
+    time,
+    BeforeValidator(_coerce_time_of_day),
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str, when_used="json"),
+]
+"""A time of day written ``HH:MM`` (24-hour clock, the company's time zone)."""
+
+# Slack answers a workspace that posts faster than a few messages a second with 429s;
+# a four-digit ceiling is a typo, and the bot would only be slowed back down.
+MAX_RATE_PER_SECOND = 1000
+
+
 class Broadcast(_Model):
+    """Shutdown notices: where `broadcast` sends them and how fast."""
+
     channels: UniqueIds = Field(default_factory=list)
-    rate_per_second: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+    rate_per_second: float = Field(default=1.0, gt=0, le=MAX_RATE_PER_SECOND, allow_inf_nan=False)
+    """The ceiling on notice posts per second per workspace, shared by every worker."""
+    series_time: TimeOfDay = time(9, 0)
+    """When the notices of a series (N days before, and the day itself) go out."""
 
 
 class DialogueSettings(_Model):
     idle_timeout: Duration = timedelta(minutes=30)
 
 
+def _admins(values: object) -> Iterator[Problem]:
+    """At least one admin (who else sends shutdown notices and hears of escalations),
+    each listed once."""
+    if values == []:
+        yield Problem(
+            (),
+            "admins",
+            "at least one admin is needed: admins send shutdown notices and are told "
+            "about escalations",
+        )
+    yield from _unique_ids(values)
+
+
 class Policy(_Model):
-    admins: list[Identity]
+    admins: Annotated[list[Identity], checked_by(_admins, "Policy")]
     approval: Approval
     catalog: Annotated[list[CatalogItem], checked_by(_unique_catalog_names, "Policy")] = Field(
         default_factory=list

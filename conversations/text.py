@@ -124,3 +124,18 @@ def part_of(text: str, labels: Mapping[str, Iterable[str]]) -> list[str]:
                 found.append(value)
                 break
     return found
+
+
+def after_verb(text: str, verbs: Iterable[str]) -> str | None:
+    """What follows one of `verbs` (folded, longest first) at the start of `text`,
+    folded: "the date" of "change the date", "" for a verb alone, None when no verb
+    starts it. A Chinese verb needs no space after it ("修改日期")."""
+    folded = fold(text, keep="")
+    for verb in verbs:
+        if (
+            folded == verb
+            or folded.startswith(verb + " ")
+            or (CJK.match(verb) and folded.startswith(verb))
+        ):
+            return folded[len(verb) :].strip()
+    return None

@@ -203,3 +203,41 @@ class FaqStatus(Action):
     def parse(cls, value: str) -> Self:
         # The value carries nothing, so none is refused.
         return cls()
+
+
+class NoticeChoice(DialogueChoice):
+    """An answer to a question of the shutdown-notice dialogue (same payload as the
+    stop-request dialogue's: the draft, the step, the choice)."""
+
+    id = "nb_dlg"
+
+
+@dataclass(frozen=True)
+class NoticeOffer(Action):
+    """The notice offered to admins when a stop of software is finally approved; the
+    request is named, and checked again when the button is clicked."""
+
+    request_id: str
+
+    def pack(self) -> str:
+        return self.request_id
+
+    @classmethod
+    def parse(cls, value: str) -> Self | None:
+        # Request ids are "SR-" and 8 characters of Crockford's base32 (services.py).
+        code = value.removeprefix("SR-")
+        if len(value) != 11 or code == value or not (code.isascii() and code.isalnum()):
+            return None
+        return cls(value)
+
+
+class ScheduleOffer(NoticeOffer):
+    """Schedule the offered notice as proposed, in one click."""
+
+    id = "nb_offer"
+
+
+class EditOffer(NoticeOffer):
+    """Open the offered notice in the dialogue, at its preview, to change it first."""
+
+    id = "nb_offer_edit"

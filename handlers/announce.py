@@ -8,7 +8,7 @@ from __future__ import annotations
 from conversations.approval import EffectKind, Transition
 from conversations.i18n import t
 from conversations.model import RequestStatus, StopRequest
-from handlers import card_keys
+from handlers import card_keys, notices
 from handlers.cards import approval_card, short_target, status_text
 from handlers.events import Post, RefreshHome, Reply, UpdateCard
 from handlers.replies import dm
@@ -116,6 +116,8 @@ def _finished(req: StopRequest, target: str, svc: Services) -> list[Reply]:
     for to in req.answers.notify or []:
         if to != req.requester:
             out.append(dm(to, notice))
+    # Software that stops: its users must be told, so the admins are offered a notice.
+    out += notices.offer(req, svc)
     return out
 
 

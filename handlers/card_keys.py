@@ -18,5 +18,10 @@ def dialogue_prompt(draft_id: str) -> str:
     return f"draft-{draft_id}:prompt"
 
 
+def notice_progress(job_id: str) -> str:
+    """The message that shows a shutdown notice's progress to the admin who sent it."""
+    return f"{job_id}:progress"
+
+
 def owner_of(key: str) -> str:
     return key.split(":", 1)[0]

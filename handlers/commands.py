@@ -15,7 +15,8 @@ from handlers.services import Services
 # The bot's commands, without the slash: what the router answers, and what an adapter
 # that reads commands from text (the console) must pass on as commands.
 CANCEL_ACCOUNT = "cancel-account"
-NAMES = (CANCEL_ACCOUNT,)
+SHUTDOWN_NOTICE = "shutdown-notice"  # handlers/notices.py
+NAMES = (CANCEL_ACCOUNT, SHUTDOWN_NOTICE)
 
 _SUB = {
     "kb-reload": "kb-reload",

@@ -7,15 +7,15 @@ or look at the wall clock. The values and errors below travel across the boundar
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Literal, Protocol, TypeVar
 
 from conversations.approval import Transition
 from conversations.faq.kb import KnowledgeBase
 from conversations.faq.matcher import Matcher
-from conversations.model import AuditEntry, StopRequest
+from conversations.model import AuditEntry, Lang, StopRequest
 
 T = TypeVar("T")
 
@@ -54,6 +54,45 @@ class StorageBusy(RuntimeError):
 
 class RequestNotFound(LookupError):
     pass
+
+
+NoticeState = Literal["scheduled", "running", "done", "cancelled"]
+
+
+@dataclass(frozen=True)
+class NoticeJob:
+    """A shutdown notice to send: one message to every target, at `at`."""
+
+    id: str  # NB-...
+    text: str  # exactly what every target gets
+    at: datetime
+    created_by: str
+    created_at: datetime
+    software: str = ""
+    stop_date: date | None = None
+    langs: tuple[str, ...] = ()
+    series: str = ""  # shared by the jobs of one series (N days before, and the day)
+    request: str = ""  # the stop request it was offered for
+    report_to: str = ""  # who is shown the progress and the final report
+    report_lang: Lang = "en"  # ...in their language
+
+
+@dataclass(frozen=True)
+class NoticeStatus:
+    job: NoticeJob
+    state: NoticeState
+    total: int
+    sent: int
+    failed: int
+    # (target, reason) of targets refused for good; the first ones when there are many
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    @property
+    def pending(self) -> int:
+        """Neither sent nor failed: still to send, or (once cancelled) never sent."""
+        return self.total - self.sent - self.failed
 
 
 # -- ports --------------------------------------------------------------------------
@@ -122,6 +161,29 @@ class RequestStore(Protocol):
     async def due_ids(self, now: datetime, limit: int = 100) -> list[str]: ...
 
     async def history(self, request_id: str) -> list[AuditEntry]: ...
+
+
+class NoticeJobs(Protocol):
+    """Shutdown-notice jobs: each change (created, started, cancelled, done) is one
+    atomic write with its audit entry."""
+
+    async def create(self, job: NoticeJob, targets: Sequence[str]) -> bool:
+        """Queues the job for these targets (each once); False when a job with this id
+        exists already (nothing is changed: creating is idempotent on the id)."""
+        ...
+
+    async def status(self, job_id: str, failures: int = 20) -> NoticeStatus | None: ...
+
+    async def recent(self, limit: int = 20) -> list[NoticeStatus]:
+        """The latest jobs, newest first."""
+        ...
+
+    async def cancel(self, job_id: str, by: str, now: datetime) -> tuple[bool, NoticeStatus | None]:
+        """Stops a scheduled or running job (targets already sent stay sent). Returns
+        whether this call cancelled it, and the job as it is now (None: no such job)."""
+        ...
+
+    async def history(self, job_id: str) -> list[AuditEntry]: ...
 
 
 class Marks(Protocol):

@@ -8,17 +8,20 @@ import logging
 from conversations.i18n import t
 from conversations.lang import detect_lang
 from conversations.model import Lang
-from handlers import approvals, commands, dialogue, faq
+from handlers import approvals, commands, dialogue, faq, notices
 from handlers.actions import (
     Approve,
     Delegate,
     DialogueChoice,
+    EditOffer,
     FaqHuman,
     FaqStart,
     FaqStatus,
     FaqTopic,
     FaqVote,
+    NoticeChoice,
     Reject,
+    ScheduleOffer,
 )
 from handlers.events import (
     Actor,
@@ -62,12 +65,20 @@ class Handlers:
         match event:
             case Command(name=commands.CANCEL_ACCOUNT):
                 return await commands.cancel_account(svc, event, lang)
+            case Command(name=commands.SHUTDOWN_NOTICE):
+                return await notices.command(svc, event, lang)
             case Command():
                 text = t(
                     lang, "unknown_subcommand", word="/" + event.name[:40], help=t(lang, "help")
                 )
                 return self._tell(event, text)
             case UserMessage(direct=True):
+                if svc.policy.is_admin(event.actor.id):
+                    # An admin writing a shutdown notice: it takes what they type until
+                    # it is confirmed or abandoned.
+                    replies = await notices.on_text(svc, event.actor, event.text, lang)
+                    if replies is not None:
+                        return replies
                 replies = await dialogue.on_text(svc, event.actor, event.text, lang)
                 if replies is not None:
                     return replies
@@ -90,6 +101,11 @@ class Handlers:
                 return await dialogue.on_click(svc, event.actor, choice, lang)
             case Click(action=Approve.id | Reject.id | Delegate.id):
                 return await approvals.on_click(svc, event, lang)
+            case Click(action=NoticeChoice.id):
+                choice = NoticeChoice.parse(event.value)
+                return await notices.on_click(svc, event.actor, choice, lang)
+            case Click(action=ScheduleOffer.id | EditOffer.id):
+                return await notices.on_offer(svc, event, lang)
             case Click():
                 return self._tell(event, t(lang, "expired_button"))
             case FormSubmit():

@@ -10,14 +10,30 @@ from datetime import date, datetime, timedelta, tzinfo
 from conversations import approval
 from conversations.model import StopRequest
 from conversations.policy import Policy
-from handlers.ports import Clock, DraftStore, FaqLog, KnowledgeSource, RequestStore
+from handlers.ports import (
+    Clock,
+    DraftStore,
+    FaqLog,
+    KnowledgeSource,
+    NoticeJobs,
+    RequestStore,
+)
 
 # Crockford's base32 without the look-alikes, so ids survive being read aloud or retyped.
 _ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
+def _random_id() -> str:
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(8))
+
+
 def new_request_id() -> str:
-    return "SR-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(8))
+    return "SR-" + _random_id()
+
+
+def new_notice_id() -> str:
+    """A shutdown-notice job's id; the jobs of a series add "-1", "-2"... to theirs."""
+    return "NB-" + _random_id()
 
 
 @dataclass
@@ -28,6 +44,8 @@ class Services:
     policy: Policy
     clock: Clock
     faq: KnowledgeSource
+    notices: NoticeJobs
+    notice_drafts: DraftStore  # admins' /shutdown-notice dialogues in progress
     tz: tzinfo | None = None
 
     def now(self) -> datetime:

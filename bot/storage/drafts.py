@@ -8,6 +8,7 @@ old state, and a deleted and re-created draft is never mistaken for the one read
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar, cast
@@ -31,9 +32,21 @@ class _Draft:
 
 
 class RedisDrafts:
-    def __init__(self, redis: RedisClient, keys: Keys) -> None:
+    """`key`: where a user's draft is (the stop-request dialogue's by default; the
+    shutdown-notice dialogue has its own). `expiry`: whether users are told when their
+    draft expires (the expiry index is the stop-request dialogue's)."""
+
+    def __init__(
+        self,
+        redis: RedisClient,
+        keys: Keys,
+        key: Callable[[str], str] | None = None,
+        expiry: bool = True,
+    ) -> None:
         self.redis = redis
         self.keys = keys
+        self._key = key or keys.dialogue
+        self._expiry = expiry
         self._cas = register(redis, DIALOGUE_CAS)
         self._seen: Lru[str, _Draft] = Lru()
 
@@ -41,7 +54,7 @@ class RedisDrafts:
     async def run(self, user: str, step: DialogueStep[T]) -> T:
         """One round trip when this process saw the draft last (the common case), two
         when it did not."""
-        key = self.keys.dialogue(user)
+        key = self._key(user)
         draft = self._seen.get(user)
         if draft is None:
             token, data = await result(self.redis.hmget(key, ["v", "d"]))
@@ -68,6 +81,8 @@ class RedisDrafts:
     async def _schedule_expiry(self, user: str, write: DialogueWrite) -> None:
         """Derived index, written after the draft: a crash in between only costs the
         proactive notice (the user is still told at their next message)."""
+        if not self._expiry:
+            return
         index = self.keys.draft_expiry()
         if write.op == "set" and write.expires_at is not None:
             await result(self.redis.zadd(index, {user: write.expires_at.timestamp()}))
@@ -92,5 +107,5 @@ class RedisDrafts:
 
     @storage_call
     async def load(self, user: str) -> str | None:
-        found = await result(self.redis.hget(self.keys.dialogue(user), "d"))
+        found = await result(self.redis.hget(self._key(user), "d"))
         return cast(str | None, found)

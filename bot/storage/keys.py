@@ -22,6 +22,16 @@ Layout (default prefix `stopbot`):
 | `stopbot:{pace:<platform>}:lanes` | hash `bulk`, `interactive` (each lane's next free slot, ms), `rate` (bulk posts/s now), `epoch` (slow-downs so far) | none | pacing of sends to the platform, shared by every process |
 | `stopbot:{pace:<platform>}:pause` | string (until, ms) | the pause + 2 s | after a 429: no send to the platform until then (Retry-After) |
 | `stopbot:{pace:<platform>}:ch:<channel>` | string (next free, ms) | until then + 2 s | one post a second per channel |
+| `stopbot:{d:<user>}:notice` | hash `d` (JSON), `v` (version token) | idle timeout | an admin's /shutdown-notice dialogue in progress |
+| `stopbot:{nb:<id>}:job` | hash | none | a shutdown-notice job: state (scheduled, running, done, cancelled), the message, who, when, totals (total, sent, failed) |
+| `stopbot:{nb:<id>}:pending` | sorted set | none | the job's targets not yet settled, by when each may next be claimed (ms): its send time, then the end of a lease or a backoff |
+| `stopbot:{nb:<id>}:inflight` | hash | none | claimed targets: target -> `<claim token>|<ms the send began, or empty>` |
+| `stopbot:{nb:<id>}:tries` | hash | none | targets that failed transiently: target -> attempts so far |
+| `stopbot:{nb:<id>}:sent` | hash | none | target -> the platform's reference of the notice posted there |
+| `stopbot:{nb:<id>}:failed` | hash | none | target -> why the platform refused it for good |
+| `stopbot:{nb:<id>}:audit` | stream | none | the job's history: created, started, cancelled, done (who, when, counts) |
+| `stopbot:{nb}:jobs` | sorted set | none | every job id by creation time (status lists, newest first) |
+| `stopbot:{nb}:active` | sorted set | none | scheduled and running job ids by send time: what workers look at |
 
 The part in braces is the Redis Cluster hash tag: every key that one atomic
 script touches shares it, so each script runs on a single slot (Cluster) and
@@ -40,14 +50,22 @@ decision (whose turn it is, a 429's pause, the adaptive rate) is one script that
 reads and writes the lanes, the pause and the channel together, on Redis's clock.
 A channel's key lives only while the channel is being paced, so a broadcast to ten
 thousand channels holds about one second's worth of them at a time.
+
+A shutdown-notice job lives in its own slot `{nb:<id>}`: its state, its targets and
+their outcomes change together, each change one script with its audit entry. The two
+job indexes (`{nb}:jobs`, `{nb}:active`) are written just before the job; a crash
+between leaves an id that readers skip and workers drop.
 """
 
 from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from typing import Literal
 
 AUDIT_BUCKETS = 256
+
+NoticePart = Literal["job", "pending", "inflight", "tries", "sent", "failed", "audit"]
 
 
 def bucket(request_id: str) -> int:
@@ -115,6 +133,19 @@ class Keys:
 
     def pace_channel(self, platform: str, channel: str) -> str:
         return f"{self.prefix}:{{pace:{platform}}}:ch:{channel}"
+
+    def notice_draft(self, user: str) -> str:
+        return f"{self.prefix}:{{d:{user}}}:notice"
+
+    def notice(self, job_id: str, part: NoticePart) -> str:
+        """One part of a shutdown-notice job; every part shares the job's slot."""
+        return f"{self.prefix}:{{nb:{job_id}}}:{part}"
+
+    def notice_jobs(self) -> str:
+        return f"{self.prefix}:{{nb}}:jobs"
+
+    def notice_active(self) -> str:
+        return f"{self.prefix}:{{nb}}:active"
 
 
 def hash_slot(key: str) -> int:

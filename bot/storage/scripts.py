@@ -234,3 +234,173 @@ rate = math.min(ceiling, rate + tonumber(ARGV[2]))
 redis.call('HSET', KEYS[1], 'rate', string.format('%.3f', rate))
 return string.format('%.3f', rate)
 """
+
+# -- shutdown notices: every key of one job shares its slot {nb:<id>} -------------------
+# KEYS of every notice script, in this order (a script uses a prefix of them):
+#   job, pending, inflight, tries, sent, failed, audit.
+# A claim's value in `inflight` is "<token>|" until its send begins, then
+# "<token>|<ms it began>": a target found begun after its lease ran out may have been
+# posted, and is looked up on the platform before it is sent again.
+
+_NOTICE_FINISH = """
+local function finish(at)
+  if redis.call('HGET', KEYS[1], 'state') == 'running' and redis.call('ZCARD', KEYS[2]) == 0 then
+    local job = redis.call('HMGET', KEYS[1], 'sent', 'failed')
+    redis.call('HSET', KEYS[1], 'state', 'done', 'finished_at', at)
+    redis.call('XADD', KEYS[7], '*', 'at', at, 'actor', 'stopbot', 'action', 'done',
+               'detail', 'sent ' .. job[1] .. ', failed ' .. job[2])
+    return true
+  end
+  return false
+end
+"""
+
+NOTICE_CREATE = """
+-- KEYS: job, pending, audit. ARGV: send at (ms), created at (ms), actor, detail,
+-- field count, fields (name value ...), targets...
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local fields = tonumber(ARGV[5])
+redis.call('HSET', KEYS[1], unpack(ARGV, 6, 5 + fields))
+local total, batch = 0, {}
+-- ZADD in chunks: unpack() of tens of thousands of values overflows Lua's stack.
+for i = 6 + fields, #ARGV do
+  batch[#batch + 1] = ARGV[1]
+  batch[#batch + 1] = ARGV[i]
+  if #batch >= 1000 then
+    total = total + redis.call('ZADD', KEYS[2], unpack(batch))
+    batch = {}
+  end
+end
+if #batch > 0 then total = total + redis.call('ZADD', KEYS[2], unpack(batch)) end
+redis.call('HSET', KEYS[1], 'state', 'scheduled', 'total', total, 'sent', 0, 'failed', 0)
+redis.call('XADD', KEYS[3], '*', 'at', ARGV[2], 'actor', ARGV[3], 'action', 'created',
+           'detail', ARGV[4])
+return 1
+"""
+
+NOTICE_CLAIM = (
+    _NOTICE_FINISH
+    + """
+-- KEYS: job, pending, inflight, tries, sent, failed, audit.
+-- ARGV: now (ms), lease end (ms), most targets, token.
+-- Starts a scheduled job whose time has come. Returns {state} or, for a running job,
+-- {'running' (or 'started' when this call started it), target, previous claim ('' or
+-- token|began), attempts, ...}.
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return {'missing'} end
+if state == 'scheduled' then
+  if tonumber(redis.call('HGET', KEYS[1], 'at')) > tonumber(ARGV[1]) then return {state} end
+  redis.call('HSET', KEYS[1], 'state', 'running', 'started_at', ARGV[1])
+  redis.call('XADD', KEYS[7], '*', 'at', ARGV[1], 'actor', 'stopbot', 'action', 'started',
+             'detail', redis.call('HGET', KEYS[1], 'total') .. ' targets')
+  state = 'started'
+end
+if state ~= 'running' and state ~= 'started' then return {state} end
+local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
+local out = {state}
+for _, target in ipairs(due) do
+  redis.call('ZADD', KEYS[2], ARGV[2], target)
+  local before = redis.call('HGET', KEYS[3], target) or ''
+  local attempts = redis.call('HGET', KEYS[4], target) or '0'
+  if string.find(before, '|', 1, true) and string.sub(before, -1) ~= '|' then
+    -- Its send had begun and never settled: that was an attempt too.
+    attempts = redis.call('HINCRBY', KEYS[4], target, 1)
+  end
+  out[#out + 1] = target
+  out[#out + 1] = before
+  out[#out + 1] = attempts
+  redis.call('HSET', KEYS[3], target, ARGV[4] .. '|')
+end
+if #due == 0 and finish(ARGV[1]) then return {'done'} end
+return out
+"""
+)
+
+NOTICE_BEGIN = """
+-- KEYS: job, pending, inflight. ARGV: target, token, now (ms), lease end (ms).
+-- Records that the send begins, if the claim is still ours and the job still runs.
+if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
+if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] .. '|' then return 0 end
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2] .. '|' .. ARGV[3])
+redis.call('ZADD', KEYS[2], 'XX', ARGV[4], ARGV[1])
+return 1
+"""
+
+NOTICE_SETTLE = (
+    _NOTICE_FINISH
+    + """
+-- KEYS: job, pending, inflight, tries, sent, failed, audit.
+-- ARGV: target, 'sent' or 'failed', reference or reason, now (ms).
+-- Returns 0 (already settled, or not a target of this job), 1 (recorded),
+-- 2 (recorded, and that was the job's last target).
+if redis.call('HEXISTS', KEYS[5], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[6], ARGV[1]) == 1 then
+  return 0
+end
+-- A cancelled job has no pending set left, but what was in flight may still settle.
+if not redis.call('ZSCORE', KEYS[2], ARGV[1]) and redis.call('HEXISTS', KEYS[3], ARGV[1]) == 0 then
+  return 0
+end
+if ARGV[2] == 'sent' then
+  redis.call('HSET', KEYS[5], ARGV[1], ARGV[3])
+  redis.call('HINCRBY', KEYS[1], 'sent', 1)
+else
+  redis.call('HSET', KEYS[6], ARGV[1], ARGV[3])
+  redis.call('HINCRBY', KEYS[1], 'failed', 1)
+end
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('HDEL', KEYS[4], ARGV[1])
+if finish(ARGV[4]) then return 2 end
+return 1
+"""
+)
+
+NOTICE_RETRY = """
+-- KEYS: job, pending, inflight, tries. ARGV: target, token, when it may be claimed (ms).
+-- A transient failure: the target waits for its backoff. Returns its attempts so far,
+-- or -1 when the claim is no longer ours.
+local claim = redis.call('HGET', KEYS[3], ARGV[1])
+if not claim or string.sub(claim, 1, #ARGV[2] + 1) ~= ARGV[2] .. '|' then return -1 end
+redis.call('HDEL', KEYS[3], ARGV[1])
+local attempts = redis.call('HINCRBY', KEYS[4], ARGV[1], 1)
+redis.call('ZADD', KEYS[2], 'XX', ARGV[3], ARGV[1])
+return attempts
+"""
+
+NOTICE_RELEASE = """
+-- KEYS: job, pending, inflight. ARGV: token, now (ms), targets...
+-- Gives back claimed targets whose send never began (a worker stopping), due at once.
+local released = 0
+for i = 3, #ARGV do
+  if redis.call('HGET', KEYS[3], ARGV[i]) == ARGV[1] .. '|' then
+    redis.call('HDEL', KEYS[3], ARGV[i])
+    redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[i])
+    released = released + 1
+  end
+end
+return released
+"""
+
+NOTICE_CANCEL = """
+-- KEYS: job, pending, audit. ARGV: who, now (ms).
+-- Returns {1, state before}, {0, state} when it had ended already, {-1} when missing.
+-- Targets already sent stay sent; those in flight settle as they come back.
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return {-1} end
+if state ~= 'scheduled' and state ~= 'running' then return {0, state} end
+redis.call('HSET', KEYS[1], 'state', 'cancelled', 'finished_at', ARGV[2], 'cancelled_by', ARGV[1])
+redis.call('DEL', KEYS[2])
+local job = redis.call('HMGET', KEYS[1], 'sent', 'total')
+redis.call('XADD', KEYS[3], '*', 'at', ARGV[2], 'actor', ARGV[1], 'action', 'cancelled',
+           'detail', 'sent ' .. job[1] .. ' of ' .. job[2])
+return {1, state}
+"""
+
+NOTICE_PROGRESS_TURN = """
+-- KEYS: job. ARGV: now (ms), next turn (ms). 1 when it is this caller's turn to update
+-- the admin's progress message (every process shares the one message, at a set pace).
+local next = tonumber(redis.call('HGET', KEYS[1], 'progress_next') or '0')
+if tonumber(ARGV[1]) < next then return 0 end
+redis.call('HSET', KEYS[1], 'progress_next', ARGV[2])
+return 1
+"""

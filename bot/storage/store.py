@@ -17,6 +17,7 @@ from bot.storage.errors import storage_call
 from bot.storage.faq_log import RedisFaqLog
 from bot.storage.keys import Keys
 from bot.storage.marks import RedisMarks
+from bot.storage.notices import RedisNotices
 from bot.storage.requests import RedisRequests
 from bot.storage.supervisor import Supervisor
 from handlers.ports import StorageDown
@@ -39,6 +40,8 @@ class Store:
         self.card_refs = RedisCardRefs(redis, self.keys)
         self.console_cards = RedisConsoleCards(redis, self.keys)
         self.console_forms = RedisConsoleForms(redis, self.keys)
+        self.notices = RedisNotices(redis, self.keys)
+        self.notice_drafts = RedisDrafts(redis, self.keys, key=self.keys.notice_draft, expiry=False)
 
     async def ping(self) -> bool:
         try:

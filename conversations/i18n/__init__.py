@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from conversations.i18n import approvals, calendar, commands, console, dialogue, faq
+from conversations.i18n import (
+    approvals,
+    calendar,
+    commands,
+    console,
+    dialogue,
+    faq,
+    notices,
+)
 from conversations.model import Lang
 
 Texts = tuple[str, str, str]  # (en, zh, fr)
@@ -26,7 +34,13 @@ def _merge(*catalogues: Mapping[str, Texts]) -> dict[str, Texts]:
 
 
 _M = _merge(
-    dialogue.TEXTS, approvals.TEXTS, commands.TEXTS, faq.TEXTS, calendar.TEXTS, console.TEXTS
+    dialogue.TEXTS,
+    approvals.TEXTS,
+    commands.TEXTS,
+    faq.TEXTS,
+    calendar.TEXTS,
+    console.TEXTS,
+    notices.TEXTS,
 )
 
 

@@ -16,6 +16,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "console_help": (
         "Console commands:\n"
         "  /cancel-account [status|withdraw ID|pending|help]   the bot's command\n"
+        "  /shutdown-notice [status [JOB]|cancel JOB|help]    admins: a shutdown notice\n"
         "  /as ID             act as another user (e.g. /as console:head)\n"
         "  /click N|LABEL     click button N (or the button labelled LABEL) of the latest "
         "message with it that was shown to you, or of a card posted to a channel\n"
@@ -29,6 +30,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Anything else you type is a message to the bot.",
         "控制台命令：\n"
         "  /cancel-account [status|withdraw ID|pending|help]   机器人的命令\n"
+        "  /shutdown-notice [status [编号]|cancel 编号|help]   管理员：停用通知\n"
         "  /as ID             切换为另一个用户（例如 /as console:head）\n"
         "  /click N|按钮文字   点击发给你的、或发到频道的卡片上最新的第 N 个按钮（或写着该文字的"
         "按钮）\n"
@@ -40,6 +42,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "其他输入都会作为消息发给机器人。",
         "Commandes de la console :\n"
         "  /cancel-account [status|withdraw ID|pending|help]   la commande du bot\n"
+        "  /shutdown-notice [status [NUMÉRO]|cancel NUMÉRO|help]   admins : avis d'arrêt\n"
         "  /as ID             agir en tant qu'un autre utilisateur (ex. /as console:head)\n"
         "  /click N|LIBELLÉ   cliquer le bouton N (ou le bouton LIBELLÉ) du dernier message "
         "qui l'a et qui vous a été montré, ou d'une carte publiée dans un canal\n"

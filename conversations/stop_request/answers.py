@@ -63,7 +63,7 @@ from conversations.stop_request.vocabulary import (
     SUBMIT_VERBS,
     SUBMIT_WORDS,
 )
-from conversations.text import CJK, clean, fold, match_choice, part_of
+from conversations.text import after_verb, clean, fold, match_choice, part_of
 
 # A choice's label, in any language, is an answer too; and so are its words, when they
 # are the words of one label only ("laisser courir").
@@ -443,16 +443,10 @@ def _summary_pick(text: str, prompt: Prompt, lang: Lang) -> str:
 def _edit_request(text: str) -> str | None:
     """The step named after an edit verb ("edit why", "change the date", "修改日期");
     "" for an edit verb with no answer it names; None when the text asks no edit."""
-    folded = fold(text, keep="")
-    for verb in _EDIT_VERBS:
-        if (
-            folded == verb
-            or folded.startswith(verb + " ")
-            or (CJK.match(verb) and folded.startswith(verb))
-        ):
-            rest = folded[len(verb) :].strip()
-            return (match_choice(rest, _FIELD_SYNONYMS) or "") if rest else ""
-    return None
+    rest = after_verb(text, _EDIT_VERBS)
+    if rest is None:
+        return None
+    return (match_choice(rest, _FIELD_SYNONYMS) or "") if rest else ""
 
 
 def is_submit(text: str) -> bool:

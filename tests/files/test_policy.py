@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -387,3 +387,73 @@ def test_models_validate_when_built_in_code() -> None:
         Approval(stages=[])
     with pytest.raises(ValidationError):
         Stage(name="it", approvers=["console:it"], channel="#general")
+
+
+# --------------------------------------------------------------------------- notices
+
+
+def test_the_contract_broadcast_block_validates() -> None:
+    text = edited(
+        "  channels: [slack:CALL, slack:CENG]\n",
+        "  channels: [slack:CALL, slack:CENG]\n  rate_per_second: 60\n",
+    )
+    broadcast = load_policy_text(text).broadcast
+    assert broadcast.rate_per_second == 60.0
+    assert broadcast.series_time == time(9, 0)
+
+
+@pytest.mark.parametrize(
+    ("rate", "message"),
+    [
+        ("0", "Input should be greater than 0"),
+        ("-5", "Input should be greater than 0"),
+        (".nan", "Input should be a finite number"),
+        ("5000", "Input should be less than or equal to 1000"),
+        ("fast", "Input should be a valid number"),
+    ],
+)
+def test_a_bad_broadcast_rate_is_refused(rate: str, message: str) -> None:
+    text = edited(
+        "  channels: [slack:CALL, slack:CENG]\n",
+        f"  channels: [slack:CALL, slack:CENG]\n  rate_per_second: {rate}\n",
+    )
+    error = only_error(text)
+    assert error.startswith("policy.yaml:24: broadcast.rate_per_second: "), error
+    assert message in error
+
+
+@pytest.mark.parametrize(("written", "read"), [("9:30", time(9, 30)), ('"17:05"', time(17, 5))])
+def test_series_time_reads_a_time_of_day(written: str, read: time) -> None:
+    text = edited(
+        "  channels: [slack:CALL, slack:CENG]\n",
+        f"  channels: [slack:CALL, slack:CENG]\n  series_time: {written}\n",
+    )
+    assert load_policy_text(text).broadcast.series_time == read
+
+
+@pytest.mark.parametrize(("written", "shown"), [("25:00", "'25:00'"), ("noon", "'noon'")])
+def test_a_bad_series_time_names_what_was_written(written: str, shown: str) -> None:
+    text = edited(
+        "  channels: [slack:CALL, slack:CENG]\n",
+        f"  channels: [slack:CALL, slack:CENG]\n  series_time: {written}\n",
+    )
+    assert only_error(text) == (
+        f"policy.yaml:24: broadcast.series_time: {shown} is not a time of day; "
+        "write it as HH:MM, e.g. 09:00"
+    )
+
+
+def test_a_duplicate_broadcast_channel_is_refused() -> None:
+    text = edited("[slack:CALL, slack:CENG]", "[slack:CALL, slack:CALL]")
+    assert only_error(text) == (
+        "policy.yaml:23: broadcast.channels[1]: 'slack:CALL' is listed twice (also at position 1)"
+    )
+
+
+def test_admins_are_needed_and_listed_once() -> None:
+    empty = only_error(edited("admins: [slack:UADMIN, console:admin]", "admins: []"))
+    assert empty.startswith("policy.yaml:1: admins: at least one admin is needed")
+    twice = only_error(
+        edited("admins: [slack:UADMIN, console:admin]", "admins: [console:a, console:a]")
+    )
+    assert twice == "policy.yaml:1: admins[1]: 'console:a' is listed twice (also at position 1)"

@@ -13,12 +13,15 @@ from handlers.actions import (
     Approve,
     Delegate,
     DialogueChoice,
+    EditOffer,
     FaqHuman,
     FaqStart,
     FaqStatus,
     FaqTopic,
     FaqVote,
+    NoticeChoice,
     Reject,
+    ScheduleOffer,
     action_ids,
     parse_action,
 )
@@ -40,6 +43,9 @@ EVERY_KIND_OF_PAYLOAD: list[Action] = [
     FaqStart("own_account"),
     FaqStart(),
     FaqStatus(),
+    NoticeChoice("NB-ABCDEFGH", "when", "series:7"),
+    ScheduleOffer("SR-ABCDEFGH"),
+    EditOffer("SR-ABCDEFGH"),
 ]
 
 
@@ -61,6 +67,9 @@ def test_the_action_ids_are_the_ones_posted_buttons_carry() -> None:
             "faq_human",
             "faq_start",
             "faq_status",
+            "nb_dlg",
+            "nb_offer",
+            "nb_offer_edit",
         ]
     )
 
@@ -91,6 +100,9 @@ def test_an_action_id_cannot_be_used_twice() -> None:
         ("faq_start", "sw:CRM", FaqStart("sw:CRM")),
         ("faq_start", "", FaqStart(None)),
         ("faq_status", "", FaqStatus()),
+        ("nb_dlg", "NB-ABCDEFGH|when|now", NoticeChoice("NB-ABCDEFGH", "when", "now")),
+        ("nb_offer", "SR-ABCDEFGH", ScheduleOffer("SR-ABCDEFGH")),
+        ("nb_offer_edit", "SR-ABCDEFGH", EditOffer("SR-ABCDEFGH")),
     ],
 )
 def test_the_wire_strings_of_posted_buttons_still_parse(
@@ -165,3 +177,11 @@ def test_a_payload_becomes_a_button() -> None:
         label="Approve", action="approve", value="SR-1|0", style="primary"
     )
     assert FaqStatus().button("Status") == Button(label="Status", action="faq_status", value="")
+
+
+@pytest.mark.parametrize(
+    "value", ["", "SR-", "SR-ABC", "SR-ABCDEFGH|0", "XX-ABCDEFGH", "SR-ABCD²FGH", "x" * 5000]
+)
+def test_a_malformed_notice_offer_is_refused(value: str) -> None:
+    for kind in (ScheduleOffer, EditOffer):
+        assert kind.parse(value) is None
