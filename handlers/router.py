@@ -42,7 +42,7 @@ class Handlers:
         self.default_lang: Lang = default_lang
 
     async def _lang(self, actor: Actor, text: str = "") -> Lang:
-        return actor.lang or detect_lang(text) or self.default_lang
+        return actor.lang or detect_lang(text) or actor.known_lang or self.default_lang
 
     async def handle(self, event: Event) -> list[Reply]:
         lang = await self._lang(event.actor, getattr(event, "text", ""))

@@ -4,13 +4,14 @@ handlers, so whatever a button can do, typing can do too."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from conversations.dates import DateProblem, check_stop_date, parse_date
 from conversations.faq.matcher import Match, Verdict
 from conversations.faq.question import is_question
-from conversations.i18n import Later, every_lang, t
+from conversations.i18n import Later, every_lang, listing, t
 from conversations.i18n.key_maps import (
     BACKUP_KEY,
     BILLING_KEY,
@@ -20,7 +21,7 @@ from conversations.i18n.key_maps import (
     STEP_KEY,
 )
 from conversations.ids import is_identity
-from conversations.lang import STOP_WORDS, detect_lang
+from conversations.lang import STOP_WORDS, clearly_in
 from conversations.long_date import long_date
 from conversations.model import (
     Backup,
@@ -57,6 +58,8 @@ from conversations.stop_request.vocabulary import (
     LINKED_DONE_WORDS,
     LINKED_WORDS,
     NONE_WORDS,
+    OPTION_AFTER,
+    OPTION_BEFORE,
     OTHER_TARGET_WORDS,
     OWN_ACCOUNT_WORDS,
     REASON_WORDS,
@@ -96,6 +99,22 @@ _EDIT_VERBS = sorted((fold(v, keep="") for v in EDIT_VERBS), key=len, reverse=Tr
 _SUBMIT_ONLY = frozenset(fold(w) for w in [*SUBMIT_VERBS, *every_lang("c_submit")])
 _FILLER = STOP_WORDS["en"] | STOP_WORDS["fr"]
 _LINKED_DONE = frozenset(fold(w) for w in [*LINKED_DONE_WORDS, *every_lang("c_linked_done")])
+# The labels in every language, and the synonyms, of the choice questions' options.
+_STEP_WORDS: dict[Step, dict[str, list[str]]] = {
+    step: {v: [*labels[v], *synonyms.get(v, ())] for v in labels}
+    for step, labels, synonyms in [
+        (Step.REASON, _REASON_LABELS, _REASON_SYNONYMS),
+        (Step.BACKUP, _BACKUP_LABELS, _BACKUP_SYNONYMS),
+        (Step.BILLING, _BILLING_LABELS, _BILLING_SYNONYMS),
+        (Step.COMPLIANCE, _COMPLIANCE_LABELS, _COMPLIANCE_SYNONYMS),
+    ]
+}
+_OPTION = re.compile(
+    r"(?:(?:{})\s*)?(\d{{1,3}})\s*(?:{})?".format(
+        "|".join(re.escape(w) for w in sorted(OPTION_BEFORE, key=len, reverse=True)),
+        "|".join(re.escape(w) for w in OPTION_AFTER),
+    )
+)
 
 
 def _copy(state: DialogueState) -> DialogueState:
@@ -123,6 +142,7 @@ def _pick(
     text: str,
     choices: list[Choice],
     synonyms: Mapping[str, Sequence[str]],
+    lang: Lang,
     labels: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """A typed answer to a choice question: its number, its label, a synonym, or words
@@ -143,15 +163,16 @@ def _pick(
         if len(fitting) == 1:
             return fitting[0]
         if fitting:
-            raise _Reask(_which(text, choices, fitting))
+            raise _Reask(_which(text, choices, fitting, lang))
     raise _Reask(Later("hint_choice"))
 
 
 def _option_number(text: str, count: int) -> int | None:
-    """An option typed by its number ("2", "2.", "2)", "2?"), if there is such an option."""
-    stripped = text.strip().rstrip(".)?？")
-    if stripped.isdigit() and 1 <= int(stripped) <= count:
-        return int(stripped)
+    """An option typed by its number ("2", "2.", "option 2", "choix 2", "选项2", "#2"),
+    if there is such an option."""
+    found = _OPTION.fullmatch(unicodedata.normalize("NFKC", text).strip().lower())
+    if found is not None and 1 <= int(found.group(1)) <= count:
+        return int(found.group(1))
     return None
 
 
@@ -160,9 +181,14 @@ def _only_filler(text: str) -> bool:
     return all(word in _FILLER for word in fold(text).split())
 
 
-def _which(text: str, choices: list[Choice], fitting: list[str]) -> Later:
-    options = "; ".join(f"[{n}] {c.label}" for n, c in enumerate(choices, 1) if c.value in fitting)
-    return Later("hint_which", typed=text[:40], options=options)
+def _which(text: str, choices: list[Choice], fitting: list[str], lang: Lang) -> Later:
+    return Later("hint_which", typed=text[:40], options=_numbered(choices, fitting, lang))
+
+
+def _numbered(choices: list[Choice], values: Sequence[str], lang: Lang) -> str:
+    """Some of the options as "[1] label", listed as `lang` lists things."""
+    shown = [f"[{n}] {c.label}" for n, c in enumerate(choices, 1) if c.value in values]
+    return listing(lang, shown, long=True)
 
 
 def _set_target(state: DialogueState, value: str, ctx: Context) -> Step | None:
@@ -283,7 +309,7 @@ def _apply(
             if value not in {c.value for c in prompt.choices}:
                 raise _Reask(Later("hint_choice"))
             return value
-        return _pick(value, prompt.choices, synonyms, labels)
+        return _pick(value, prompt.choices, synonyms, state.lang, labels)
 
     match state.step:
         case Step.TARGET:
@@ -295,7 +321,7 @@ def _apply(
                 if in_catalog is not None:
                     return _set_target(state, in_catalog, ctx), notes
                 try:
-                    picked = _pick(value, prompt.choices, _target_synonyms(ctx))
+                    picked = _pick(value, prompt.choices, _target_synonyms(ctx), state.lang)
                 except _Reask:
                     # Anything not in the catalog is still a legitimate thing to stop.
                     a.target = Target(kind=TargetKind.OTHER, name=_free_text(value))
@@ -308,7 +334,7 @@ def _apply(
             if typed:
                 try:
                     a.reason = Reason(
-                        _pick(value, prompt.choices, _REASON_SYNONYMS, _REASON_LABELS)
+                        _pick(value, prompt.choices, _REASON_SYNONYMS, state.lang, _REASON_LABELS)
                     )
                 except _Reask:
                     a.reason, a.reason_text = Reason.OTHER, _free_text(value)
@@ -385,13 +411,33 @@ def _answer(state: DialogueState, value: str, typed: bool, ctx: Context, now: da
     state.updated_at = now
     if state.step is Step.SUMMARY:
         return _answer_summary(state, value, typed, ctx)
+    before = state.step
     try:
         explicit, notes = _apply(state, value, typed, ctx)
     except _Reask as reask:
         notes = [reask.hint.say(state.lang)]
         return Outcome(state, notes, prompt_for(state, ctx), reasked=True)
+    if typed and _kept_as_written(before, state, value):
+        state = _speaking(state, clearly_in(value), ctx)
     state.step = explicit or next_step(state.answers)
     return Outcome(state, notes, prompt_for(state, ctx))
+
+
+def _kept_as_written(before: Step, state: DialogueState, text: str) -> bool:
+    """The answer was taken as the user's own words (a name, a reason), not as an option."""
+    a = state.answers
+    if before in (Step.TARGET, Step.TARGET_OTHER):
+        return a.target is not None and a.target.kind is TargetKind.OTHER and a.target.name == text
+    return before in (Step.REASON, Step.REASON_TEXT) and a.reason_text == text
+
+
+def _speaking(state: DialogueState, lang: Lang | None, ctx: Context) -> DialogueState:
+    """The dialogue in `lang` from now on, unless the platform says which language the
+    user reads (then in that one, whatever they type)."""
+    lang = ctx.locale or lang
+    if lang is None or lang == state.lang:
+        return state
+    return state.model_copy(update={"lang": lang})
 
 
 def _answer_summary(state: DialogueState, value: str, typed: bool, ctx: Context) -> Outcome:
@@ -434,7 +480,7 @@ def _summary_pick(text: str, prompt: Prompt, lang: Lang) -> str:
             return f"edit:{editing}"
         steps = [Step(v.removeprefix("edit:")) for v in offered if v.startswith("edit:")]
         fields = [t(lang, STEP_KEY[step]) for step in steps]
-        raise _Reask(Later("hint_edit", fields=", ".join(fields)))
+        raise _Reask(Later("hint_edit", fields=listing(lang, fields)))
     if match_choice(text, {"submit": [*SUBMIT_WORDS, *every_lang("c_submit")]}) == "submit":
         return "submit"
     raise _Reask(Later("hint_choice"))
@@ -479,17 +525,47 @@ def _detour(state: DialogueState, text: str, ctx: Context) -> Match | None:
 
 
 def on_text(state: DialogueState, text: str, ctx: Context, now: datetime) -> Outcome:
-    """A typed message while the dialogue is open."""
+    """A typed message while the dialogue is open.
+
+    The dialogue's language changes only on what the user writes in their own words
+    (a question for the FAQ, a name or a reason typed out) when it is clearly in
+    another language (`clearly_in`); never on an option's words, a number, an id, a
+    date or a command ("edit quoi", "submit", "取消"), which people type in whatever
+    language comes to hand. A platform's locale, when there is one, fixes it."""
     cleaned = clean(text)
+    state = _speaking(state, None, ctx)
     asked = _detour(state, cleaned, ctx)
     if asked is not None:
+        # The question was read (and is answered) in `asked.lang`: the step is asked
+        # again in the same language as the answer just above it.
+        state = _speaking(state, asked.lang, ctx)
         return Outcome(state, prompt=prompt_for(state, ctx), faq=asked)
-    guessed = detect_lang(cleaned)
-    if guessed is not None and guessed != state.lang:
-        state = state.model_copy(update={"lang": guessed})
     if fold(cleaned) in CANCEL_WORDS:
-        return Outcome(None, [t(state.lang, "abandoned")], abandoned=True)
+        return _abort(state, cleaned, ctx)
     return _answer(state, cleaned, True, ctx, now)
+
+
+def _abort(state: DialogueState, text: str, ctx: Context) -> Outcome:
+    """An abort word abandons the draft, unless it is also words of an option at this
+    step ("cancel" and "Cancel now, ask for a prorated refund"): a draft is never
+    thrown away on a guess; the user is asked which they meant, and told the way to
+    abandon that cannot be misread."""
+    prompt = prompt_for(state, ctx)
+    words = _STEP_WORDS.get(state.step, {})
+    named = part_of(
+        text,
+        {
+            c.value: [c.label, *words.get(c.value, ())]
+            for c in prompt.choices
+            if c.value != "cancel"  # the summary's Cancel: the same thing
+        },
+    )
+    if not named:
+        return Outcome(None, [t(state.lang, "abandoned")], abandoned=True)
+    hint = t(
+        state.lang, "hint_abort_or_option", options=_numbered(prompt.choices, named, state.lang)
+    )
+    return Outcome(state, [hint], prompt, reasked=True)
 
 
 def on_choice(state: DialogueState, step: str, value: str, ctx: Context, now: datetime) -> Outcome:
