@@ -190,10 +190,10 @@ async def _transcript(svc: Services, actor: Actor) -> list[dict[str, Any]]:
 def _asked(entries: list[dict[str, Any]], qid: str = "", topic: str = "") -> dict[str, Any]:
     """The question a button belongs to (by its id, else the latest one answered with
     its topic), else the latest one. `entries` is not empty."""
-    for e in reversed(entries):
-        if (qid and e["id"] == qid) or (not qid and topic and e["topic"] == topic):
-            return e
-    return entries[-1]
+    def belongs(entry: dict[str, Any]) -> bool:
+        return bool(entry["id"] == qid) if qid else bool(topic and entry["topic"] == topic)
+
+    return next((entry for entry in reversed(entries) if belongs(entry)), entries[-1])
 
 
 async def _handoff(svc: Services, actor: Actor, channel: str, qid: str, lang: Lang) -> list[Reply]:

@@ -99,18 +99,23 @@ _EDIT_VERBS = sorted((fold(v, keep="") for v in EDIT_VERBS), key=len, reverse=Tr
 _SUBMIT_ONLY = frozenset(fold(w) for w in [*SUBMIT_VERBS, *every_lang("c_submit")])
 _FILLER = STOP_WORDS["en"] | STOP_WORDS["fr"]
 _LINKED_DONE = frozenset(fold(w) for w in [*LINKED_DONE_WORDS, *every_lang("c_linked_done")])
-# The labels in every language, and the synonyms, of the choice questions' options.
+# The synonyms (with the labels in every language) of the options of each step with
+# fixed options; the target's depend on the catalog (_target_synonyms).
+_NONE = [*NONE_WORDS, *every_lang("c_linked_none"), *every_lang("c_notify_none")]
 _STEP_WORDS: dict[Step, dict[str, list[str]]] = {
-    step: {v: [*labels[v], *synonyms.get(v, ())] for v in labels}
-    for step, labels, synonyms in [
-        (Step.REASON, _REASON_LABELS, _REASON_SYNONYMS),
-        (Step.BACKUP, _BACKUP_LABELS, _BACKUP_SYNONYMS),
-        (Step.BILLING, _BILLING_LABELS, _BILLING_SYNONYMS),
-        (Step.COMPLIANCE, _COMPLIANCE_LABELS, _COMPLIANCE_SYNONYMS),
-    ]
+    Step.REASON: _REASON_SYNONYMS,
+    Step.BACKUP: _BACKUP_SYNONYMS,
+    Step.LINKED: {
+        **{str(v): w for v, w in _LINKED_SYNONYMS.items()},
+        "none": _NONE,
+        "done": [*LINKED_DONE_WORDS, *every_lang("c_linked_done")],
+    },
+    Step.BILLING: _BILLING_SYNONYMS,
+    Step.COMPLIANCE: _COMPLIANCE_SYNONYMS,
+    Step.NOTIFY: {"none": _NONE},
 }
 _OPTION = re.compile(
-    r"(?:(?:{})\s*)?(\d{{1,3}})\s*(?:{})?".format(
+    r"(?:(?:{})\s*){{0,2}}(\d{{1,3}})\s*(?:{})?".format(
         "|".join(re.escape(w) for w in sorted(OPTION_BEFORE, key=len, reverse=True)),
         "|".join(re.escape(w) for w in OPTION_AFTER),
     )
@@ -411,24 +416,34 @@ def _answer(state: DialogueState, value: str, typed: bool, ctx: Context, now: da
     state.updated_at = now
     if state.step is Step.SUMMARY:
         return _answer_summary(state, value, typed, ctx)
-    before = state.step
     try:
         explicit, notes = _apply(state, value, typed, ctx)
     except _Reask as reask:
         notes = [reask.hint.say(state.lang)]
         return Outcome(state, notes, prompt_for(state, ctx), reasked=True)
-    if typed and _kept_as_written(before, state, value):
-        state = _speaking(state, clearly_in(value), ctx)
     state.step = explicit or next_step(state.answers)
     return Outcome(state, notes, prompt_for(state, ctx))
 
 
-def _kept_as_written(before: Step, state: DialogueState, text: str) -> bool:
-    """The answer was taken as the user's own words (a name, a reason), not as an option."""
-    a = state.answers
-    if before in (Step.TARGET, Step.TARGET_OTHER):
-        return a.target is not None and a.target.kind is TargetKind.OTHER and a.target.name == text
-    return before in (Step.REASON, Step.REASON_TEXT) and a.reason_text == text
+def _written_in(state: DialogueState, text: str, ctx: Context) -> Lang | None:
+    """The language of a message the user wrote in their own words, when it is clearly
+    one; None for what is only a command (everything said on the summary) or only the
+    words of one of the step's options, which people type in any language."""
+    lang = clearly_in(text)
+    if lang is None or lang == state.lang or state.step is Step.SUMMARY:
+        return None
+    words = _options_words(state, ctx)
+    folded = fold(text).rstrip(". ")
+    if any(fold(w) == folded for names in words.values() for w in names):
+        return None
+    return None if part_of(text, words) else lang
+
+
+def _options_words(state: DialogueState, ctx: Context) -> dict[str, list[str]]:
+    """Every way to name each option of the current step: its label as shown, its
+    labels in the other languages and its synonyms."""
+    more = _target_synonyms(ctx) if state.step is Step.TARGET else _STEP_WORDS.get(state.step, {})
+    return {c.value: [c.label, *more.get(c.value, ())] for c in prompt_for(state, ctx).choices}
 
 
 def _speaking(state: DialogueState, lang: Lang | None, ctx: Context) -> DialogueState:
@@ -542,6 +557,8 @@ def on_text(state: DialogueState, text: str, ctx: Context, now: datetime) -> Out
         return Outcome(state, prompt=prompt_for(state, ctx), faq=asked)
     if fold(cleaned) in CANCEL_WORDS:
         return _abort(state, cleaned, ctx)
+    # Before the answer is read: its hint or the next question come in that language.
+    state = _speaking(state, _written_in(state, cleaned, ctx), ctx)
     return _answer(state, cleaned, True, ctx, now)
 
 
@@ -551,15 +568,9 @@ def _abort(state: DialogueState, text: str, ctx: Context) -> Outcome:
     thrown away on a guess; the user is asked which they meant, and told the way to
     abandon that cannot be misread."""
     prompt = prompt_for(state, ctx)
-    words = _STEP_WORDS.get(state.step, {})
-    named = part_of(
-        text,
-        {
-            c.value: [c.label, *words.get(c.value, ())]
-            for c in prompt.choices
-            if c.value != "cancel"  # the summary's Cancel: the same thing
-        },
-    )
+    words = _options_words(state, ctx)
+    words.pop("cancel", None)  # the summary's Cancel: the same thing
+    named = part_of(text, words)
     if not named:
         return Outcome(None, [t(state.lang, "abandoned")], abandoned=True)
     hint = t(

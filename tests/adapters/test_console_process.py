@@ -267,7 +267,7 @@ def request_id_any(out: str) -> str:
 
 def reject_label(out: str) -> str:
     """The second button of the approval card, in the request's language."""
-    found = re.search(r"^  \[1\] \S+  \[2\] (\S+)  \[3\] \S+$", out, re.MULTILINE)
+    found = re.search(r"^  └\n  \[1\] \S+  \[2\] (\S+)  \[3\] \S+$", out, re.MULTILINE)
     assert found, out
     return found.group(1)
 
