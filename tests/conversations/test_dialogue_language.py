@@ -213,7 +213,18 @@ def test_an_abort_word_that_names_no_option_still_abandons(lang: Lang, typed: st
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize(
     "typed",
-    ["option 2", "Option #2", "#2", "choix 2", "n° 2", "numéro 2", "选项2", "选项 2", "第2个", "２"],
+    [
+        "option 2",
+        "Option #2",
+        "#2",
+        "choix 2",
+        "n° 2",
+        "numéro 2",
+        "选项2",
+        "选项 2",
+        "第2个",
+        "２",
+    ],
 )
 def test_an_option_can_be_typed_as_option_n(lang: Lang, typed: str) -> None:
     out = on_text(_billing(lang), typed, CTX, NOW)
