@@ -60,7 +60,7 @@ async def cancel_account(svc: Services, cmd: Command, lang: Lang) -> list[Reply]
         return private(actor.id, channel, text)
     match sub:
         case "start":
-            return await dialogue.start(svc, actor, cmd.text, lang)
+            return await dialogue.start(svc, actor, lang)
         case "status":
             return await status(svc, actor, channel, lang)
         case "kb-reload":

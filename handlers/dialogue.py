@@ -87,7 +87,7 @@ Step = tuple[DialogueWrite, list[Reply]]
 
 
 async def start(
-    svc: Services, actor: Actor, text: str, lang: Lang, target: str | None = None
+    svc: Services, actor: Actor, lang: Lang, target: str | None = None
 ) -> list[Reply]:
     """Starts a draft (or shows the one in progress). `target` ("sw:CRM", "own_account")
     answers the first question already, when the user said what to stop."""
@@ -96,8 +96,8 @@ async def start(
         state, expired = _read(svc, raw)
         if state is not None:
             return KEEP, [_prompt(svc, state, [t(state.lang, "resume")])]
-        # The platform's locale, else the language of the command's words, else the
-        # user's known one (the caller's `lang` is all of these, in that order).
+        # `lang`: the platform's locale, else the language of the command's words,
+        # else the user's known one (the router's choice, in that order).
         chosen = lang
         state = sr.new_dialogue(actor.id, new_request_id(), chosen, svc.now())
         minutes = int(svc.idle_timeout.total_seconds() // 60)

@@ -80,7 +80,7 @@ class Handlers:
             # the others by their handler, which refuses a malformed one in its own words.
             case Click(action=FaqStart.id):
                 target = FaqStart.parse(event.value).target
-                return await dialogue.start(svc, event.actor, "", lang, target=target)
+                return await dialogue.start(svc, event.actor, lang, target=target)
             case Click(action=FaqStatus.id):
                 return await commands.status(svc, event.actor, event.channel, lang)
             case Click(action=FaqTopic.id | FaqVote.id | FaqHuman.id):
