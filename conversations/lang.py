@@ -1,9 +1,12 @@
 """Which language someone writes in (zh, en or fr): the bot answers in it.
 
-Two readings, for two uses, deliberately apart (merged, they disagree on about one
-text in fifteen of the knowledge base, the dev set and the dialogue answers):
-* `detect_lang` is sure or says None. The dialogue switches language on it, so a
-  single neutral word ("CRM", "2026-12-31", "cancel") must not switch anything.
+Three readings, for three uses, deliberately apart (merged, they disagree on about
+one text in fifteen of the knowledge base, the dev set and the dialogue answers):
+* `detect_lang` is sure or says None, even for one word: it picks the language of a
+  conversation that has none yet (a command's words, an event outside a dialogue).
+* `clearly_in` says a language only for substantial text (a sentence, not a word):
+  an open dialogue changes its language on it and on nothing shorter, so an answer
+  such as "edit quoi", "submit", "太贵" or "CRM" never switches what the user reads.
 * `guess_lang` always answers, weighing stop words and accents, falling back to the
   user's known language: the FAQ matcher needs a language to tokenise a question.
 """
@@ -80,20 +83,52 @@ def detect_lang(text: str) -> Lang | None:
     return None
 
 
+# What makes text substantial enough to change a dialogue's language: Chinese with this
+# many characters (a software name such as "钉钉" is shorter), or this many Latin words
+# of which this many mark one language and more than twice as many as the other.
+_MIN_CJK = 4
+_MIN_WORDS = 3
+_MIN_MARKS = 2
+
+
+def clearly_in(text: str) -> Lang | None:
+    """The language of a sentence that could only be in that one; None for short or
+    mixed text ("edit quoi", "no longer needed" is three words but one marker)."""
+    text = unicodedata.normalize("NFKC", text[:MAX_TEXT]).lower()
+    if CJK.search(text):
+        return "zh" if len(CJK.findall(text)) >= _MIN_CJK else None
+    words = fold(text.replace("’", "'"), keep="'").split()
+    if len(words) < _MIN_WORDS:
+        return None
+    fr, en = _marks(text, words)
+    if fr >= _MIN_MARKS and fr > 2 * en:
+        return "fr"
+    if en >= _MIN_MARKS and en > 2 * fr:
+        return "en"
+    return None
+
+
+def _marks(lowered: str, words: list[str]) -> tuple[int, int]:
+    """How strongly text reads French and English: accents, and words used in one
+    language only (stop words, the words of questions people ask)."""
+    fr = len(_FR_ACCENTS.findall(lowered)) * 2
+    en = 0
+    stop_fr, stop_en = STOP_WORDS["fr"], STOP_WORDS["en"]
+    for word in words:
+        if word in _FR_HINTS or (word in stop_fr and word not in stop_en):
+            fr += 1
+        if word in _EN_HINTS or (word in stop_en and word not in stop_fr):
+            en += 1
+    return fr, en
+
+
 def guess_lang(text: str, fallback: Lang) -> Lang:
     """zh when the text has Chinese characters; else French or English by the stop
     words and accents it uses; `fallback` (the user's known language) when unsure."""
     if CJK.search(text):
         return "zh"
     lowered = unicodedata.normalize("NFKC", text[:MAX_TEXT]).lower()
-    fr = len(_FR_ACCENTS.findall(lowered)) * 2
-    en = 0
-    stop_fr, stop_en = STOP_WORDS["fr"], STOP_WORDS["en"]
-    for word in fold(lowered.replace("’", "'"), keep="'").split():
-        if word in _FR_HINTS or (word in stop_fr and word not in stop_en):
-            fr += 1
-        if word in _EN_HINTS or (word in stop_en and word not in stop_fr):
-            en += 1
+    fr, en = _marks(lowered, fold(lowered.replace("’", "'"), keep="'").split())
     if fr > en:
         return "fr"
     if en > fr:

@@ -6,7 +6,7 @@ first stage) and the approvals (every later transition)."""
 from __future__ import annotations
 
 from conversations.approval import EffectKind, Transition
-from conversations.i18n import t
+from conversations.i18n import listing, t
 from conversations.model import RequestStatus, StopRequest
 from handlers import card_keys, notices
 from handlers.cards import approval_card, short_target, status_text
@@ -126,13 +126,13 @@ def _nudge(req: StopRequest, i: int, target: str, kind: EffectKind, svc: Service
     stage = req.stages[i]
     since = svc.when(stage.opened_at) if stage.opened_at else "-"
     params = dict(id=req.id, target=target, stage=stage.name, since=since)
-    who = ", ".join(stage.missing_votes())
+    who = listing(lang, stage.missing_votes())
     if kind is EffectKind.REMINDED:
         text = t(lang, "remind", who=who, **params)
         recipients = [stage.channel, *stage.missing_votes()]
         return [dm(to, text) for to in recipients]
     fallback = (
-        t(lang, "escalate_fallback", who=", ".join(stage.fallback_approvers))
+        t(lang, "escalate_fallback", who=listing(lang, stage.fallback_approvers))
         if stage.fallback_approvers
         else ""
     )

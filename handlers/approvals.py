@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from conversations import approval
 from conversations.approval import Denied, Deny, Transition
-from conversations.i18n import t
+from conversations.i18n import listing, t
 from conversations.i18n.key_maps import DENY_KEY
 from conversations.ids import is_identity
 from conversations.model import Lang, StopRequest
@@ -40,7 +40,7 @@ def deny_text(code: Deny, req: StopRequest | None, lang: Lang) -> str:
         return t(lang, "deny_not_pending", id=req.id, status=status_text(req, lang))
     if code is Deny.NOT_APPROVER and req is not None and req.stage is not None:
         return t(
-            lang, "deny_not_approver", stage=req.stage.name, who=", ".join(req.stage.approvers)
+            lang, "deny_not_approver", stage=req.stage.name, who=listing(lang, req.stage.approvers)
         )
     return t(lang, DENY_KEY[code])
 

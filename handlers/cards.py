@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversations.i18n import t
+from conversations.i18n import listing, t
 from conversations.i18n.key_maps import FLAG_KEY, LINKED_KEY, MODE_KEY, STATUS_KEY
 from conversations.model import (
     Lang,
@@ -53,7 +53,7 @@ def flag_texts(req: StopRequest, svc: Services) -> list[str]:
     out = []
     for flag in risk_flags(req.answers, req.created_at.astimezone(svc.tz).date()):
         if flag is RiskFlag.LINKED_SERVICES:
-            services = ", ".join(t(lang, LINKED_KEY[x]) for x in req.answers.linked or [])
+            services = listing(lang, (t(lang, LINKED_KEY[x]) for x in req.answers.linked or []))
             out.append(t(lang, "flag_linked_services", services=services))
         else:
             out.append(t(lang, FLAG_KEY[flag]))
@@ -76,7 +76,7 @@ def approval_card(req: StopRequest, index: int, svc: Services) -> Message:
             stage=stage.name,
             mode=t(lang, MODE_KEY[stage.mode]),
         ),
-        t(lang, "card_approvers", who=", ".join(who)),
+        t(lang, "card_approvers", who=listing(lang, who)),
     ]
     context += [
         t(lang, "out_delegated", who=d.by, to=d.to, reason=d.reason) for d in stage.delegations
@@ -108,7 +108,7 @@ def approval_card(req: StopRequest, index: int, svc: Services) -> Message:
                 who=v.by,
                 done=len(stage.votes),
                 total=len(stage.approvers),
-                missing=", ".join(stage.missing_votes()),
+                missing=listing(lang, stage.missing_votes()),
             )
             for v in stage.votes[-1:]
         ]
@@ -118,6 +118,7 @@ def approval_card(req: StopRequest, index: int, svc: Services) -> Message:
         flags=flag_texts(req, svc),
         context=context,
         outcome=outcome,
+        lang=lang,
     )
     buttons: list[Button] = []
     if stage.status is StageStatus.OPEN and req.status is RequestStatus.PENDING:
@@ -130,7 +131,12 @@ def approval_card(req: StopRequest, index: int, svc: Services) -> Message:
 
 
 def prompt_message(
-    prompt: Prompt, notes: list[str], draft_id: str, step: str, title: str | None = None
+    prompt: Prompt,
+    notes: list[str],
+    draft_id: str,
+    step: str,
+    lang: Lang,
+    title: str | None = None,
 ) -> Message:
     """A dialogue question; buttons carry the draft and step so stale clicks are recognised."""
     text = "\n".join([*notes, prompt.text])
@@ -141,6 +147,6 @@ def prompt_message(
         )
         for c in prompt.choices
     ]
-    card = Card(title=title, fields=prompt.fields) if prompt.fields and title else None
+    card = Card(title=title, fields=prompt.fields, lang=lang) if prompt.fields and title else None
     date_choice = DialogueChoice.date_prefix(draft_id, step) if step == Step.WHEN else None
     return Message(text=text, card=card, buttons=buttons, date_choice=date_choice)

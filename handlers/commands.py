@@ -38,6 +38,12 @@ _SUB = {
     "待审批": "pending",
     "attente": "pending",
     "en-attente": "pending",
+    "cancel": "cancel",
+    "取消": "cancel",
+    "放弃": "cancel",
+    "annuler": "cancel",
+    "abandonner": "cancel",
+    "abandon": "cancel",
     "help": "help",
     "帮助": "help",
     "aide": "help",
@@ -55,7 +61,7 @@ async def cancel_account(svc: Services, cmd: Command, lang: Lang) -> list[Reply]
         return private(actor.id, channel, text)
     match sub:
         case "start":
-            return await dialogue.start(svc, actor, cmd.text, lang)
+            return await dialogue.start(svc, actor, lang)
         case "status":
             return await status(svc, actor, channel, lang)
         case "kb-reload":
@@ -64,6 +70,8 @@ async def cancel_account(svc: Services, cmd: Command, lang: Lang) -> list[Reply]
             if len(words) != 2:
                 return private(actor.id, channel, t(lang, "withdraw_usage"))
             return await approvals.withdraw(svc, actor, channel, words[1].upper()[:40], lang)
+        case "cancel":
+            return await dialogue.abandon(svc, actor, lang)
         case "pending":
             return await approvals.pending_cards(svc, actor, channel, lang)
     return private(actor.id, channel, t(lang, "help"))

@@ -14,7 +14,6 @@ from conversations import approval
 from conversations import stop_request as sr
 from conversations.faq.matcher import Match
 from conversations.i18n import t
-from conversations.lang import detect_lang
 from conversations.model import Lang
 from handlers import card_keys, faq
 from handlers.actions import DialogueChoice
@@ -31,8 +30,15 @@ log = logging.getLogger(__name__)
 _EXPIRED_GRACE = timedelta(days=1)
 
 
-def _ctx(svc: Services) -> sr.Context:
-    return sr.Context(today=svc.today(), catalog=svc.policy.catalog, faq=svc.faq.matcher.match)
+def _ctx(svc: Services, actor: Actor | None = None) -> sr.Context:
+    """`actor`: whose typed message is read, whose platform locale (if any) then fixes
+    the dialogue's language."""
+    return sr.Context(
+        today=svc.today(),
+        catalog=svc.policy.catalog,
+        faq=svc.faq.matcher.match,
+        locale=actor.lang if actor is not None else None,
+    )
 
 
 def _say(actor: Actor, message: Message) -> Post:
@@ -49,7 +55,7 @@ def _prompt(
         to=state.user,
         key=card_keys.dialogue_prompt(state.draft_id),
         key_ttl=svc.idle_timeout + _EXPIRED_GRACE,
-        message=prompt_message(prompt, notes, state.draft_id, state.step, title),
+        message=prompt_message(prompt, notes, state.draft_id, state.step, state.lang, title),
     )
 
 
@@ -81,7 +87,7 @@ Step = tuple[DialogueWrite, list[Reply]]
 
 
 async def start(
-    svc: Services, actor: Actor, text: str, lang: Lang, target: str | None = None
+    svc: Services, actor: Actor, lang: Lang, target: str | None = None
 ) -> list[Reply]:
     """Starts a draft (or shows the one in progress). `target` ("sw:CRM", "own_account")
     answers the first question already, when the user said what to stop."""
@@ -90,7 +96,9 @@ async def start(
         state, expired = _read(svc, raw)
         if state is not None:
             return KEEP, [_prompt(svc, state, [t(state.lang, "resume")])]
-        chosen = detect_lang(text) or lang
+        # `lang`: the platform's locale, else the language of the command's words,
+        # else the user's known one (the router's choice, in that order).
+        chosen = lang
         state = sr.new_dialogue(actor.id, new_request_id(), chosen, svc.now())
         minutes = int(svc.idle_timeout.total_seconds() // 60)
         notes = [t(chosen, "expired", minutes=minutes)] if expired else []
@@ -100,6 +108,20 @@ async def start(
             if prefilled.state is not None and not prefilled.reasked:
                 state = prefilled.state
         return _write(svc, state), [_prompt(svc, state, notes)]
+
+    return await svc.drafts.run(actor.id, step)
+
+
+async def abandon(svc: Services, actor: Actor, lang: Lang) -> list[Reply]:
+    """`/cancel-account cancel`: the draft is dropped, whatever step it is at."""
+
+    async def step(raw: str | None) -> Step:
+        state, _ = _read(svc, raw)
+        if state is None:
+            return DELETE if raw is not None else KEEP, [
+                _say(actor, Message(text=t(lang, "nothing_to_abandon")))
+            ]
+        return DELETE, [_say(actor, Message(text=t(state.lang, "abandoned")))]
 
     return await svc.drafts.run(actor.id, step)
 
@@ -131,13 +153,16 @@ async def on_text(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Re
             return DELETE, _expired(svc, actor, lang)
         if state is None:
             return KEEP, await _without_draft(svc, actor, text, lang)
-        outcome = sr.on_text(state, text, _ctx(svc), svc.now())
-        if outcome.faq is not None:
+        outcome = sr.on_text(state, text, _ctx(svc, actor), svc.now())
+        if outcome.faq is not None and outcome.state is not None:
             # A question in the middle of the dialogue: its FAQ answer, then the same
-            # step again; the draft is unchanged.
+            # step again; the answers are unchanged (the language may follow the
+            # question's).
             asked_faq.append(outcome.faq)
             answer = faq.digression(svc, outcome.faq, qid)
-            return KEEP, [_say(actor, answer), _prompt(svc, state, [], outcome.prompt)]
+            now = outcome.state
+            write = KEEP if now.lang == state.lang else _write(svc, now)
+            return write, [_say(actor, answer), _prompt(svc, now, [], outcome.prompt)]
         return await _settle(svc, actor, state, outcome, submitted)
 
     replies = await svc.drafts.run(actor.id, step)

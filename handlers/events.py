@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from conversations.i18n import t
 from conversations.model import Lang
 from conversations.text import valid_unicode
 
@@ -30,6 +31,10 @@ Typed = Annotated[str, AfterValidator(valid_unicode)]
 class Actor(_Model):
     id: Typed  # platform-qualified: slack:U123, dingtalk:staff, console:alice
     lang: Lang | None = None  # from the platform locale, when it tells us
+    # The language the user last clearly wrote in, as an adapter whose platform has no
+    # locale remembers it (the console): a default for what carries no text of its own
+    # (a click, a bare command), never a locale that fixes a dialogue's language.
+    known_lang: Lang | None = None
     name: Typed | None = None
 
 
@@ -86,6 +91,13 @@ class Card(_Model):
     flags: list[str] = Field(default_factory=list)  # risk warnings
     context: list[str] = Field(default_factory=list)  # small print: stage, approvers
     outcome: list[str] = Field(default_factory=list)  # what happened, replaces buttons
+    # The language of its texts, which also sets how a label meets its value.
+    lang: Lang = "en"
+
+    def rows(self) -> list[str]:
+        """The fields as lines of text ("What: CRM", "Quoi : CRM", "对象：CRM"), for a
+        platform without a label/value layout of its own."""
+        return [t(self.lang, "field_row", label=label, value=value) for label, value in self.fields]
 
 
 class Message(_Model):

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import secrets
+from typing import Any
 
 from conversations.faq.intent import stop_intent
 from conversations.faq.kb import KnowledgeBase
 from conversations.faq.matcher import Match, Verdict
-from conversations.i18n import t
+from conversations.i18n import listing, t
 from conversations.i18n.key_maps import FAQ_OUTCOME_KEY
 from conversations.model import Lang, software_of
 from conversations.text import clean
@@ -80,7 +81,7 @@ def reply_for(kb: KnowledgeBase, match: Match, *, handoff: bool, qid: str = "") 
         if handoff:
             buttons.append(FaqHuman(qid).button(t(lang, "b_none_of_these")))
         return Message(text=t(lang, "faq_did_you_mean"), buttons=buttons)
-    topics = "; ".join(topic.title.get(lang) for topic in kb.topics)
+    topics = listing(lang, (topic.title.get(lang) for topic in kb.topics), long=True)
     if not handoff:
         return Message(text=t(lang, "faq_unknown_no_handoff", topics=topics))
     return Message(
@@ -154,7 +155,13 @@ async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
         return private(actor.id, channel, text, buttons)
 
     kb = svc.faq.kb
-    match parse_action(click.action, click.value):
+    action = parse_action(click.action, click.value)
+    if isinstance(action, FaqTopic | FaqVote):
+        # A follow-up speaks the language of the answer it follows, which is the
+        # language its question was asked in, not the clicker's usual one.
+        entries = await _transcript(svc, actor)
+        lang = _asked(entries, topic=action.topic).get("lang", lang) if entries else lang
+    match action:
         case FaqTopic(topic=topic):
             if kb.topic(topic) is None:
                 return tell(t(lang, "expired_button"))
@@ -176,15 +183,32 @@ async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
     return tell(t(lang, "expired_button"))
 
 
+async def _transcript(svc: Services, actor: Actor) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = [
+        json.loads(raw) for raw in await svc.faq_log.transcript(actor.id)
+    ]
+    return entries
+
+
+def _asked(entries: list[dict[str, Any]], qid: str = "", topic: str = "") -> dict[str, Any]:
+    """The question a button belongs to (by its id, else the latest one answered with
+    its topic), else the latest one. `entries` is not empty."""
+    def belongs(entry: dict[str, Any]) -> bool:
+        return bool(entry["id"] == qid) if qid else bool(topic and entry["topic"] == topic)
+
+    return next((entry for entry in reversed(entries) if belongs(entry)), entries[-1])
+
+
 async def _handoff(svc: Services, actor: Actor, channel: str, qid: str, lang: Lang) -> list[Reply]:
+    entries = await _transcript(svc, actor)
+    asked = _asked(entries, qid) if entries else {}
+    # Told in the language of the answer the button was under.
+    said: Lang = asked.get("lang", lang)
     support = svc.policy.support_channel
     if support is None:
-        return private(actor.id, channel, t(lang, "faq_handoff_no_channel"))
-    entries = [json.loads(raw) for raw in await svc.faq_log.transcript(actor.id)]
+        return private(actor.id, channel, t(said, "faq_handoff_no_channel"))
     if not entries:
         return private(actor.id, channel, t(lang, "faq_question_gone"))
-    # The question the button belongs to, else the latest one.
-    asked = next((e for e in entries if qid and e["id"] == qid), entries[-1])
     lines = []
     for e in entries:
         verdict = next((v for v in Verdict if v == e["verdict"]), Verdict.UNKNOWN)
@@ -201,7 +225,7 @@ async def _handoff(svc: Services, actor: Actor, channel: str, qid: str, lang: La
     await svc.faq_log.count(faq_stats.HANDOFF)
     return [
         Post(to=support, message=Message(text=post)),
-        *private(actor.id, channel, t(lang, "faq_handoff_done", channel=support)),
+        *private(actor.id, channel, t(said, "faq_handoff_done", channel=support)),
     ]
 
 

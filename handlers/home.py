@@ -28,6 +28,8 @@ async def home_for(svc: Services, user: str, lang: Lang = "en") -> list[Message]
     out += [approval_card(r, r.current, svc) for r in waiting[:10]]
     if svc.policy.is_admin(user):
         counts = Counter(r.stages[r.current].name for r in pending if r.stage is not None)
-        rows = [f"{stage}: {n}" for stage, n in sorted(counts.items())] or ["-"]
+        rows = [
+            t(lang, "field_row", label=stage, value=n) for stage, n in sorted(counts.items())
+        ] or ["-"]
         out.append(Message(text="\n".join([t(lang, "home_admin_pending"), *rows])))
     return out

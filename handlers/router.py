@@ -45,7 +45,7 @@ class Handlers:
         self.default_lang: Lang = default_lang
 
     async def _lang(self, actor: Actor, text: str = "") -> Lang:
-        return actor.lang or detect_lang(text) or self.default_lang
+        return actor.lang or detect_lang(text) or actor.known_lang or self.default_lang
 
     async def handle(self, event: Event) -> list[Reply]:
         lang = await self._lang(event.actor, getattr(event, "text", ""))
@@ -91,7 +91,7 @@ class Handlers:
             # the others by their handler, which refuses a malformed one in its own words.
             case Click(action=FaqStart.id):
                 target = FaqStart.parse(event.value).target
-                return await dialogue.start(svc, event.actor, "", lang, target=target)
+                return await dialogue.start(svc, event.actor, lang, target=target)
             case Click(action=FaqStatus.id):
                 return await commands.status(svc, event.actor, event.channel, lang)
             case Click(action=FaqTopic.id | FaqVote.id | FaqHuman.id):

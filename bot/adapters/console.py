@@ -26,7 +26,7 @@ from bot.storage.console_cards import RedisConsoleCards, Shown
 from bot.storage.console_forms import PendingForm, RedisConsoleForms
 from conversations.i18n import Later, t
 from conversations.ids import is_identity
-from conversations.lang import detect_lang
+from conversations.lang import clearly_in, detect_lang
 from conversations.model import Lang
 from conversations.text import clean
 from handlers import commands
@@ -145,7 +145,7 @@ class ConsoleAdapter:
         card = message.card
         if card is not None:
             lines.append(f"  ┌ {card.title}")
-            lines += [f"  │ {label}: {value}" for label, value in card.fields]
+            lines += [f"  │ {row}" for row in card.rows()]
             lines += [f"  │ ⚠ {flag}" for flag in card.flags]
             lines += [f"  │ · {line}" for line in card.context]
             lines += [f"  │ ✔ {line}" for line in card.outcome]
@@ -236,10 +236,13 @@ class ConsoleAdapter:
         return replies
 
     def actor(self) -> Actor:
-        return Actor(id=self.user, lang=self.lang or self.langs.get(self.user))
+        # --lang stands for a platform's locale; what the user wrote is only a hint.
+        return Actor(id=self.user, lang=self.lang, known_lang=self.langs.get(self.user))
 
-    def _heard(self, text: str) -> None:
-        found = detect_lang(text)
+    def _heard(self, text: str, *, command: bool = False) -> None:
+        # A command's words say which language to start in; a plain line counts only
+        # when it is a sentence (a dialogue's language changes on nothing shorter).
+        found = detect_lang(text) if command else clearly_in(text)
         if found is not None:
             self.langs[self.user] = found
 
@@ -293,7 +296,7 @@ class ConsoleAdapter:
             case _ if name not in commands.NAMES:
                 self._say(Later("console_unknown_command", name=name[:40]))
             case _:
-                self._heard(rest)
+                self._heard(rest, command=True)
                 await self.dispatch(
                     Command(actor=self.actor(), channel=self.user, name=name, text=rest)
                 )

@@ -6,7 +6,7 @@ failure, not a user seeing the wrong language. Placeholders use str.format names
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from conversations.i18n import (
     approvals,
@@ -46,6 +46,12 @@ _M = _merge(
 
 def t(lang: Lang, key: str, **params: object) -> str:
     return _say(lang, key, params)
+
+
+def listing(lang: Lang, items: Iterable[str], *, long: bool = False) -> str:
+    """Items in a row as `lang` writes a list ("a, b" / "a、b"); `long` for items that
+    hold commas themselves ("a; b" / "a；b" / "a ; b")."""
+    return t(lang, "list_sep_long" if long else "list_sep").join(items)
 
 
 def every_lang(key: str) -> Texts:

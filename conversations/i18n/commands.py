@@ -50,13 +50,16 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "/cancel-account: start a stop request (an account or a piece of software). "
         "/cancel-account status: your requests and where they are. "
         "/cancel-account withdraw <id>: withdraw a pending request. "
-        "/cancel-account pending: requests waiting for your approval.",
+        "/cancel-account pending: requests waiting for your approval. "
+        "/cancel-account cancel: abandon the request you are filling in.",
         "/cancel-account：发起停用申请（账号或软件）。/cancel-account status：查看你的申请进度。"
-        "/cancel-account withdraw <编号>：撤回待审批的申请。/cancel-account pending：等待你审批的申请。",
+        "/cancel-account withdraw <编号>：撤回待审批的申请。/cancel-account pending：等待你审批的申请。"
+        "/cancel-account cancel：放弃正在填写的申请。",
         "/cancel-account : démarrer une demande d'arrêt (compte ou logiciel). "
         "/cancel-account status : vos demandes et leur étape. "
         "/cancel-account withdraw <numéro> : retirer une demande en attente. "
-        "/cancel-account pending : demandes qui attendent votre approbation.",
+        "/cancel-account pending : demandes qui attendent votre approbation. "
+        "/cancel-account cancel : abandonner la demande en cours de saisie.",
     ),
     "storage_down": (
         "The bot's storage is unavailable right now, so nothing was changed. Please try again "

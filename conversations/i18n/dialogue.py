@@ -5,6 +5,10 @@ from __future__ import annotations
 
 # id: (en, zh, fr)
 TEXTS: dict[str, tuple[str, str, str]] = {
+    # -- how a language writes a list and a label with its value ---------------------
+    "list_sep": (", ", "、", ", "),
+    "list_sep_long": ("; ", "；", " ; "),  # between items that hold commas themselves
+    "field_row": ("{label}: {value}", "{label}：{value}", "{label} : {value}"),
     # -- dialogue ----------------------------------------------------------
     "intro": (
         "Let's prepare a stop request. A few questions, then a summary before anything is "
@@ -117,6 +121,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "été envoyée, statut : {status}. Rien de nouveau n'a été envoyé ; voir "
         "/cancel-account status.",
     ),
+    "nothing_to_abandon": (
+        "You have no stop request in progress: nothing to abandon.",
+        "你没有正在填写的停用申请，无需放弃。",
+        "Vous n'avez pas de demande d'arrêt en cours : rien à abandonner.",
+    ),
     "nothing_to_submit": (
         "There is no draft to submit. Start a stop request with /cancel-account.",
         "没有可提交的草稿。输入 /cancel-account 发起停用申请。",
@@ -149,6 +158,13 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "'{typed}' fits more than one option: {options}. Type its number or more of its words.",
         "“{typed}”对应不止一个选项：{options}。请输入序号或更完整的说法。",
         "« {typed} » correspond à plusieurs options : {options}. Tapez son numéro ou plus de mots.",
+    ),
+    "hint_abort_or_option": (
+        "Did you mean {options}? Type its number to choose it. To abandon this whole "
+        "request instead, type /cancel-account cancel.",
+        "你是想选 {options} 吗？请输入它的序号。如果要放弃整份申请，请输入 /cancel-account cancel。",
+        "Vouliez-vous dire {options} ? Tapez son numéro pour la choisir. Pour abandonner "
+        "toute la demande, tapez /cancel-account cancel.",
     ),
     "hint_edit": (
         "Which answer should I change? Type 'edit' and one of: {fields}; or pick an Edit button.",

@@ -4,13 +4,14 @@ handlers, so whatever a button can do, typing can do too."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from conversations.dates import DateProblem, check_stop_date, parse_date
 from conversations.faq.matcher import Match, Verdict
 from conversations.faq.question import is_question
-from conversations.i18n import Later, every_lang, t
+from conversations.i18n import Later, every_lang, listing, t
 from conversations.i18n.key_maps import (
     BACKUP_KEY,
     BILLING_KEY,
@@ -20,7 +21,7 @@ from conversations.i18n.key_maps import (
     STEP_KEY,
 )
 from conversations.ids import is_identity
-from conversations.lang import STOP_WORDS, detect_lang
+from conversations.lang import STOP_WORDS, clearly_in
 from conversations.long_date import long_date
 from conversations.model import (
     Backup,
@@ -57,6 +58,8 @@ from conversations.stop_request.vocabulary import (
     LINKED_DONE_WORDS,
     LINKED_WORDS,
     NONE_WORDS,
+    OPTION_AFTER,
+    OPTION_BEFORE,
     OTHER_TARGET_WORDS,
     OWN_ACCOUNT_WORDS,
     REASON_WORDS,
@@ -96,6 +99,27 @@ _EDIT_VERBS = sorted((fold(v, keep="") for v in EDIT_VERBS), key=len, reverse=Tr
 _SUBMIT_ONLY = frozenset(fold(w) for w in [*SUBMIT_VERBS, *every_lang("c_submit")])
 _FILLER = STOP_WORDS["en"] | STOP_WORDS["fr"]
 _LINKED_DONE = frozenset(fold(w) for w in [*LINKED_DONE_WORDS, *every_lang("c_linked_done")])
+# The synonyms (with the labels in every language) of the options of each step with
+# fixed options; the target's depend on the catalog (_target_synonyms).
+_NONE = [*NONE_WORDS, *every_lang("c_linked_none"), *every_lang("c_notify_none")]
+_STEP_WORDS: dict[Step, dict[str, list[str]]] = {
+    Step.REASON: _REASON_SYNONYMS,
+    Step.BACKUP: _BACKUP_SYNONYMS,
+    Step.LINKED: {
+        **{str(v): w for v, w in _LINKED_SYNONYMS.items()},
+        "none": _NONE,
+        "done": [*LINKED_DONE_WORDS, *every_lang("c_linked_done")],
+    },
+    Step.BILLING: _BILLING_SYNONYMS,
+    Step.COMPLIANCE: _COMPLIANCE_SYNONYMS,
+    Step.NOTIFY: {"none": _NONE},
+}
+_OPTION = re.compile(
+    r"(?:(?:{})\s*){{0,2}}(\d{{1,3}})\s*(?:{})?".format(
+        "|".join(re.escape(w) for w in sorted(OPTION_BEFORE, key=len, reverse=True)),
+        "|".join(re.escape(w) for w in OPTION_AFTER),
+    )
+)
 
 
 def _copy(state: DialogueState) -> DialogueState:
@@ -123,6 +147,7 @@ def _pick(
     text: str,
     choices: list[Choice],
     synonyms: Mapping[str, Sequence[str]],
+    lang: Lang,
     labels: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """A typed answer to a choice question: its number, its label, a synonym, or words
@@ -143,15 +168,16 @@ def _pick(
         if len(fitting) == 1:
             return fitting[0]
         if fitting:
-            raise _Reask(_which(text, choices, fitting))
+            raise _Reask(_which(text, choices, fitting, lang))
     raise _Reask(Later("hint_choice"))
 
 
 def _option_number(text: str, count: int) -> int | None:
-    """An option typed by its number ("2", "2.", "2)", "2?"), if there is such an option."""
-    stripped = text.strip().rstrip(".)?？")
-    if stripped.isdigit() and 1 <= int(stripped) <= count:
-        return int(stripped)
+    """An option typed by its number ("2", "2.", "option 2", "choix 2", "选项2", "#2"),
+    if there is such an option."""
+    found = _OPTION.fullmatch(unicodedata.normalize("NFKC", text).strip().lower())
+    if found is not None and 1 <= int(found.group(1)) <= count:
+        return int(found.group(1))
     return None
 
 
@@ -160,9 +186,14 @@ def _only_filler(text: str) -> bool:
     return all(word in _FILLER for word in fold(text).split())
 
 
-def _which(text: str, choices: list[Choice], fitting: list[str]) -> Later:
-    options = "; ".join(f"[{n}] {c.label}" for n, c in enumerate(choices, 1) if c.value in fitting)
-    return Later("hint_which", typed=text[:40], options=options)
+def _which(text: str, choices: list[Choice], fitting: list[str], lang: Lang) -> Later:
+    return Later("hint_which", typed=text[:40], options=_numbered(choices, fitting, lang))
+
+
+def _numbered(choices: list[Choice], values: Sequence[str], lang: Lang) -> str:
+    """Some of the options as "[1] label", listed as `lang` lists things."""
+    shown = [f"[{n}] {c.label}" for n, c in enumerate(choices, 1) if c.value in values]
+    return listing(lang, shown, long=True)
 
 
 def _set_target(state: DialogueState, value: str, ctx: Context) -> Step | None:
@@ -283,7 +314,7 @@ def _apply(
             if value not in {c.value for c in prompt.choices}:
                 raise _Reask(Later("hint_choice"))
             return value
-        return _pick(value, prompt.choices, synonyms, labels)
+        return _pick(value, prompt.choices, synonyms, state.lang, labels)
 
     match state.step:
         case Step.TARGET:
@@ -295,7 +326,7 @@ def _apply(
                 if in_catalog is not None:
                     return _set_target(state, in_catalog, ctx), notes
                 try:
-                    picked = _pick(value, prompt.choices, _target_synonyms(ctx))
+                    picked = _pick(value, prompt.choices, _target_synonyms(ctx), state.lang)
                 except _Reask:
                     # Anything not in the catalog is still a legitimate thing to stop.
                     a.target = Target(kind=TargetKind.OTHER, name=_free_text(value))
@@ -308,7 +339,7 @@ def _apply(
             if typed:
                 try:
                     a.reason = Reason(
-                        _pick(value, prompt.choices, _REASON_SYNONYMS, _REASON_LABELS)
+                        _pick(value, prompt.choices, _REASON_SYNONYMS, state.lang, _REASON_LABELS)
                     )
                 except _Reask:
                     a.reason, a.reason_text = Reason.OTHER, _free_text(value)
@@ -394,6 +425,36 @@ def _answer(state: DialogueState, value: str, typed: bool, ctx: Context, now: da
     return Outcome(state, notes, prompt_for(state, ctx))
 
 
+def _written_in(state: DialogueState, text: str, ctx: Context) -> Lang | None:
+    """The language of a message the user wrote in their own words, when it is clearly
+    one; None for what is only a command (everything said on the summary) or only the
+    words of one of the step's options, which people type in any language."""
+    lang = clearly_in(text)
+    if lang is None or lang == state.lang or state.step is Step.SUMMARY:
+        return None
+    words = _options_words(state, ctx)
+    folded = fold(text).rstrip(". ")
+    if any(fold(w) == folded for names in words.values() for w in names):
+        return None
+    return None if part_of(text, words) else lang
+
+
+def _options_words(state: DialogueState, ctx: Context) -> dict[str, list[str]]:
+    """Every way to name each option of the current step: its label as shown, its
+    labels in the other languages and its synonyms."""
+    more = _target_synonyms(ctx) if state.step is Step.TARGET else _STEP_WORDS.get(state.step, {})
+    return {c.value: [c.label, *more.get(c.value, ())] for c in prompt_for(state, ctx).choices}
+
+
+def _speaking(state: DialogueState, lang: Lang | None, ctx: Context) -> DialogueState:
+    """The dialogue in `lang` from now on, unless the platform says which language the
+    user reads (then in that one, whatever they type)."""
+    lang = ctx.locale or lang
+    if lang is None or lang == state.lang:
+        return state
+    return state.model_copy(update={"lang": lang})
+
+
 def _answer_summary(state: DialogueState, value: str, typed: bool, ctx: Context) -> Outcome:
     choice: str | None = value
     if typed:
@@ -434,7 +495,7 @@ def _summary_pick(text: str, prompt: Prompt, lang: Lang) -> str:
             return f"edit:{editing}"
         steps = [Step(v.removeprefix("edit:")) for v in offered if v.startswith("edit:")]
         fields = [t(lang, STEP_KEY[step]) for step in steps]
-        raise _Reask(Later("hint_edit", fields=", ".join(fields)))
+        raise _Reask(Later("hint_edit", fields=listing(lang, fields)))
     if match_choice(text, {"submit": [*SUBMIT_WORDS, *every_lang("c_submit")]}) == "submit":
         return "submit"
     raise _Reask(Later("hint_choice"))
@@ -473,17 +534,43 @@ def _detour(state: DialogueState, text: str, ctx: Context) -> Match | None:
 
 
 def on_text(state: DialogueState, text: str, ctx: Context, now: datetime) -> Outcome:
-    """A typed message while the dialogue is open."""
+    """A typed message while the dialogue is open.
+
+    The dialogue's language changes only on what the user writes in their own words
+    (a question for the FAQ, a name or a reason typed out) when it is clearly in
+    another language (`clearly_in`); never on an option's words, a number, an id, a
+    date or a command ("edit quoi", "submit", "取消"), which people type in whatever
+    language comes to hand. A platform's locale, when there is one, fixes it."""
     cleaned = clean(text)
+    state = _speaking(state, None, ctx)
     asked = _detour(state, cleaned, ctx)
     if asked is not None:
+        # The question was read (and is answered) in `asked.lang`: the step is asked
+        # again in the same language as the answer just above it.
+        state = _speaking(state, asked.lang, ctx)
         return Outcome(state, prompt=prompt_for(state, ctx), faq=asked)
-    guessed = detect_lang(cleaned)
-    if guessed is not None and guessed != state.lang:
-        state = state.model_copy(update={"lang": guessed})
     if fold(cleaned) in CANCEL_WORDS:
-        return Outcome(None, [t(state.lang, "abandoned")], abandoned=True)
+        return _abort(state, cleaned, ctx)
+    # Before the answer is read: its hint or the next question come in that language.
+    state = _speaking(state, _written_in(state, cleaned, ctx), ctx)
     return _answer(state, cleaned, True, ctx, now)
+
+
+def _abort(state: DialogueState, text: str, ctx: Context) -> Outcome:
+    """An abort word abandons the draft, unless it is also words of an option at this
+    step ("cancel" and "Cancel now, ask for a prorated refund"): a draft is never
+    thrown away on a guess; the user is asked which they meant, and told the way to
+    abandon that cannot be misread."""
+    prompt = prompt_for(state, ctx)
+    words = _options_words(state, ctx)
+    words.pop("cancel", None)  # the summary's Cancel: the same thing
+    named = part_of(text, words)
+    if not named:
+        return Outcome(None, [t(state.lang, "abandoned")], abandoned=True)
+    hint = t(
+        state.lang, "hint_abort_or_option", options=_numbered(prompt.choices, named, state.lang)
+    )
+    return Outcome(state, [hint], prompt, reasked=True)
 
 
 def on_choice(state: DialogueState, step: str, value: str, ctx: Context, now: datetime) -> Outcome:

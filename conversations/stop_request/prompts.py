@@ -7,7 +7,7 @@ from datetime import date
 from functools import lru_cache
 
 from conversations.dates import Shortcut, parse_date
-from conversations.i18n import t
+from conversations.i18n import listing, t
 from conversations.i18n.key_maps import (
     BACKUP_KEY,
     BILLING_KEY,
@@ -134,7 +134,9 @@ def answered_line(before: Step, after: DialogueState) -> str | None:
         return None
     label = t(after.lang, STEP_KEY[step])
     value = dict(describe(after.answers, after.lang, after.user)).get(label)
-    return f"✓ {label}: {value}" if value is not None else None
+    if value is None:
+        return None
+    return "✓ " + t(after.lang, "field_row", label=label, value=value)
 
 
 def describe_target(target: Target | None, lang: Lang, requester: str) -> str:
@@ -154,7 +156,7 @@ def describe(a: Answers, lang: Lang, requester: str) -> list[tuple[str, str]]:
     if a.reason is Reason.OTHER and a.reason_text:
         reason = a.reason_text
     elif a.reason_text:
-        reason = f"{reason}: {a.reason_text}"
+        reason = t(lang, "field_row", label=reason, value=a.reason_text)
     rows = [
         (t(lang, "f_target"), describe_target(a.target, lang, requester)),
         (t(lang, "f_reason"), reason),
@@ -163,7 +165,7 @@ def describe(a: Answers, lang: Lang, requester: str) -> list[tuple[str, str]]:
         (t(lang, "f_backup"), t(lang, BACKUP_KEY[a.backup]) if a.backup else "-"),
         (
             t(lang, "f_linked"),
-            ", ".join(t(lang, LINKED_KEY[x]) for x in a.linked) if a.linked else none,
+            listing(lang, (t(lang, LINKED_KEY[x]) for x in a.linked)) if a.linked else none,
         ),
     ]
     if needs_billing(a):
@@ -171,5 +173,5 @@ def describe(a: Answers, lang: Lang, requester: str) -> list[tuple[str, str]]:
     rows.append(
         (t(lang, "f_compliance"), t(lang, COMPLIANCE_KEY[a.compliance]) if a.compliance else "-")
     )
-    rows.append((t(lang, "f_notify"), ", ".join(a.notify) if a.notify else none))
+    rows.append((t(lang, "f_notify"), listing(lang, a.notify) if a.notify else none))
     return rows

@@ -66,6 +66,9 @@ class Context:
     today: date
     catalog: Sequence[CatalogItem] = ()
     faq: FaqLookup | None = None  # None: no detours into the FAQ (a dialogue on its own)
+    # The language the platform says the user reads (a Slack locale), when it says one:
+    # the dialogue then speaks it whatever the user types.
+    locale: Lang | None = None
 
 
 def new_dialogue(user: str, draft_id: str, lang: Lang, now: datetime) -> DialogueState:

@@ -5,7 +5,28 @@ from __future__ import annotations
 
 from conversations.model import Backup, Billing, Compliance, Linked, Reason, Step
 
+# Typed alone, abandon the draft: unless they are also words of an option at that step
+# ("Cancel now, ask for a prorated refund"), where the user is asked which they meant.
 CANCEL_WORDS = frozenset({"cancel", "取消", "annuler", "quit", "abort", "放弃", "abandonner"})
+
+# An option typed by its number may be introduced ("option 2", "choix 2", "选项2", "#2",
+# "第2个") or closed ("2.", "2)").
+OPTION_BEFORE = [
+    "option",
+    "choice",
+    "number",
+    "no.",
+    "n°",
+    "#",
+    "choix",
+    "numéro",
+    "numero",
+    "选项",
+    "选择",
+    "选",
+    "第",
+]
+OPTION_AFTER = ["个", "项", "号", ".", ")", "?", "？", "。"]
 
 
 REASON_WORDS: dict[Reason, list[str]] = {

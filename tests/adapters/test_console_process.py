@@ -282,7 +282,7 @@ def request_id_any(out: str) -> str:
 
 def reject_label(out: str) -> str:
     """The second button of the approval card, in the request's language."""
-    found = re.search(r"^  \[1\] \S+  \[2\] (\S+)  \[3\] \S+$", out, re.MULTILINE)
+    found = re.search(r"^  └\n  \[1\] \S+  \[2\] (\S+)  \[3\] \S+$", out, re.MULTILINE)
     assert found, out
     return found.group(1)
 
@@ -391,3 +391,55 @@ def test_a_terminal_that_cannot_show_the_language_still_gets_answers(data_dir: P
     assert code == 0, out
     assert "Traceback" not in out
     assert "console:employee" in out and "?" in out
+
+
+# -- the dialogue's language, abort words, and how each language writes a row ---------
+
+STOP_OA = ["/cancel-account", "OA", "no longer needed", "tomorrow", "yes", "none", "no"]
+
+
+def test_an_edit_typed_in_another_language_keeps_the_session_language(data_dir: Path) -> None:
+    code, out = pipe(
+        data_dir,
+        script(*STOP_OA, "console:team", "edit quoi", "3", "edit 原因", "1", "submit"),
+    )
+    assert code == 0, out
+    assert t("fr", "q_target") not in out and t("zh", "q_reason") not in out
+    assert out.count(t("en", "summary")) == 3
+    rid = request_id_any(out)
+    assert t("en", "submitted", id=rid, stages="department-head → it") in out
+    card = out[out.index(f"→ console:approvals-head  (card {rid}:0)") :]
+    assert "│ Requester: console:employee" in card and t("en", "b_approve") in card
+
+
+def test_cancel_that_names_an_option_asks_and_the_draft_survives(data_dir: Path) -> None:
+    code, out = pipe(
+        data_dir,
+        script(
+            "/cancel-account",
+            "CRM",
+            "no longer needed",
+            "tomorrow",
+            "yes",
+            "none",
+            "cancel",
+            "option 2",
+            "/cancel-account status",
+            "/cancel-account cancel",
+            "/cancel-account status",
+        ),
+    )
+    assert code == 0, out
+    assert "Did you mean [1] Cancel now, ask for a prorated refund?" in out
+    assert "✓ Billing: Let the paid period run out, stop renewal" in out
+    assert out.count(t("en", "abandoned")) == 1
+    assert out.index(t("en", "status_draft", step="Compliance records")) < out.index(
+        t("en", "abandoned")
+    )
+
+
+def test_french_rows_put_a_space_before_the_colon(data_dir: Path) -> None:
+    code, out = pipe(data_dir, script(*STOP_OA, "personne"), "--lang", "fr")
+    assert code == 0, out
+    assert "│ Quoi : OA (gratuit)" in out and "│ Quoi:" not in out
+    assert "✓ Pourquoi : Plus nécessaire" in out

@@ -82,13 +82,14 @@ def test_wrong_answers_get_the_steps_hint_not_an_faq_answer(env: dict[str, str])
         t("fr", "q_billing_paid", target="Webex"),
         t("fr", "hint_choice"),
         t("fr", "q_billing_paid", target="Webex"),
-        "✓ Facturation: Laisser courir la période payée, sans renouvellement",
+        "✓ Facturation : Laisser courir la période payée, sans renouvellement",
         t("fr", "hint_notify_mass", token="<!channel>"),
-        "✓ Informer: console:team",
+        "✓ Informer : console:team",
         t("fr", "q_reason"),
-        "✓ Pourquoi: Risque de sécurité",
-        t("en", "q_when"),
-        t("en", "q_when"),
+        "✓ Pourquoi : Risque de sécurité",
+        # --lang fr stands for a locale: edits typed in English keep the dialogue French.
+        t("fr", "q_when"),
+        t("fr", "q_when"),
         t("fr", "q_when"),
         f"Envoyée sous le numéro {rid.group(1)}",
         t(
@@ -98,11 +99,11 @@ def test_wrong_answers_get_the_steps_hint_not_an_faq_answer(env: dict[str, str])
             target="Webex",
             status=t("fr", "status_pending", stage="department-head"),
         ),
-        t("en", "q_billing_other"),
-        t("en", "hint_choice"),
-        t("en", "hint_choice"),
-        "✓ Billing: It is not paid",
-        t("en", "abandoned"),
+        t("fr", "q_billing_other"),
+        t("fr", "hint_choice"),
+        t("fr", "hint_choice"),
+        "✓ Facturation : Ce n'est pas payant",
+        t("fr", "abandoned"),
     )
 
 

@@ -22,8 +22,8 @@ ZH_DAYS = ["星期一", "星期二", "星期三", "星期四", "星期五", "星
 
 ECHO = {
     "en": re.compile(r"✓ Stop date: (\w+) (\d+) (\w+) (\d{4})$", re.M),
-    "fr": re.compile(r"✓ Date d'arrêt: (\w+) (\d+)(?:er)? (\w+) (\d{4})$", re.M),
-    "zh": re.compile(r"✓ 停用日期: (\d{4})年(\d+)月(\d+)日（(\w+)）$", re.M),
+    "fr": re.compile(r"✓ Date d'arrêt : (\w+) (\d+)(?:er)? (\w+) (\d{4})$", re.M),
+    "zh": re.compile(r"✓ 停用日期：(\d{4})年(\d+)月(\d+)日（(\w+)）$", re.M),
 }
 
 

@@ -107,7 +107,8 @@ def test_weekday_phrases_on_every_day_of_the_week(
     assert state.answers.stop_date == meant, (text, today)
     assert state.step is Step.BACKUP
     label = t(lang, "f_when")
-    assert answered_line(Step.WHEN, state) == f"✓ {label}: {long_date(meant, lang)}"
+    row = t(lang, "field_row", label=label, value=long_date(meant, lang))
+    assert answered_line(Step.WHEN, state) == f"✓ {row}"
 
 
 # Thursday 26 November 2026. Both numbers could be the month: each language's order.
@@ -140,7 +141,8 @@ def test_numeric_dates_follow_the_conversation_language(
 ) -> None:
     state, _ = answer(text, lang, THURSDAY)
     assert state.step is Step.BACKUP
-    assert answered_line(Step.WHEN, state) == f"✓ {t(lang, 'f_when')}: {expected}"
+    row = t(lang, "field_row", label=t(lang, "f_when"), value=expected)
+    assert answered_line(Step.WHEN, state) == f"✓ {row}"
 
 
 @pytest.mark.parametrize(
@@ -148,11 +150,11 @@ def test_numeric_dates_follow_the_conversation_language(
     [
         # Said on Thursday 3 December 2026: not tomorrow, the Friday of next week.
         ("en", "next friday", "✓ Stop date: Friday 11 December 2026"),
-        ("fr", "vendredi prochain", "✓ Date d'arrêt: vendredi 11 décembre 2026"),
-        ("zh", "下周五", "✓ 停用日期: 2026年12月11日（星期五）"),
+        ("fr", "vendredi prochain", "✓ Date d'arrêt : vendredi 11 décembre 2026"),
+        ("zh", "下周五", "✓ 停用日期：2026年12月11日（星期五）"),
         ("en", "friday", "✓ Stop date: Friday 4 December 2026"),
-        ("fr", "ce vendredi", "✓ Date d'arrêt: vendredi 4 décembre 2026"),
-        ("zh", "这周五", "✓ 停用日期: 2026年12月4日（星期五）"),
+        ("fr", "ce vendredi", "✓ Date d'arrêt : vendredi 4 décembre 2026"),
+        ("zh", "这周五", "✓ 停用日期：2026年12月4日（星期五）"),
     ],
 )
 def test_the_answer_is_said_back_with_its_weekday(lang: Lang, text: str, line: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from bot.files.live_kb import LiveKnowledgeBase
 from conversations.faq.matcher import Match, Verdict
 from conversations.faq.question import is_question
-from conversations.i18n import every_lang, t
+from conversations.i18n import every_lang, listing, t
 from conversations.i18n.key_maps import STEP_KEY
 from conversations.model import (
     LANGS,
@@ -277,7 +277,7 @@ def test_words_of_several_labels_are_asked_about(
     if len(numbers) == 1:
         assert open_state(out).answers.billing == choices[numbers[0] - 1].value
         return
-    options = "; ".join(f"[{n}] {choices[n - 1].label}" for n in numbers)
+    options = listing(lang, [f"[{n}] {choices[n - 1].label}" for n in numbers], long=True)
     assert out.notes == [t(lang, "hint_which", typed=typed, options=options)]
     unchanged(before, out.state)
 
