@@ -59,7 +59,11 @@ async def run_chat(settings: Settings, user: str, lang: Lang | None) -> int:
     console = ConsoleAdapter(app, app.store.console_cards, user=user, lang=lang)
     app.register(console, fallback=True)
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(app.run_scheduler(stop, interval=5.0))]
+    tasks = [
+        asyncio.create_task(app.run_scheduler(stop, interval=5.0)),
+        # What a previous chat left owed when it was killed is printed here.
+        asyncio.create_task(app.outbox.run(stop, app.outbox.interval)),
+    ]
     faq = app.services.faq
     if isinstance(faq, LiveKnowledgeBase):
 

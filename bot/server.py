@@ -1,6 +1,6 @@
 """`stopbot serve`: the HTTP server (the platforms' webhooks, /healthz, /metrics), the
-platforms' outbound connections, the reminder scheduler and the knowledge-base watcher,
-in one process. Run as many as you like against one Redis."""
+platforms' outbound connections, the reminder scheduler, the outbox sweeper and the
+knowledge-base watcher, in one process. Run as many as you like against one Redis."""
 
 from __future__ import annotations
 
@@ -51,12 +51,20 @@ class Server:
         for mounted in self.platforms.values():
             await mounted.disconnect()
         await self.runner.cleanup()
+        # Sends under way finish while the platforms' connections are still open; the
+        # leases of the others are given back for another process to take at once.
+        await self.app.outbox.drain()
         for mounted in self.platforms.values():
             await mounted.close()
         await self.app.close()
 
 
-async def start_server(app: App, settings: Settings, scheduler_interval: float = 5.0) -> Server:
+async def start_server(
+    app: App,
+    settings: Settings,
+    scheduler_interval: float = 5.0,
+    sweep_interval: float | None = None,
+) -> Server:
     web_app = web.Application(client_max_size=1024 * 1024)
     _base_routes(app, web_app)
     platforms = {p.name: await mount(app, settings, web_app) for p, mount in served(settings)}
@@ -74,6 +82,8 @@ async def start_server(app: App, settings: Settings, scheduler_interval: float =
     server.tasks.append(
         asyncio.create_task(app.run_scheduler(server.stop_event, scheduler_interval))
     )
+    sweep = app.outbox.interval if sweep_interval is None else sweep_interval
+    server.tasks.append(asyncio.create_task(app.outbox.run(server.stop_event, sweep)))
     if isinstance(app.services.faq, LiveKnowledgeBase):
         server.tasks.append(asyncio.create_task(app.services.faq.watch(server.stop_event)))
     for mounted in platforms.values():

@@ -3,6 +3,8 @@ of handlers/ports.py (or serves an adapter), and every key is in keys.py."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.storage.card_refs import RedisCardRefs
 from bot.storage.client import RedisClient, result
 from bot.storage.console_cards import RedisConsoleCards
@@ -11,16 +13,21 @@ from bot.storage.errors import storage_call
 from bot.storage.faq_log import RedisFaqLog
 from bot.storage.keys import Keys
 from bot.storage.marks import RedisMarks
-from bot.storage.requests import RedisRequests
+from bot.storage.outbox import RedisOutbox
+from bot.storage.requests import DEFAULT_LEASE, RedisRequests
 from handlers.ports import StorageDown
 
 
 class Store:
-    def __init__(self, redis: RedisClient, keys: Keys | None = None) -> None:
+    def __init__(
+        self, redis: RedisClient, keys: Keys | None = None, lease: timedelta = DEFAULT_LEASE
+    ) -> None:
         self.redis = redis
         self.keys = keys or Keys()
+        self.lease = lease  # how long an owed reply stays with the process that holds it
         self.drafts = RedisDrafts(redis, self.keys)
-        self.requests = RedisRequests(redis, self.keys)
+        self.requests = RedisRequests(redis, self.keys, lease)
+        self.outbox = RedisOutbox(redis, self.keys)
         self.marks = RedisMarks(redis, self.keys)
         self.faq_log = RedisFaqLog(redis, self.keys)
         self.card_refs = RedisCardRefs(redis, self.keys)

@@ -26,7 +26,10 @@ class ChatProcess:
     @classmethod
     async def start(cls, data_dir: Path) -> ChatProcess:
         env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-        env.update(DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1", POLICY_PATH="")
+        # A short outbox lease: what a killed chat left in flight is taken over soon.
+        env.update(
+            DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1", POLICY_PATH="", OUTBOX_LEASE_SECONDS="1"
+        )
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -115,8 +118,9 @@ async def test_killed_chat_resumes_dialogue_and_keeps_the_request(data_dir: Path
     await chat.answer("/cancel-account status", rf"{rid} · CRM · waiting for department-head")
     # The approval card's buttons were remembered: the head can still click them.
     await chat.send("/as console:head")
-    # (If the kill came between posting the card and recording where it was posted,
-    # the decided card is posted anew instead of updated: either way it shows.)
+    # (If the kill came between printing the card and recording that it was, the card
+    # is still owed: the console cannot tell whether it went out, so the new chat prints
+    # it again, and the decision updates it once it has.)
     await chat.answer("/click Approve", r"Approved by console:head")
     await chat.wait_for(rf"card {rid}:1\)")
     await chat.send("/quit")

@@ -49,5 +49,6 @@ async def start_bot(
     app = await App.build(
         settings, store=store, clock=clock, policy=policy or slack_policy(), faq=faq
     )
-    # The scheduler is driven by the tests' clock, not by time passing.
-    return await start_server(app, settings, scheduler_interval=3600)
+    # The scheduler and the outbox sweeper are driven by the tests' clock, not by time
+    # passing.
+    return await start_server(app, settings, scheduler_interval=3600, sweep_interval=3600)
