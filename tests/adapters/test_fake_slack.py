@@ -8,6 +8,7 @@ import json
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -20,6 +21,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from tests.fakes.clock import FakeClock
 from tests.fakes.slack import requests as sr
 from tests.fakes.slack.api import FakeSlack
 
@@ -325,6 +327,122 @@ async def test_rate_limit_without_retry_is_visible(fake: FakeSlack, client: Asyn
     assert (await slack_error(client.chat_update(channel="C1", ts="1.1", text="x")))[
         "error"
     ] == "message_not_found"
+
+
+async def test_metadata_comes_back_in_history_only_when_asked(
+    fake: FakeSlack, client: AsyncWebClient
+) -> None:
+    metadata = {"event_type": "stopbot_outbox", "event_payload": {"id": "R-1.2.0"}}
+    posted = await client.chat_postMessage(channel="C1", text="card", metadata=metadata)
+    await client.chat_postMessage(channel="C2", text="elsewhere", metadata=metadata)
+    with_it = await client.conversations_history(channel="C1", include_all_metadata=True)
+    assert [m["ts"] for m in with_it["messages"]] == [posted["ts"]]
+    assert with_it["messages"][0]["metadata"] == metadata
+    assert with_it["has_more"] is False
+    assert with_it["response_metadata"]["next_cursor"] == ""
+    without = await client.conversations_history(channel="C1")
+    assert "metadata" not in without["messages"][0]
+    # Form-encoded, as some clients send it, the flag and the metadata work the same.
+    form = await client.api_call(
+        "conversations.history", data={"channel": "C1", "include_all_metadata": "true"}
+    )
+    assert form["messages"][0]["metadata"] == metadata
+
+
+async def test_history_window_pages_and_clock(fake: FakeSlack) -> None:
+    clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    timed = FakeSlack(token=TOKEN, clock=clock.now)
+    async with timed:
+        client = AsyncWebClient(token=TOKEN, base_url=timed.base_url)
+        stamps = []
+        for n in range(5):
+            posted = await client.chat_postMessage(channel="C1", text=f"m{n}")
+            stamps.append(posted["ts"])
+            clock.advance(timedelta(seconds=10))
+        # ts is the clock's time of posting, as on Slack.
+        assert float(stamps[0]) == clock.now().timestamp() - 50
+        newest_first = list(reversed(stamps))
+
+        async def history(**args: Any) -> list[str]:
+            res = await client.conversations_history(channel="C1", **args)
+            return [m["ts"] for m in res["messages"]]
+
+        assert await history() == newest_first
+        assert await history(oldest=stamps[1], latest=stamps[3]) == [stamps[2]]
+        assert await history(oldest=stamps[1], latest=stamps[3], inclusive=True) == [
+            stamps[3], stamps[2], stamps[1]
+        ]  # fmt: skip
+        first = await client.conversations_history(channel="C1", limit=2)
+        assert first["has_more"] is True
+        cursor = first["response_metadata"]["next_cursor"]
+        second = await client.conversations_history(channel="C1", limit=2, cursor=cursor)
+        third = await client.conversations_history(
+            channel="C1", limit=2, cursor=second["response_metadata"]["next_cursor"]
+        )
+        pages = first["messages"] + second["messages"] + third["messages"]
+        assert [m["ts"] for m in pages] == newest_first
+        assert third["has_more"] is False
+        bad = await slack_error(client.conversations_history(channel="C1", cursor="nope"))
+        assert bad["error"] == "invalid_cursor"
+
+
+async def test_missing_archived_and_foreign_channels(
+    fake: FakeSlack, client: AsyncWebClient
+) -> None:
+    # Until a channel is added, every channel exists (the other tests rely on it).
+    assert (await client.chat_postMessage(channel="CANY", text="x"))["ok"]
+    fake.add_channel("COPEN")
+    fake.add_channel("COLD", archived=True)
+    fake.add_channel("COUT", member=False)
+    assert (await client.chat_postMessage(channel="COPEN", text="x"))["ok"]
+    assert (await client.chat_postMessage(channel="UANY", text="a DM always exists"))["ok"]
+    for channel, error in [
+        ("CGONE", "channel_not_found"),
+        ("COLD", "is_archived"),
+        ("COUT", "not_in_channel"),
+    ]:
+        assert (await slack_error(client.chat_postMessage(channel=channel, text="x")))[
+            "error"
+        ] == error
+        assert fake.calls[-1].error == error
+    assert (await slack_error(client.conversations_history(channel="CGONE")))[
+        "error"
+    ] == "channel_not_found"
+    assert [m["text"] for m in fake.posted("COPEN")] == ["x"]
+
+
+async def test_outage_answers_503_until_over(fake: FakeSlack, client: AsyncWebClient) -> None:
+    fake.outage(calls=2)
+    for _ in range(2):
+        with pytest.raises(SlackApiError) as down:
+            await client.chat_postMessage(channel="C1", text="x")
+        assert down.value.response.status_code == 503
+    assert (await client.chat_postMessage(channel="C1", text="back"))["ok"]
+    fake.outage()
+    for _ in range(3):
+        with pytest.raises(SlackApiError):
+            await client.auth_test()
+    fake.outage_over()
+    assert (await client.auth_test())["ok"]
+    assert [m["text"] for m in fake.posted("C1")] == ["back"]
+    assert [c.status for c in fake.calls] == [503, 503, 200, 503, 503, 503, 200]
+
+
+async def test_drop_after_accept(fake: FakeSlack) -> None:
+    """The post is stored but the answer never comes; the SDK's default client
+    re-sends on the dropped connection (a duplicate), one without retry handlers
+    does not."""
+    fake.drop_after_accept("chat.postMessage")
+    default = AsyncWebClient(token=TOKEN, base_url=fake.base_url)
+    assert (await default.chat_postMessage(channel="C1", text="once?"))["ok"]
+    assert [m["text"] for m in fake.posted("C1")] == ["once?", "once?"]
+
+    fake.drop_after_accept("chat.postMessage")
+    bare = AsyncWebClient(token=TOKEN, base_url=fake.base_url, retry_handlers=[])
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        await bare.chat_postMessage(channel="C2", text="once")
+    assert [m["text"] for m in fake.posted("C2")] == ["once"]
+    assert [c.status for c in fake.calls_to("chat.postMessage")] == [None, 200, None]
 
 
 async def test_wait_for(fake: FakeSlack, client: AsyncWebClient) -> None:

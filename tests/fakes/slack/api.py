@@ -12,15 +12,31 @@ call is recorded, accepted or not, in ``calls``.
 
 It also serves response URLs (``fake.response_url("cmd")``): a POST there is recorded as
 a call of the method ``"response_url/cmd"`` and answered ``ok`` like hooks.slack.com.
+
+Failure modes a test switches on (all off by default):
+- ``add_channel``: from the first channel added, only known channels exist; posting
+  elsewhere is ``channel_not_found``, to an archived one ``is_archived``, to one the bot
+  is not in ``not_in_channel`` (DMs always exist).
+- ``outage``: every Web API call answers 503 (Slack down), for a number of calls or
+  until ``outage_over``.
+- ``drop_after_accept``: a call is carried out (the post is stored), then the
+  connection is closed without an answer, so the client cannot tell it worked.
+- ``fail_next``: one answer with a given status (429 with ``Retry-After``).
+
+``conversations.history`` returns what was posted, newest first, with the
+``metadata`` a post carried only when asked with ``include_all_metadata=true``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -61,6 +77,9 @@ JSON_FIELDS = {
 BOT_ID = "B0BOT"
 APP_ID = "A0FAKE"
 TS_START = 1_700_000_000_000_000  # microseconds; ts values are 1700000000.000100, ...
+HISTORY_LIMIT_DEFAULT = 100
+HISTORY_LIMIT_MAX = 999
+CURSOR_PREFIX = "next_ts:"  # Slack's history cursors are base64 of this plus a ts
 
 
 @dataclass
@@ -70,6 +89,19 @@ class Call:
     method: str  # "chat.postMessage"
     params: dict[str, Any]  # query + body; JSON-string fields decoded; without the token
     token: str  # from "Authorization: Bearer ..." (or a form/query "token"); "" if none
+    # When it arrived, by time.time(): the clock Redis TIME reads on this machine.
+    at: float = 0.0
+    status: int | None = 200  # HTTP status answered; None: the connection was dropped
+    error: str | None = None  # the "error" of an {"ok": false} answer
+    retry_after: int | None = None  # the Retry-After header answered, in seconds
+
+
+@dataclass
+class Channel:
+    """A conversation the fake knows (see ``FakeSlack.add_channel``)."""
+
+    archived: bool = False
+    member: bool = True  # the bot is in it
 
 
 class SlackError(Exception):
@@ -312,8 +344,12 @@ class FakeSlack:
         team: str = "T0TEST",
         bot_user: str = "UBOT",
         app_token: str = "xapp-test-token",
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
+        """``clock``: where message ts come from (e.g. a test's ``FakeClock.now``), as
+        on Slack where a ts is the time of posting; by default a fixed sequence."""
         self.token = token
+        self._clock = clock
         self.app_token = app_token
         # Socket Mode: envelopes waiting to be pushed, and the acks the app sent back.
         self.socket_acks: list[dict[str, Any]] = []
@@ -327,10 +363,16 @@ class FakeSlack:
         self.views: dict[str, dict[str, Any]] = {}  # view id -> view, from views.open
         self.home_views: dict[str, dict[str, Any]] = {}  # user id -> published home view
         self.users: dict[str, dict[str, Any]] = {}
+        # None: every channel exists with the bot in it; else only these (add_channel).
+        self.channels: dict[str, Channel] | None = None
         self.base_url = ""
         self._root = ""
         self._seq = 0
+        self._last_ts = 0  # microseconds of the last ts handed out
         self._failures: dict[str, deque[tuple[int, int]]] = {}
+        self._outage: int | None = None  # calls left to fail; -1 until outage_over()
+        self._outage_status = 503
+        self._drops: dict[str, int] = {}  # method -> calls left to drop after accepting
         self._open_ims: set[str] = set()
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -343,6 +385,7 @@ class FakeSlack:
             "views.publish": self._views_publish,
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
+            "conversations.history": self._conversations_history,
         }
 
     # -- lifecycle -----------------------------------------------------------------
@@ -404,6 +447,32 @@ class FakeSlack:
     def fail_next(self, method: str, status: int = 429, retry_after: int = 1) -> None:
         """Answer the next call of ``method`` with ``status`` (429: rate limited)."""
         self._failures.setdefault(method, deque()).append((status, retry_after))
+
+    def outage(self, calls: int | None = None, status: int = 503) -> None:
+        """Slack is down: every Web API call answers ``status`` and does nothing, for the
+        next ``calls`` calls, or until ``outage_over()`` when ``calls`` is None."""
+        self._outage = -1 if calls is None else calls
+        self._outage_status = status
+
+    def outage_over(self) -> None:
+        self._outage = None
+
+    def drop_after_accept(self, method: str = "chat.postMessage", calls: int = 1) -> None:
+        """The next ``calls`` calls of ``method`` are carried out (a post is stored), then
+        the connection is closed without an answer: the client sees a dropped
+        connection and cannot tell that Slack took the call."""
+        self._drops[method] = self._drops.get(method, 0) + calls
+
+    def add_channel(self, channel: str, archived: bool = False, member: bool = True) -> None:
+        """From the first call on, only the channels added exist (DMs always do)."""
+        if self.channels is None:
+            self.channels = {}
+        self.channels[channel] = Channel(archived=archived, member=member)
+
+    def posted(self, channel: str) -> list[dict[str, Any]]:
+        """The messages in ``channel``, oldest first."""
+        channel = self._resolve_channel(channel)
+        return [m for (c, _), m in sorted(self.messages.items()) if c == channel]
 
     def set_user(
         self, user_id: str, locale: str = "en-US", name: str = "", is_admin: bool = False
@@ -487,15 +556,35 @@ class FakeSlack:
     # -- HTTP ------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
+        at = time.time()
         method = request.match_info["method"]
         params, token, parse_error = await self._read(request)
         status, headers, body = self._answer(method, params, token, parse_error)
-        await self._record(Call(method=method, params=params, token=token))
+        call = Call(method=method, params=params, token=token, at=at, status=status)
+        if not body.get("ok"):
+            call.error = body.get("error")
+        if "Retry-After" in headers:
+            call.retry_after = int(headers["Retry-After"])
+        if self._drops.get(method, 0) > 0 and body.get("ok"):
+            self._drops[method] -= 1
+            call.status = None
+            await self._record(call)
+            # The call was carried out; the answer never leaves.
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response()
+        await self._record(call)
         return web.json_response(body, status=status, headers=headers)
 
     def _answer(
         self, method: str, params: dict[str, Any], token: str, parse_error: str | None
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
+        if self._outage is not None:
+            if self._outage > 0:
+                self._outage -= 1
+                if self._outage == 0:
+                    self._outage = None
+            return self._outage_status, {}, {"ok": False, "error": "service_unavailable"}
         queued = self._failures.get(method)
         if queued:
             status, retry_after = queued.popleft()
@@ -588,9 +677,26 @@ class FakeSlack:
     # -- helpers for the methods ---------------------------------------------------
 
     def _next_ts(self) -> str:
+        """Unique and increasing, like Slack's: the clock's time when there is one."""
         self._seq += 1
-        micros = TS_START + self._seq * 100
+        if self._clock is None:
+            micros = TS_START + self._seq * 100
+        else:
+            micros = max(int(self._clock().timestamp() * 1_000_000), self._last_ts + 1)
+        self._last_ts = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    def _postable(self, channel: str) -> None:
+        """Slack's answers for a channel that is gone, archived, or without the bot."""
+        if self.channels is None or channel.startswith("D"):
+            return
+        known = self.channels.get(channel)
+        if known is None:
+            raise SlackError("channel_not_found")
+        if known.archived:
+            raise SlackError("is_archived")
+        if not known.member:
+            raise SlackError("not_in_channel")
 
     @staticmethod
     def _resolve_channel(channel: str) -> str:
@@ -658,6 +764,7 @@ class FakeSlack:
 
     def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(params)
+        self._postable(channel)
         self._check_content(params)
         ts = self._next_ts()
         message: dict[str, Any] = {
@@ -678,6 +785,7 @@ class FakeSlack:
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(params)
+        self._postable(channel)
         ts = params.get("ts")
         message = self.messages.get((channel, ts)) if isinstance(ts, str) else None
         if message is None:
@@ -760,3 +868,59 @@ class FakeSlack:
             return {"channel": {"id": channel}, "no_op": True, "already_open": True}
         self._open_ims.add(channel)
         return {"channel": {"id": channel}}
+
+    @staticmethod
+    def _cursor_ts(cursor: Any) -> float | None:
+        """The ts a history cursor starts at (None: the first page)."""
+        if not cursor:
+            return None
+        try:
+            text = base64.b64decode(str(cursor), validate=True).decode()
+            if not text.startswith(CURSOR_PREFIX):
+                raise ValueError(text)
+            return float(text.removeprefix(CURSOR_PREFIX))
+        except ValueError:
+            raise SlackError("invalid_cursor") from None
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, between ``oldest`` and ``latest`` (exclusive unless
+        ``inclusive``), ``limit`` per page with a ``next_cursor``, like Slack."""
+        channel = self._channel(params)
+        self._postable(channel)
+        try:
+            oldest = float(params.get("oldest") or 0)
+            latest = float(params["latest"]) if params.get("latest") else None
+            limit = int(params.get("limit") or HISTORY_LIMIT_DEFAULT)
+        except (ValueError, TypeError):
+            raise SlackError("invalid_arguments") from None
+        below = self._cursor_ts(params.get("cursor"))
+        inclusive = _truthy(params.get("inclusive", False))
+        limit = max(1, min(limit, HISTORY_LIMIT_MAX))
+
+        def within(ts: float) -> bool:
+            if ts < oldest or (ts == oldest and not inclusive and oldest):
+                return False
+            if latest is not None and (ts > latest or (ts == latest and not inclusive)):
+                return False
+            return below is None or ts <= below
+
+        found = [m for m in reversed(self.posted(channel)) if within(float(m["ts"]))]
+        page, rest = found[:limit], found[limit:]
+        with_metadata = _truthy(params.get("include_all_metadata", False))
+        messages = []
+        for message in page:
+            out = {k: v for k, v in message.items() if k != "channel"}
+            if not with_metadata:
+                out.pop("metadata", None)
+            messages.append(json.loads(json.dumps(out)))  # a copy the caller cannot change
+        next_cursor = ""
+        if rest:
+            next_cursor = base64.b64encode((CURSOR_PREFIX + rest[0]["ts"]).encode()).decode()
+        return {
+            "messages": messages,
+            "has_more": bool(rest),
+            "pin_count": 0,
+            "channel_actions_ts": None,
+            "channel_actions_count": 0,
+            "response_metadata": {"next_cursor": next_cursor},
+        }
