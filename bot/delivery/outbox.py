@@ -229,7 +229,10 @@ class Outbox:
             now = self._now()
             if not await self.store.in_flight(entry, now, self._lease_until(now)):
                 return  # another process took the lease over: it is theirs now
-            done = await self.courier.send(reply, exact=exact)
+            # A send never outlives its lease: past it, another process may take the
+            # entry over (and would look it up first, since it is in flight).
+            async with asyncio.timeout(self.lease.total_seconds() * 0.75):
+                done = await self.courier.send(reply, exact=exact)
         except NoRoute:
             # Not a platform this process serves: leave it to one that does.
             await self.store.later(entry, self._lease_until(self._now()), "no_route")
