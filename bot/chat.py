@@ -95,6 +95,16 @@ async def run_serve_command(settings: Settings) -> int:
     return await run_serve(settings, app)
 
 
+async def run_worker_command(settings: Settings) -> int:
+    from bot.worker import run_worker  # the platforms' sending side, only for worker
+
+    setup_logging(settings.log_level)
+    app = await _app(settings)
+    if app is None:
+        return 2
+    return await run_worker(settings, app)
+
+
 async def print_faq_stats(settings: Settings) -> int:
     app = await _app(settings)
     if app is None:

@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
         help="run the platforms that have credentials: Slack over HTTP (POST /slack/events) "
         "and/or Socket Mode, plus GET /healthz and /metrics",
     )
+    sub.add_parser(
+        "worker",
+        help="run only the delivery workers (the outbox) and the scheduler, no HTTP; any "
+        "number of worker and serve processes may share one Redis",
+    )
     policy = sub.add_parser("policy", help="policy file tools")
     psub = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
     check = psub.add_parser(
@@ -181,7 +186,7 @@ def _faq(questions: list[str], as_json: bool, lang: str) -> int:
     return 0
 
 
-def _serve() -> int:
+def _serve(command: str = "serve") -> int:
     from bot.platforms import PLATFORMS, configured, served
 
     s = _settings()
@@ -190,29 +195,30 @@ def _serve() -> int:
         if waiting:
             ready = " or ".join(p.name for p in PLATFORMS if p.mount is not None)
             print(
-                f"stopbot serve: the {waiting[0].name} adapter is not part of this version yet; "
-                f"configure {ready}, or use `stopbot chat` meanwhile.",
+                f"stopbot {command}: the {waiting[0].name} adapter is not part of this version "
+                f"yet; configure {ready}, or use `stopbot chat` meanwhile.",
                 file=sys.stderr,
             )
             return 2
         needed = ", or ".join(p.variables for p in PLATFORMS)
         print(
-            f"stopbot serve: no platform is configured. Set {needed}. To try the bot without "
-            "any account, run: stopbot chat",
+            f"stopbot {command}: no platform is configured. Set {needed}. To try the bot "
+            "without any account, run: stopbot chat",
             file=sys.stderr,
         )
         return 2
-    from bot.chat import run_serve_command
+    from bot.chat import run_serve_command, run_worker_command
 
-    return loop.run(run_serve_command(s))
+    run = run_worker_command if command == "worker" else run_serve_command
+    return loop.run(run(s))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "policy":
         return _policy_check(args.path)
-    if args.command == "serve":
-        return _serve()
+    if args.command in ("serve", "worker"):
+        return _serve(args.command)
     if args.command == "chat":
         from bot.chat import run_chat
 
