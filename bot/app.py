@@ -114,19 +114,22 @@ class App:
 
     async def deliver(self, replies: list[Reply]) -> None:
         """Sends replies in order. Those a transition owes (they carry an outbox id)
-        go through the outbox, which keeps them until they are delivered; the others
-        (answers to the person who is there) are sent once, and a failure is logged."""
-        for reply in replies:
-            try:
-                if isinstance(reply, Post | UpdateCard) and reply.outbox is not None:
-                    await self.outbox.deliver(reply)
-                else:
-                    await self._deliver_one(reply)
-                self.metrics.replies[reply.kind] += 1
-            except Exception:
-                self.metrics.delivery_failures += 1
-                # One unreachable channel must not stop the requester being told.
-                log.exception("delivery failed", extra={"reply": reply.kind})
+        go through one outbox round, which keeps them until they are delivered; the
+        others (answers to the person who is there) are sent once, and a failure is
+        logged."""
+        owed = [r for r in replies if isinstance(r, Post | UpdateCard) and r.outbox is not None]
+        async with self.outbox.round(owed) as round_:
+            for reply in replies:
+                try:
+                    if isinstance(reply, Post | UpdateCard) and reply.outbox is not None:
+                        await round_.send(reply)
+                    else:
+                        await self._deliver_one(reply)
+                    self.metrics.replies[reply.kind] += 1
+                except Exception:
+                    self.metrics.delivery_failures += 1
+                    # One unreachable channel must not stop the requester being told.
+                    log.exception("delivery failed", extra={"reply": reply.kind})
 
     async def _route(self, reply: Reply, exact: bool) -> tuple[Adapter, Reply, str | None]:
         """The adapter for a reply, the reply as it will be sent, and the reference of

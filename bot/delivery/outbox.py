@@ -3,25 +3,29 @@ transition, and by the sweeper of every `serve`, `worker` and `chat` process for
 entries whose lease or backoff has run out (their process died, hung, or the platform
 failed).
 
-One attempt: mark the entry in flight (attempts + 1, since now) under the lease this
-process holds, send it, then mark it sent with the card reference the post produced,
-in one script. A transient failure puts it off (exponential backoff, capped, never
+The committer holds its entries' lease from birth and sends them straight away (no
+round trip before the platform call), then settles them with one script per request:
+removed from the outbox, with the card reference each post produced. A sweeper claims
+an entry (a new lease epoch, so the previous holder is fenced off), marks it in flight
+(attempts + 1, since now), sends it and settles it. An entry that may have gone out
+before its sender stopped (in flight, or never marked since the committer sends without
+marking) is first looked up on the platform where the platform can tell (Slack: the
+outbox id rides in the message's metadata), and settled without a resend when it had
+arrived. A transient failure puts the entry off (exponential backoff, capped, never
 sooner than the platform's Retry-After); a permanent one records it as failed and owes,
-in the same script, the messages telling whoever must know, once. An entry found in
-flight (its sender died after or during the platform call) is first looked up on the
-platform where the platform can tell (Slack: the outbox id rides in the message's
-metadata), and settled without a resend when it had arrived.
+in the same script, the messages telling whoever must know, once.
 
 Guarantee: every owed reply is delivered at least once unless the platform refuses it
 for good (then it is recorded and told); where the platform can be asked (Slack),
-exactly once, and where it cannot, duplicates are bounded by the entries that were in
-flight when a process died.
+exactly once, and where it cannot, duplicates are bounded by the messages whose send
+had begun and was not yet recorded when a process died.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -121,9 +125,10 @@ class Outbox:
         self.lease = lease
         self.backoff = backoff or Backoff()
         self.stopping = False
-        # Leases this process holds and has not settled: given back on shutdown.
+        # Entries this process holds a lease on and has not settled (claimed by a
+        # sweep, or in a round): their leases are given back on shutdown.
         self._held: dict[str, Claimed] = {}
-        self._active: set[str] = set()  # being attempted right now
+        self._rounds = 0  # rounds under way
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -140,16 +145,22 @@ class Outbox:
 
     # -- the committer's path ----------------------------------------------------
 
-    async def deliver(self, reply: Post | UpdateCard) -> None:
-        """Delivers a reply this process has just owed (it holds the lease from birth,
-        epoch 0): no waiting on the happy path."""
-        assert reply.outbox is not None
-        entry = Claimed(id=reply.outbox, envelope=Envelope(reply=reply, at=self._now()), epoch=0)
-        self._held[entry.id] = entry
-        if self.stopping:
-            await self._release([entry])
-            return
-        await self._attempt(entry, exact=False)
+    def round(self, replies: Sequence[Post | UpdateCard]) -> Round:
+        """The round that delivers replies this process has just owed (it holds their
+        lease from birth, epoch 0): no waiting on the happy path."""
+        now = self._now()
+        entries = [
+            Claimed(id=r.outbox, envelope=Envelope(reply=r, at=now), epoch=0)
+            for r in replies
+            if r.outbox is not None
+        ]
+        return Round(self, entries, exact=False)
+
+    async def deliver(self, replies: Sequence[Post | UpdateCard]) -> None:
+        """Delivers replies this process has just owed, in order."""
+        async with self.round(replies) as r:
+            for reply in replies:
+                await r.send(reply)
 
     # -- the sweeper ---------------------------------------------------------------
 
@@ -166,12 +177,24 @@ class Outbox:
             claimed += len(batch)
             for entry in batch:
                 self._held[entry.id] = entry
-            for i, entry in enumerate(batch):
-                if self.stopping:
-                    await self._release(batch[i:])
-                    break
-                await self._attempt(entry, exact=True)
+            for entry in batch:
+                await self._recover(entry)
         return claimed
+
+    async def _recover(self, entry: Claimed) -> None:
+        """One entry a sweep claimed: if it was in flight when its sender stopped, it is
+        looked up first where the platform can tell; sent if it did not arrive."""
+        async with Round(self, [entry], exact=True) as r:
+            if self.stopping:
+                return  # given back when the round ends
+            try:
+                if entry.in_flight_since and await self._arrived(entry):
+                    r.forget(entry)
+                    return
+            except NoRoute:
+                await r.no_route(entry)
+                return
+            await r.send(entry.reply)
 
     async def run(self, stop: asyncio.Event, interval: float) -> None:
         """Sweeps every `interval` seconds until `stop` is set."""
@@ -197,56 +220,10 @@ class Outbox:
         try:
             await asyncio.wait_for(self._idle.wait(), timeout=grace)
         except TimeoutError:
-            log.warning("outbox sends still under way at shutdown", extra={"n": len(self._active)})
-        waiting = [e for e in self._held.values() if e.id not in self._active]
-        await self._release(waiting)
+            log.warning("outbox sends still under way at shutdown")
+        await self._release(list(self._held.values()))
 
-    # -- one attempt ---------------------------------------------------------------
-
-    async def _attempt(self, entry: Claimed, exact: bool) -> None:
-        self._active.add(entry.id)
-        self._idle.clear()
-        try:
-            await self._try(entry, exact)
-        except StorageDown as exc:
-            # The entry stays leased (or in flight): when the lease ends, a sweeper
-            # takes it again, and asks the platform first if it was in flight.
-            log.warning(
-                "outbox entry left to the sweeper: storage unavailable",
-                extra={"entry": entry.id, "error": repr(exc)},
-            )
-        finally:
-            self._active.discard(entry.id)
-            self._held.pop(entry.id, None)
-            if not self._active:
-                self._idle.set()
-
-    async def _try(self, entry: Claimed, exact: bool) -> None:
-        reply = entry.reply
-        try:
-            if entry.in_flight_since and await self._arrived(entry):
-                return
-            now = self._now()
-            if not await self.store.in_flight(entry, now, self._lease_until(now)):
-                return  # another process took the lease over: it is theirs now
-            # A send never outlives its lease: past it, another process may take the
-            # entry over (and would look it up first, since it is in flight).
-            async with asyncio.timeout(self.lease.total_seconds() * 0.75):
-                done = await self.courier.send(reply, exact=exact)
-        except NoRoute:
-            # Not a platform this process serves: leave it to one that does.
-            await self.store.later(entry, self._lease_until(self._now()), "no_route")
-            return
-        except DeliveryFailed as failed:
-            await self._failed(entry, failed.reason, failed.permanent, failed.retry_after)
-            return
-        except StorageDown:
-            raise
-        except Exception as exc:
-            log.exception("outbox send failed", extra={"entry": entry.id})
-            await self._failed(entry, type(exc).__name__, False, None)
-            return
-        await self.store.sent(entry.id, done.card_key, done.ref)
+    # -- outcomes ------------------------------------------------------------------
 
     async def _arrived(self, entry: Claimed) -> bool:
         """Whether an entry found in flight reached the platform before its sender
@@ -259,7 +236,7 @@ class Outbox:
         if found is None:
             return False
         log.info("found delivered before a crash", extra={"entry": entry.id})
-        await self.store.sent(entry.id, found.card_key, found.ref)
+        await self.store.sent([(entry.id, found.card_key, found.ref)])
         return True
 
     async def _failed(
@@ -285,9 +262,9 @@ class Outbox:
         to = entry.reply.to if isinstance(entry.reply, Post) else entry.reply.channel
         audit = AuditEntry(at=_when(now), actor=ACTOR, action=UNDELIVERED, detail=f"{to}: {reason}")
         owed = await self.store.failed(entry, reason, now, tellings, self._lease_until(now), audit)
-        for telling in owed or []:
-            if isinstance(telling, Post | UpdateCard):
-                await self.deliver(telling)
+        told = [r for r in owed or [] if isinstance(r, Post | UpdateCard)]
+        if told:
+            await self.deliver(told)
 
     async def _release(self, entries: list[Claimed]) -> None:
         now = self._now()
@@ -297,3 +274,115 @@ class Outbox:
             except StorageDown:
                 pass  # the lease runs out by itself
             self._held.pop(entry.id, None)
+
+
+class Round:
+    """Owed entries this process sends together (the replies of one delivery, or one
+    entry a sweep claimed): held from birth or marked in flight at the start, sent in
+    order, settled at the end with one script per request (with the cards they placed).
+    What was not sent by the end (shutdown, an error in between) is given back.
+
+    Its sends never outlive the lease: past it, another process may take an entry over
+    (and would look it up first, since it is in flight)."""
+
+    def __init__(self, outbox: Outbox, entries: list[Claimed], exact: bool) -> None:
+        self.outbox = outbox
+        self.entries = {e.id: e for e in entries}
+        self.exact = exact
+        self.held: dict[str, Claimed] = {}  # in flight under this process's lease
+        self.pending = dict(self.entries)  # still ours to send, or to give back
+        self.lease_until: dict[str, int] = {}  # when each held entry's lease ends (ms)
+        self.delivered: list[tuple[str, str | None, str]] = []
+
+    async def __aenter__(self) -> Round:
+        out = self.outbox
+        out._rounds += 1
+        out._idle.clear()
+        out._held.update(self.entries)
+        if not self.entries or out.stopping:
+            return self
+        # Entries this process has just owed are held from birth and sent at once; the
+        # others (claimed by a sweep) are marked in flight first, under their lease.
+        others = []
+        for entry in self.entries.values():
+            born = out.store.births.take(entry.id) if entry.epoch == 0 else None
+            if born is None:
+                others.append(entry)
+            else:
+                self.held[entry.id] = entry
+                self.lease_until[entry.id] = born
+        if not others:
+            return self
+        now = out._now()
+        until = out._lease_until(now)
+        try:
+            marked = await out.store.in_flight(others, now, until)
+        except StorageDown as exc:
+            # Still leased (or in flight): when the lease ends, a sweeper takes them.
+            log.warning("owed replies left to the sweeper", extra={"error": repr(exc)})
+            marked = set()
+        for entry in others:
+            if entry.id in marked:
+                self.held[entry.id] = entry
+                self.lease_until[entry.id] = until
+            else:
+                # Settled meanwhile, or taken over by another process: not ours.
+                self.pending.pop(entry.id, None)
+                out._held.pop(entry.id, None)
+        return self
+
+    def forget(self, entry: Claimed) -> None:
+        """Dealt with: settled, put off or failed."""
+        self.held.pop(entry.id, None)
+        self.pending.pop(entry.id, None)
+        self.outbox._held.pop(entry.id, None)
+
+    async def no_route(self, entry: Claimed) -> None:
+        """Not a platform this process serves: left to one that does."""
+        out = self.outbox
+        await out.store.later(entry, out._lease_until(out._now()), "no_route")
+        self.forget(entry)
+
+    async def send(self, reply: Post | UpdateCard) -> None:
+        out = self.outbox
+        entry = self.held.get(reply.outbox or "")
+        if entry is None or out.stopping:
+            return  # not ours; or shutting down: given back at the end
+        left = (self.lease_until[entry.id] - out._now()) / 1000 - out.lease.total_seconds() / 4
+        if left <= 0:
+            return  # too late to send under this lease: given back at the end
+        try:
+            async with asyncio.timeout(left):
+                done = await out.courier.send(entry.reply, exact=self.exact)
+        except NoRoute:
+            await self.no_route(entry)
+            return
+        except DeliveryFailed as failed:
+            self.forget(entry)
+            await out._failed(entry, failed.reason, failed.permanent, failed.retry_after)
+            return
+        except StorageDown:
+            raise
+        except Exception as exc:
+            log.exception("outbox send failed", extra={"entry": entry.id})
+            self.forget(entry)
+            await out._failed(entry, type(exc).__name__, False, None)
+            return
+        self.forget(entry)
+        self.delivered.append((entry.id, done.card_key, done.ref))
+
+    async def __aexit__(self, *exc: object) -> None:
+        out = self.outbox
+        try:
+            if self.delivered:
+                try:
+                    await out.store.sent(self.delivered)
+                except StorageDown as error:
+                    # Delivered but not recorded: they stay in flight, and a sweeper
+                    # finds them on the platform (or, where it cannot tell, resends).
+                    log.warning("delivered, not recorded", extra={"error": repr(error)})
+            await out._release(list(self.pending.values()))
+        finally:
+            out._rounds -= 1
+            if not out._rounds:
+                out._idle.set()

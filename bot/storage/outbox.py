@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,6 +22,7 @@ from bot.storage.audit import audit_fields
 from bot.storage.client import RedisClient, register, result
 from bot.storage.errors import storage_call
 from bot.storage.keys import AUDIT_BUCKETS, Keys, bucket
+from bot.storage.lru import Lru
 from bot.storage.scripts import (
     OUTBOX_CLAIM,
     OUTBOX_FAILED,
@@ -52,15 +53,18 @@ class Envelope(BaseModel):
     # themselves: they are recorded, and told no further.
     tell: bool = True
 
-    def fields(self) -> dict[str, Any]:
-        # Defaults left out (a third of the bytes), but the reply's kind kept: it says
-        # which model to read the reply back as.
-        data = self.model_dump(mode="json", exclude_defaults=True)
-        data["reply"]["kind"] = self.reply.kind
-        return data
-
     def dump(self) -> str:
-        return json.dumps(self.fields(), ensure_ascii=False, separators=(",", ":"))
+        # Written for every owed reply on the interactive path, so built from pydantic's
+        # own (fast) JSON: defaults left out (a third of the bytes), except the reply's
+        # kind, which says which model to read it back as.
+        reply = self.reply.model_dump_json(exclude_defaults=True)
+        rest = "," + reply[1:] if reply != "{}" else "}"
+        parts = [f'"reply":{{"kind":"{self.reply.kind}"{rest}', f'"at":{self.at}']
+        if self.lane != "interactive":
+            parts.append(f'"lane":"{self.lane}"')
+        if not self.tell:
+            parts.append('"tell":false')
+        return "{" + ",".join(parts) + "}"
 
 
 def owes(reply: Reply) -> bool:
@@ -97,6 +101,26 @@ def owe(
     return out, [str(len(args) // 2), *args]
 
 
+class Births:
+    """The entries this process has just owed, with the end of the lease it holds on
+    them from birth. The committer sends those at once without first marking them in
+    flight (a round trip saved on every interactive commit); a sweeper therefore treats
+    an entry never marked as possibly in flight since it was owed, and looks it up."""
+
+    def __init__(self) -> None:
+        self._until: Lru[str, int] = Lru()
+
+    def record(self, entries: Sequence[str], lease_until_ms: int) -> None:
+        for entry in entries:
+            self._until.put(entry, lease_until_ms)
+
+    def take(self, entry: str) -> int | None:
+        """The birth lease of an entry this process owed (once), or None."""
+        until = self._until.get(entry)
+        self._until.forget(entry)
+        return until
+
+
 @dataclass(frozen=True)
 class Claimed:
     """An entry whose lease this process holds."""
@@ -129,9 +153,10 @@ class _Record(BaseModel):
 
 
 class RedisOutbox:
-    def __init__(self, redis: RedisClient, keys: Keys) -> None:
+    def __init__(self, redis: RedisClient, keys: Keys, births: Births | None = None) -> None:
         self.redis = redis
         self.keys = keys
+        self.births = births or Births()
         self._in_flight = register(redis, OUTBOX_IN_FLIGHT)
         self._sent = register(redis, OUTBOX_SENT)
         self._later = register(redis, OUTBOX_LATER)
@@ -146,24 +171,42 @@ class RedisOutbox:
         return self._keys(bucket(request_of(entry)))
 
     @storage_call
-    async def in_flight(self, entry: Claimed, now_ms: int, lease_until_ms: int) -> bool:
-        """Records the attempt before the platform call (False: the lease is not ours)."""
-        args = [entry.id, str(entry.epoch), str(now_ms), str(lease_until_ms)]
-        return bool(await self._in_flight(keys=self._of(entry.id), args=args))
+    async def in_flight(
+        self, entries: Sequence[Claimed], now_ms: int, lease_until_ms: int
+    ) -> set[str]:
+        """Records an attempt of each entry before the platform calls and extends their
+        lease, with one script per request. The ids marked: the others are settled or
+        were taken over by another process."""
+        marked: set[str] = set()
+        by_request: dict[str, list[str]] = {}
+        for entry in entries:
+            by_request.setdefault(request_of(entry.id), []).extend([entry.id, str(entry.epoch)])
+        for rid, pairs in by_request.items():
+            got = await self._in_flight(
+                keys=self._keys(bucket(rid)), args=[str(now_ms), str(lease_until_ms), *pairs]
+            )
+            marked.update(got)
+        return marked
 
     @storage_call
-    async def sent(self, entry: str, card_key: str | None = None, ref: str = "") -> bool:
-        """Settles the entry as delivered and records where its card now is, at once.
-        False when it had been settled already."""
-        rid = request_of(entry)
-        cards = self.keys.cards(rid)
-        if card_key is not None and owner_of(card_key) != rid:
-            # Not one of this request's cards (never produced by announce): the
-            # reference is filed apart, under its owner.
-            await result(self.redis.hset(self.keys.cards(owner_of(card_key)), card_key, ref))
-            card_key = None
-        args = [entry, card_key or "", ref]
-        return bool(await self._sent(keys=[*self._of(entry), cards], args=args))
+    async def sent(self, settled: Sequence[tuple[str, str | None, str]]) -> int:
+        """Settles entries as delivered, each with the card key and reference its post
+        placed (None: no card), and files those cards, with one script per request.
+        Returns how many were still owed."""
+        by_request: dict[str, list[str]] = {}
+        for entry, card_key, ref in settled:
+            rid = request_of(entry)
+            if card_key is not None and owner_of(card_key) != rid:
+                # Not one of this request's cards (never produced by announce): the
+                # reference is filed apart, under its owner.
+                await result(self.redis.hset(self.keys.cards(owner_of(card_key)), card_key, ref))
+                card_key = None
+            by_request.setdefault(rid, []).extend([entry, card_key or "", ref])
+        count = 0
+        for rid, triples in by_request.items():
+            keys = [*self._keys(bucket(rid)), self.keys.cards(rid)]
+            count += int(await self._sent(keys=keys, args=triples))
+        return count
 
     @storage_call
     async def later(self, entry: Claimed, when_ms: int, error: str = "") -> bool:
@@ -187,10 +230,8 @@ class RedisOutbox:
         rid = request_of(entry.id)
         ids = [telling_id(entry.id, n) for n in range(len(tellings))]
         replies, owed = owe(tellings, ids, now_ms, tell=False)
-        record = json.dumps(
-            {"envelope": entry.envelope.fields(), "reason": reason, "at": now_ms},
-            ensure_ascii=False,
-            separators=(",", ":"),
+        record = (
+            f'{{"envelope":{entry.envelope.dump()},"reason":{json.dumps(reason)},"at":{now_ms}}}'
         )
         b = bucket(rid)
         keys = [
@@ -204,7 +245,10 @@ class RedisOutbox:
             *audit_fields(rid, audit),
         ]  # fmt: skip
         done = await self._failed(keys=keys, args=args)
-        return replies if done else None
+        if not done:
+            return None
+        self.births.record(ids, lease_until_ms)
+        return replies
 
     @storage_call
     async def owes_card(self, card_key: str) -> bool:
@@ -235,16 +279,20 @@ class RedisOutbox:
         rows = await self._claim(
             keys=self._keys(number), args=[str(now_ms), str(lease_until_ms), str(limit)]
         )
-        return [
-            Claimed(
-                id=row[0],
-                envelope=Envelope.model_validate_json(row[1]),
-                epoch=int(row[2]),
-                attempts=int(float(row[3])),
-                in_flight_since=int(float(row[4])),
+        claimed = []
+        for row in rows:
+            envelope = Envelope.model_validate_json(row[1])
+            claimed.append(
+                Claimed(
+                    id=row[0],
+                    envelope=envelope,
+                    epoch=int(row[2]),
+                    attempts=int(float(row[3])),
+                    # Never marked: its committer may have been sending it (Births).
+                    in_flight_since=int(float(row[4])) or envelope.at,
+                )
             )
-            for row in rows
-        ]
+        return claimed
 
     @storage_call
     async def pending(self) -> int:

@@ -18,10 +18,11 @@ from bot.storage.client import RedisClient, register, result
 from bot.storage.errors import storage_call
 from bot.storage.keys import AUDIT_BUCKETS, Keys, bucket
 from bot.storage.lru import Lru
-from bot.storage.outbox import entry_id, owe
+from bot.storage.outbox import Births, entry_id, owe
 from bot.storage.scripts import COMMIT, CREATE, SET_DUE
 from conversations.approval import Transition
 from conversations.model import AuditEntry, RequestStatus, StopRequest
+from handlers.events import Post, UpdateCard
 from handlers.ports import Announce, Committed, DueOf, RequestNotFound, StorageBusy
 
 # How long the process that commits a transition holds its owed replies before any
@@ -52,10 +53,17 @@ def _ms(when: datetime) -> int:
 
 
 class RedisRequests:
-    def __init__(self, redis: RedisClient, keys: Keys, lease: timedelta = DEFAULT_LEASE) -> None:
+    def __init__(
+        self,
+        redis: RedisClient,
+        keys: Keys,
+        lease: timedelta = DEFAULT_LEASE,
+        births: Births | None = None,
+    ) -> None:
         self.redis = redis
         self.keys = keys
         self.lease = lease
+        self.births = births or Births()
         self._create = register(redis, CREATE)
         self._commit = register(redis, COMMIT)
         self._set_due = register(redis, SET_DUE)
@@ -76,7 +84,14 @@ class RedisRequests:
         ids = [entry_id(t.request.id, version, n) for n in range(len(replies))]
         at = _ms(t.audit.at)
         told, owed = owe(replies, ids, at)
-        return Committed(t, told), [str(at + int(self.lease.total_seconds() * 1000)), *owed]
+        return Committed(t, told), [str(self._lease_until(at)), *owed]
+
+    def _lease_until(self, at_ms: int) -> int:
+        return at_ms + int(self.lease.total_seconds() * 1000)
+
+    def _born(self, done: Committed) -> None:
+        owed = [r.outbox for r in done.replies if isinstance(r, Post | UpdateCard) and r.outbox]
+        self.births.record(owed, self._lease_until(_ms(done.transition.audit.at)))
 
     @storage_call
     async def create(
@@ -99,6 +114,7 @@ class RedisRequests:
         if existing:
             return StopRequest.model_validate_json(existing), None
         self._seen.put(req.id, (req, 1))
+        self._born(done)
         return req, done
 
     @storage_call
@@ -186,6 +202,7 @@ class RedisRequests:
             done, owed = self._owe(t, version + 1, announce)
             current = await self.commit(t, version, due_of(t.request), owed)
             if current is None:
+                self._born(done)
                 return done
             found, fresh = current, True
         raise StorageBusy(request_id)

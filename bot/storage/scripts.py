@@ -124,27 +124,43 @@ end
 OUTBOX_IN_FLIGHT = (
     _META
     + """
--- ARGV: id, epoch, now (ms), lease until (ms). 1 when marked, 0 when not ours (anymore).
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
-local m = meta(ARGV[1])
-if not held(m, ARGV[2]) then return 0 end
-m.a = m.a + 1
-m.s = tonumber(ARGV[3])
-redis.call('HSET', KEYS[3], ARGV[1], cjson.encode(m))
-redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
-return 1
+-- Records attempts before the platform calls, for every entry of one request that a
+-- process is about to send, and extends their lease. ARGV: now (ms), lease until (ms),
+-- then (id, epoch) pairs. Returns the ids marked: those still owed and still ours.
+local out = {}
+for i = 3, #ARGV, 2 do
+  local id = ARGV[i]
+  if redis.call('HEXISTS', KEYS[1], id) == 1 then
+    local m = meta(id)
+    if held(m, ARGV[i + 1]) then
+      m.a = m.a + 1
+      m.s = tonumber(ARGV[1])
+      redis.call('HSET', KEYS[3], id, cjson.encode(m))
+      redis.call('ZADD', KEYS[2], ARGV[2], id)
+      table.insert(out, id)
+    end
+  end
+end
+return out
 """
 )
 
 OUTBOX_SENT = """
--- KEYS: outbox, due, meta, the card references of the entry's request.
--- ARGV: id, card key ('' = none), card reference. Whoever holds the lease: a send that
--- happened is a fact. 1 when the entry was still owed.
-local had = redis.call('HDEL', KEYS[1], ARGV[1])
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('HDEL', KEYS[3], ARGV[1])
-if had == 1 and ARGV[2] ~= '' then redis.call('HSET', KEYS[4], ARGV[2], ARGV[3]) end
-return had
+-- Settles entries of one request as delivered and files the cards they placed, at
+-- once. KEYS: outbox, due, meta, the request's card references.
+-- ARGV: (id, card key ('' = none), card reference) triples. Whoever holds the lease: a
+-- send that happened is a fact. Returns how many were still owed.
+local settled = 0
+for i = 1, #ARGV, 3 do
+  local had = redis.call('HDEL', KEYS[1], ARGV[i])
+  redis.call('ZREM', KEYS[2], ARGV[i])
+  redis.call('HDEL', KEYS[3], ARGV[i])
+  if had == 1 then
+    settled = settled + 1
+    if ARGV[i + 1] ~= '' then redis.call('HSET', KEYS[4], ARGV[i + 1], ARGV[i + 2]) end
+  end
+end
+return settled
 """
 
 OUTBOX_LATER = (

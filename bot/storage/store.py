@@ -13,7 +13,7 @@ from bot.storage.errors import storage_call
 from bot.storage.faq_log import RedisFaqLog
 from bot.storage.keys import Keys
 from bot.storage.marks import RedisMarks
-from bot.storage.outbox import RedisOutbox
+from bot.storage.outbox import Births, RedisOutbox
 from bot.storage.requests import DEFAULT_LEASE, RedisRequests
 from handlers.ports import StorageDown
 
@@ -26,8 +26,9 @@ class Store:
         self.keys = keys or Keys()
         self.lease = lease  # how long an owed reply stays with the process that holds it
         self.drafts = RedisDrafts(redis, self.keys)
-        self.requests = RedisRequests(redis, self.keys, lease)
-        self.outbox = RedisOutbox(redis, self.keys)
+        births = Births()  # what this process owes and holds from birth (outbox.py)
+        self.requests = RedisRequests(redis, self.keys, lease, births)
+        self.outbox = RedisOutbox(redis, self.keys, births)
         self.marks = RedisMarks(redis, self.keys)
         self.faq_log = RedisFaqLog(redis, self.keys)
         self.card_refs = RedisCardRefs(redis, self.keys)

@@ -130,10 +130,13 @@ async def test_a_post_slack_took_but_never_answered_is_not_sent_twice(rig: Rig) 
     meta = await rig.store.outbox.meta(f"{rid}.1.0")
     assert meta is not None and meta["err"] == "connection"
     # The retry looks the card up by the outbox id it carries, and sends nothing.
+    looked_up = len(rig.fake.calls_to("conversations.history"))
     assert await rig.sweep_after(timedelta(seconds=2)) == 1
     assert rig.post_calls("CHEAD") == 1
-    [history] = rig.fake.calls_to("conversations.history")
-    assert history.params["channel"] == "CHEAD"
+    history = rig.fake.calls_to("conversations.history")[looked_up:]
+    assert [(c.params["channel"], c.params["include_all_metadata"]) for c in history] == [
+        ("CHEAD", "1")  # include_all_metadata=true, as the SDK sends it
+    ]
     assert await rig.store.outbox.pending() == 0
     # And it was filed as the card: the approval rewrites that message.
     [card] = rig.posts_to("CHEAD")

@@ -99,11 +99,11 @@ async def test_a_lease_is_fenced_and_claimed_only_once_it_ran_out(
     ]
     # The committer (epoch 0) lost its lease: it can no longer send or put them off.
     birth = Claimed(id=claimed[0].id, envelope=claimed[0].envelope, epoch=0)
-    assert not await out.in_flight(birth, MS, MS + LEASE_MS)
+    assert await out.in_flight([birth], MS, MS + LEASE_MS) == set()
     assert not await out.later(birth, MS)
     # Nobody else gets them while the claimer's lease runs.
     assert await out.claim(b, MS + 2 * LEASE_MS - 1, MS + 3 * LEASE_MS, 10) == []
-    assert await out.in_flight(claimed[0], MS + LEASE_MS, MS + 3 * LEASE_MS)
+    assert await out.in_flight(claimed[:1], MS + LEASE_MS, MS + 3 * LEASE_MS) == {claimed[0].id}
     meta = await out.meta(claimed[0].id)
     assert meta is not None and (meta["e"], meta["a"], meta["s"]) == (1, 1, MS + LEASE_MS)
     # Taken over again once that lease ran out too: it says it was in flight.
@@ -118,8 +118,9 @@ async def test_sent_settles_the_entry_and_files_its_card_at_once(
     replies = await _owe_two(store, policy)
     card = replies[0]
     assert isinstance(card, Post) and card.outbox and card.key
-    assert await store.outbox.sent(card.outbox, card.key, '{"ref": 1}')
-    assert not await store.outbox.sent(card.outbox, card.key, '{"ref": 2}')  # settled already
+    assert await store.outbox.sent([(card.outbox, card.key, '{"ref": 1}')]) == 1
+    # Settled already (another process found it delivered): the first card stays filed.
+    assert await store.outbox.sent([(card.outbox, card.key, '{"ref": 2}')]) == 0
     assert await store.card_refs.get(card.key) == '{"ref": 1}'
     assert await store.outbox.meta(card.outbox) is None
     assert await store.outbox.pending() == 1
@@ -129,7 +130,7 @@ async def test_sent_settles_the_entry_and_files_its_card_at_once(
 async def test_a_transient_failure_puts_the_entry_off(store: Store, policy: Policy) -> None:
     replies = await _owe_two(store, policy)
     entry = Claimed(id=str(getattr(replies[1], "outbox", "")), envelope=_env(replies[1]), epoch=0)
-    assert await store.outbox.in_flight(entry, MS, MS + LEASE_MS)
+    assert await store.outbox.in_flight([entry], MS, MS + LEASE_MS) == {entry.id}
     assert await store.outbox.later(entry, MS + 60_000, "http_503")
     b = bucket(RID)
     # Not before the backoff is over, even though the lease would have been.

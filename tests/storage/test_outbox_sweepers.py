@@ -72,3 +72,32 @@ async def test_two_sweepers_deliver_each_entry_once(
     assert sum(claimed) == len(owed) == 60
     assert sent == Counter({entry: 1 for entry in owed})
     assert await store.outbox.pending() == 0
+
+
+async def test_a_committer_that_stalled_past_its_lease_sends_nothing_twice(
+    store: Store, policy: Policy, clock: FakeClock, redis_url: str, keys: Keys
+) -> None:
+    tr = approval.submit(
+        request_id="SR-STALLED1",
+        requester="console:employee",
+        lang="en",
+        answers=Answers(),
+        stages=policy.approval.stages,
+        admins=policy.admins,
+        now=clock.now(),
+    )
+    _, done = await store.requests.create(tr, None, _notices)
+    assert done is not None
+    owed = [r for r in done.replies if isinstance(r, Post)]
+    sent: Counter[str] = Counter()
+    committer = Outbox(store.outbox, Recorder(sent), clock, LEASE)
+    clock.advance(LEASE)  # the committer stalls for a whole lease...
+    other = client_for_url(redis_url)
+    try:
+        # ...so another process takes its messages over and sends them,
+        assert await Outbox(Store(other, keys).outbox, Recorder(sent), clock, LEASE).sweep() == 2
+    finally:
+        await other.aclose()
+    # and when the committer wakes up, it sends nothing: the lease it had is over.
+    await committer.deliver(owed)
+    assert sent == Counter({str(r.outbox): 1 for r in owed})
