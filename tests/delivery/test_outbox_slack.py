@@ -23,7 +23,7 @@ from handlers.actions import Approve
 from tests.fakes.clock import FakeClock
 from tests.fakes.slack.api import FakeSlack
 from tests.fakes.slack.bot import slack_policy, start_bot
-from tests.helpers import click, submit_request
+from tests.helpers import cancel_account, click, submit_request
 
 TOKEN = "xoxb-test-token"
 EMPLOYEE = "slack:UEMP"
@@ -77,7 +77,7 @@ async def rig(
 async def _owed_card(rig: Rig) -> str:
     """A request whose committer died before delivering anything: its approval card
     is owed, leased to a process that will never send it."""
-    return await submit_request(rig.server.app, user=EMPLOYEE)
+    return await submit_request(rig.server.app, user=EMPLOYEE, notify="none")
 
 
 async def test_a_card_whose_sender_died_is_sent_once_the_lease_runs_out(rig: Rig) -> None:
@@ -185,3 +185,31 @@ async def test_a_missing_channel_is_recorded_told_once_and_never_retried(rig: Ri
         "undelivered",
         "slack:CHEAD: channel_not_found",
     )
+
+
+async def test_a_rate_limited_post_waits_for_retry_after(rig: Rig) -> None:
+    await _owed_card(rig)
+    rig.fake.fail_next("chat.postMessage", 429, retry_after=30)
+    assert await rig.sweep_after(LEASE) == 1
+    assert rig.posts_to("CHEAD") == []
+    # Slack's Retry-After (30 s), not the backoff's first 2 s.
+    assert await rig.sweep_after(timedelta(seconds=29)) == 0
+    assert await rig.sweep_after(timedelta(seconds=1)) == 1
+    assert len(rig.posts_to("CHEAD")) == 1
+
+
+async def test_a_card_update_never_overtakes_the_post_of_its_card(rig: Rig) -> None:
+    rid = await _owed_card(rig)  # its card not posted yet (Slack was down, say)
+    # The requester withdraws meanwhile: the card's rewrite waits for the card.
+    await rig.server.app.dispatch(cancel_account(EMPLOYEE, f"withdraw {rid}"))
+    assert rig.posts_to("CHEAD") == [] and rig.fake.calls_to("chat.update") == []
+    assert await rig.sweep_after(LEASE) == 2  # the card goes out; its rewrite waits
+    assert len(rig.posts_to("CHEAD")) == 1 and rig.fake.calls_to("chat.update") == []
+    assert await rig.sweep_after(timedelta(seconds=4)) == 1
+    assert await rig.store.outbox.pending() == 0
+    # One card, posted as it was, then rewritten: no second copy with live buttons.
+    [card] = rig.posts_to("CHEAD")
+    [update] = rig.fake.calls_to("chat.update")
+    assert update.params["ts"] == card["ts"]
+    blocks = update.params["blocks"]
+    assert "Withdrawn" in str(blocks) and not [b for b in blocks if b["type"] == "actions"]
