@@ -19,6 +19,7 @@ from bot.files.kb import bundled_kb_path
 from bot.files.live_kb import LiveKnowledgeBase
 from bot.files.policy import bundled_policy_path, load_policy
 from bot.metrics import Metrics
+from bot.periodic import every
 from bot.storage.client import open_redis
 from bot.storage.store import Store
 from conversations.ids import platform_of
@@ -27,7 +28,7 @@ from conversations.policy import Policy
 from handlers import announce
 from handlers.events import Event, Message, Post, Reply, UpdateCard
 from handlers.home import home_for
-from handlers.ports import Clock, KnowledgeSource, StorageDown
+from handlers.ports import Clock, KnowledgeSource
 from handlers.router import Handlers
 from handlers.services import Services
 
@@ -211,21 +212,11 @@ class App:
 
     async def run_scheduler(self, stop: asyncio.Event, interval: float = 5.0) -> None:
         """Sends due reminders and escalations until `stop` is set."""
-        while not stop.is_set():
-            try:
-                await self.deliver(await self.handlers.tick())
-            except StorageDown as exc:
-                log.warning(
-                    "scheduler tick skipped: storage unavailable", extra={"error": repr(exc)}
-                )
-            except Exception:
-                # Whatever went wrong, the next tick must still run: a scheduler that
-                # dies quietly means no reminder is ever sent again.
-                log.exception("scheduler tick failed")
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=interval)
-            except TimeoutError:
-                pass
+
+        async def tick() -> None:
+            await self.deliver(await self.handlers.tick())
+
+        await every(interval, stop, tick, "scheduler tick")
 
     async def close(self) -> None:
         await self.outbox.drain()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App
@@ -88,21 +89,21 @@ async def run_chat(settings: Settings, user: str, lang: Lang | None) -> int:
 async def run_serve_command(settings: Settings) -> int:
     from bot.server import run_serve  # the HTTP and platform stack, only for serve
 
-    setup_logging(settings.log_level)
-    app = await _app(settings)
-    if app is None:
-        return 2
-    return await run_serve(settings, app)
+    return await _run_service(settings, run_serve)
 
 
 async def run_worker_command(settings: Settings) -> int:
     from bot.worker import run_worker  # the platforms' sending side, only for worker
 
+    return await _run_service(settings, run_worker)
+
+
+async def _run_service(settings: Settings, run: Callable[[Settings, App], Awaitable[int]]) -> int:
     setup_logging(settings.log_level)
     app = await _app(settings)
     if app is None:
         return 2
-    return await run_worker(settings, app)
+    return await run(settings, app)
 
 
 async def print_faq_stats(settings: Settings) -> int:

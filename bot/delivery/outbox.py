@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.delivery.outcome import DeliveryFailed
+from bot.periodic import every
 from bot.storage.outbox import Claimed, Envelope, RedisOutbox, request_of
 from conversations.model import AuditEntry
 from handlers.events import Post, Reply, UpdateCard
@@ -198,19 +199,7 @@ class Outbox:
 
     async def run(self, stop: asyncio.Event, interval: float) -> None:
         """Sweeps every `interval` seconds until `stop` is set."""
-        while not stop.is_set():
-            try:
-                await self.sweep()
-            except StorageDown as exc:
-                log.warning("outbox sweep skipped: storage unavailable", extra={"error": repr(exc)})
-            except Exception:
-                # The next pass must still run: a sweeper that dies quietly strands
-                # everything a dead process left behind.
-                log.exception("outbox sweep failed")
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=interval)
-            except TimeoutError:
-                pass
+        await every(interval, stop, self.sweep, "outbox sweep")
 
     async def drain(self, grace: float = 10.0) -> None:
         """Shutdown: starts nothing new, lets the sends under way finish (up to `grace`

@@ -147,15 +147,8 @@ class Deployment:
         await self.dm(user, "submit")
 
     async def dm(self, user: str, text: str) -> None:
-        event = {
-            "type": "message",
-            "channel_type": "im",
-            "channel": f"D{user}",
-            "user": user,
-            "text": text,
-            "ts": f"{time.time():.6f}",
-        }
-        await self.send(sr.event(event, event_id=f"Ev{time.time_ns()}"), form=False)
+        body = sr.event(sr.direct_message(user, text), event_id=f"Ev{time.time_ns()}")
+        await self.send(body, form=False)
 
     async def click(self, user: str, channel: str, label: str) -> None:
         message = self.fake.posted(channel)[-1]

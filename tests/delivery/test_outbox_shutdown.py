@@ -5,43 +5,19 @@ entries at once rather than after the lease."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from bot.delivery.outbox import CannotTell, Delivered, Outbox
+from bot.delivery.outbox import Outbox
 from bot.storage.keys import bucket
 from bot.storage.store import Store
 from conversations import approval
-from conversations.model import Answers
 from conversations.policy import Policy
-from handlers.events import Message, Post, Reply, UpdateCard
+from handlers.events import Message, Post, Reply
 from tests.fakes.clock import FakeClock
+from tests.fakes.courier import RecordingCourier
+from tests.helpers import submission
 
 LEASE = timedelta(seconds=20)
-
-
-class GatedCourier:
-    """Sends nothing until the gate opens; records what it sent."""
-
-    def __init__(self, gated: bool = True) -> None:
-        self.sent: list[str | None] = []
-        self.started = asyncio.Event()
-        self.gate = asyncio.Event()
-        if not gated:
-            self.gate.set()
-
-    async def send(self, reply: Post | UpdateCard, *, exact: bool) -> Delivered:
-        self.started.set()
-        await self.gate.wait()
-        self.sent.append(reply.outbox)
-        return Delivered()
-
-    async def find(self, reply: Post | UpdateCard, since: datetime) -> Delivered | None:
-        raise CannotTell("console")
-
-    async def undelivered(
-        self, request_id: str, reply: Post | UpdateCard, reason: str
-    ) -> list[Reply]:
-        return []
 
 
 def _three_notices(t: approval.Transition) -> list[Reply]:
@@ -51,30 +27,22 @@ def _three_notices(t: approval.Transition) -> list[Reply]:
 async def test_shutdown_finishes_the_send_under_way_and_gives_the_rest_back(
     store: Store, policy: Policy, clock: FakeClock
 ) -> None:
-    tr = approval.submit(
-        request_id="SR-SHUTDOWN",
-        requester="console:employee",
-        lang="en",
-        answers=Answers(),
-        stages=policy.approval.stages,
-        admins=policy.admins,
-        now=clock.now(),
-    )
+    tr = submission(policy, "SR-SHUTDOWN", clock.now())
     _, done = await store.requests.create(tr, None, _three_notices)
     assert done is not None
-    ids = [r.outbox for r in done.replies if isinstance(r, Post)]
+    ids = [str(r.outbox) for r in done.replies if isinstance(r, Post)]
     clock.advance(LEASE)  # the process that owed them died without sending
 
-    courier = GatedCourier()
+    courier = RecordingCourier(gated=True)
     stopping = Outbox(store.outbox, courier, clock, LEASE)
     sweep = asyncio.create_task(stopping.sweep())
     await courier.started.wait()  # the first send is under way
     drain = asyncio.create_task(stopping.drain())
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # (the shutdown begins before the send ends)
     courier.gate.set()
     assert await sweep == 3  # it had claimed all three
     await drain
-    assert courier.sent == ids[:1]  # finished, not abandoned
+    assert courier.order == ids[:1]  # finished, not abandoned
     # The two it never started are due now, not in twenty seconds.
     due = await store.redis.zrange(
         store.keys.outbox_due(bucket(tr.request.id)), 0, -1, withscores=True
@@ -83,7 +51,7 @@ async def test_shutdown_finishes_the_send_under_way_and_gives_the_rest_back(
     assert due == [(ids[1], now_ms), (ids[2], now_ms)]
 
     # Another process, at the same instant, takes them over.
-    other = GatedCourier(gated=False)
+    other = RecordingCourier()
     assert await Outbox(store.outbox, other, clock, LEASE).sweep() == 2
-    assert other.sent == ids[1:]
+    assert other.order == ids[1:]
     assert await store.outbox.pending() == 0

@@ -17,6 +17,7 @@ from conversations import approval
 from conversations.model import Answers, AuditEntry, Target, TargetKind
 from conversations.policy import Policy
 from handlers.events import Message, Post, RefreshHome, Reply, UpdateCard
+from tests.helpers import submission
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 MS = int(NOW.timestamp() * 1000)
@@ -26,15 +27,7 @@ RID = "SR-OUTBOX01"
 
 def _submission(policy: Policy, rid: str = RID) -> approval.Transition:
     answers = Answers(target=Target(kind=TargetKind.SOFTWARE, name="CRM", paid=True))
-    return approval.submit(
-        request_id=rid,
-        requester="console:employee",
-        lang="en",
-        answers=answers,
-        stages=policy.approval.stages,
-        admins=policy.admins,
-        now=NOW,
-    )
+    return submission(policy, rid, NOW, answers)
 
 
 def _tells(t: approval.Transition) -> list[Reply]:

@@ -24,7 +24,7 @@ from conversations.policy import Policy
 from handlers.events import Actor, Command, Ephemeral, Reply
 from handlers.ports import DELETE, DialogueWrite, StorageDown
 from tests.fakes.clock import FakeClock
-from tests.helpers import build_app
+from tests.helpers import build_app, submission
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -36,15 +36,7 @@ def tells_nobody(t: approval.Transition) -> list[Reply]:
 
 def _submission(policy: Policy, rid: str = "SR-TEST0001") -> approval.Transition:
     answers = Answers(target=Target(kind=TargetKind.SOFTWARE, name="CRM", paid=True))
-    return approval.submit(
-        request_id=rid,
-        requester="console:employee",
-        lang="en",
-        answers=answers,
-        stages=policy.approval.stages,
-        admins=policy.admins,
-        now=NOW,
-    )
+    return submission(policy, rid, NOW, answers)
 
 
 async def test_create_is_idempotent(store: Store, policy: Policy) -> None:
