@@ -47,13 +47,14 @@ class Server:
 
     async def stop(self) -> None:
         self.stop_event.set()
+        # The outbox starts nothing new: the sends under way finish while the
+        # platforms' connections are still open, and the leases of the others are given
+        # back for another process to take at once (a reply owed meanwhile is too).
+        await self.app.outbox.drain()
         await asyncio.gather(*self.tasks, return_exceptions=True)
         for mounted in self.platforms.values():
             await mounted.disconnect()
         await self.runner.cleanup()
-        # Sends under way finish while the platforms' connections are still open; the
-        # leases of the others are given back for another process to take at once.
-        await self.app.outbox.drain()
         for mounted in self.platforms.values():
             await mounted.close()
         await self.app.close()
