@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from bot.storage.embedded import EmbeddedRedis
 from bot.storage.keys import AUDIT_BUCKETS, Keys
 from bot.storage.store import Store
 from handlers.actions import Approve
-from handlers.events import Actor, Click, Command, Post, Reply, UserMessage
+from handlers.events import Actor, Click, Command, Event, Post, Reply, UserMessage
 
 ANSWERS = ["CRM", "too expensive", "next month", "yes", "mailbox, sso", "refund", "no",
            "console:team", "submit"]  # fmt: skip
@@ -61,14 +62,16 @@ async def make_app(redis: Redis) -> tuple[App, Store]:
     return app, store
 
 
-async def lifecycle(app: App, user: str) -> str:
+async def lifecycle(
+    app: App, user: str, step: Callable[[Event], Awaitable[list[Reply]]] | None = None
+) -> str:
+    """One lifecycle; `step` handles each event (default: handle and deliver)."""
+    step = step or app.dispatch
     actor = Actor(id=user)
-    await app.dispatch(Command(actor=actor, channel=user, name="cancel-account"))
+    await step(Command(actor=actor, channel=user, name="cancel-account"))
     replies: list[Reply] = []
     for answer in ANSWERS:
-        replies = await app.dispatch(
-            UserMessage(actor=actor, channel=user, text=answer, direct=True)
-        )
+        replies = await step(UserMessage(actor=actor, channel=user, text=answer, direct=True))
     card = next(r for r in replies if isinstance(r, Post) and r.key)
     assert card.key is not None
     rid = card.key.split(":")[0]
@@ -77,7 +80,7 @@ async def lifecycle(app: App, user: str) -> str:
         click = Click(
             actor=Actor(id=approver), channel="c", action=approve.id, value=approve.pack()
         )
-        await app.dispatch(click)
+        await step(click)
     return rid
 
 
@@ -170,6 +173,26 @@ async def memory(url: str, sample: int, stored_before: int) -> None:
             f" = request hash and card refs {statistics.mean(own):.0f}"
             f" + audit share {streams / stored:.0f}"
             f" ({stored} approved requests, 4 audit entries each)"
+        )
+
+        # The outbox: the messages of lifecycles whose replies were never delivered (as
+        # a process that died after each commit leaves them), weighed in every bucket.
+        async def outbox_bytes() -> int:
+            keys = [
+                key(b)
+                for b in range(AUDIT_BUCKETS)
+                for key in (store.keys.outbox, store.keys.outbox_due, store.keys.outbox_meta)
+            ]
+            return sum([await store.memory_usage(k) for k in keys])
+
+        before, owed_before = await outbox_bytes(), await store.outbox.pending()
+        for i in range(sample):
+            await lifecycle(app, f"console:owed{i}", step=app.handle)
+        owed = await store.outbox.pending() - owed_before
+        print(
+            f"redis bytes per owed message not yet delivered: "
+            f"{(await outbox_bytes() - before) / owed:.0f} (outbox hash and due index, "
+            f"{owed} messages of {sample} lifecycles; settled ones take none)"
         )
     finally:
         await redis.aclose()

@@ -83,6 +83,7 @@ async def _start_stopbot(
         {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET},
         SystemClock(),
         LiveKnowledgeBase(bundled_kb_path()),
+        sweep_interval=None,  # the outbox sweeper as in production: its cost is counted
     )
     return server.url + "/slack/events", server.stop
 

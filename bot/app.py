@@ -8,23 +8,28 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from bot.adapters.base import Adapter
+from bot.adapters.base import Adapter, Recalls
+from bot.adapters.outcome import DeliveryFailed
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.delivery.broadcast import Broadcaster
+from bot.delivery.outbox import CannotTell, Delivered, NoRoute, Outbox
 from bot.delivery.pacing import Pacer
 from bot.files.kb import bundled_kb_path
 from bot.files.live_kb import LiveKnowledgeBase
 from bot.files.policy import bundled_policy_path, load_policy
 from bot.metrics import Metrics
+from bot.periodic import every
 from bot.storage.store import Store, open_store
 from conversations.ids import platform_of
 from conversations.model import Lang
 from conversations.policy import Policy
+from handlers import announce
 from handlers.events import Event, Message, Post, Reply, UpdateCard
 from handlers.home import home_for
-from handlers.ports import Clock, KnowledgeSource, StorageDown
+from handlers.ports import Clock, KnowledgeSource
 from handlers.router import Handlers
 from handlers.services import Services
 
@@ -46,6 +51,10 @@ class App:
     adapters: dict[str, Adapter] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)
     fallback: Adapter | None = None  # the console prints what no platform serves
+    outbox: Outbox = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.outbox = Outbox(self.store.outbox, self, self.services.clock, self.store.lease)
 
     @classmethod
     async def build(
@@ -66,7 +75,11 @@ class App:
             path = settings.kb_path or bundled_kb_path()
             faq = await asyncio.to_thread(LiveKnowledgeBase, path)
         if store is None:
-            store = await open_store(settings.redis_url, settings.data_dir)
+            store = await open_store(
+                settings.redis_url,
+                settings.data_dir,
+                lease=timedelta(seconds=settings.outbox_lease_seconds),
+            )
         services = Services(
             drafts=store.drafts,
             requests=store.requests,
@@ -105,61 +118,117 @@ class App:
         return await home_for(self.services, user, lang or "en")
 
     async def deliver(self, replies: list[Reply]) -> None:
-        for reply in replies:
-            try:
-                await self._deliver_one(reply)
-                self.metrics.replies[reply.kind] += 1
-            except (OSError, TimeoutError) as exc:
-                # The platform is unreachable: one line per reply, not a traceback each
-                # (a Slack outage would otherwise flood the log).
-                self.metrics.delivery_failures += 1
-                log.warning(
-                    "delivery failed: platform unreachable",
-                    extra={"reply": reply.kind, "error": repr(exc)[:300]},
-                )
-            except Exception:
-                self.metrics.delivery_failures += 1
-                # One unreachable channel must not stop the requester being told.
-                log.exception("delivery failed", extra={"reply": reply.kind})
+        """Sends replies in order. Those a transition owes (they carry an outbox id)
+        go through one outbox round, which keeps them until they are delivered; the
+        others (answers to the person who is there) are sent once, and a failure is
+        logged."""
+        owed = [r for r in replies if isinstance(r, Post | UpdateCard) and r.outbox is not None]
+        async with self.outbox.round(owed) as round_:
+            for reply in replies:
+                try:
+                    if isinstance(reply, Post | UpdateCard) and reply.outbox is not None:
+                        await round_.send(reply)
+                    else:
+                        await self._deliver_one(reply)
+                    self.metrics.replies[reply.kind] += 1
+                except (DeliveryFailed, OSError, TimeoutError) as exc:
+                    # The platform refused or could not be reached: one line per reply,
+                    # not a traceback each (a Slack outage would otherwise flood the log).
+                    self.metrics.delivery_failures += 1
+                    log.warning(
+                        "delivery failed",
+                        extra={"reply": reply.kind, "error": repr(exc)[:300]},
+                    )
+                except Exception:
+                    self.metrics.delivery_failures += 1
+                    # One unreachable channel must not stop the requester being told.
+                    log.exception("delivery failed", extra={"reply": reply.kind})
 
-    async def _deliver_one(self, reply: Reply) -> None:
-        refs = self.store.card_refs
+    async def _route(self, reply: Reply, exact: bool) -> tuple[Adapter, Reply, str | None]:
+        """The adapter for a reply, the reply as it will be sent, and the reference of
+        the card it rewrites. An update of a card whose reference is unknown (lost in a
+        crash before the outbox, or its post refused) is posted anew. `exact`: only the
+        adapter of the destination's platform, never the console's fallback."""
         if isinstance(reply, UpdateCard):
-            raw = await refs.get(reply.key)
+            raw = await self.store.card_refs.get(reply.key)
             if raw is not None:
                 ref = json.loads(raw)
                 adapter = self.adapters.get(ref["platform"])
-                if adapter is not None:
-                    await adapter.deliver(reply, ref["ref"])
-                return
+                if adapter is None:
+                    raise NoRoute(ref["platform"])
+                return adapter, reply, str(ref["ref"])
             log.warning("card reference missing, posting it anew", extra={"key": reply.key})
-            reply = Post(to=reply.channel, key=reply.key, message=reply.message)
-        adapter = self.adapters.get(platform_of(reply.to)) or self.fallback
+            reply = Post(
+                to=reply.channel, key=reply.key, message=reply.message, outbox=reply.outbox
+            )
+        to = getattr(reply, "to", "")
+        adapter = self.adapters.get(platform_of(to)) or (None if exact else self.fallback)
         if adapter is None:
-            log.warning("no adapter for destination", extra={"to": reply.to})
-            return
-        posted = await adapter.deliver(reply)
+            raise NoRoute(to)
+        return adapter, reply, None
+
+    def _card(self, adapter: Adapter, reply: Reply, posted: str | None) -> Delivered:
         if isinstance(reply, Post) and reply.key and posted is not None:
-            ref = json.dumps({"platform": adapter.platform, "ref": posted})
-            await refs.set(reply.key, ref, reply.key_ttl)
+            return Delivered(reply.key, json.dumps({"platform": adapter.platform, "ref": posted}))
+        return Delivered()
+
+    async def _deliver_one(self, reply: Reply) -> None:
+        try:
+            adapter, routed, ref = await self._route(reply, exact=False)
+        except NoRoute:
+            log.warning("no adapter for destination", extra={"to": getattr(reply, "to", "")})
+            return
+        done = self._card(adapter, routed, await adapter.deliver(routed, ref))
+        if done.card_key is not None:
+            key_ttl = routed.key_ttl if isinstance(routed, Post) else None
+            await self.store.card_refs.set(done.card_key, done.ref, key_ttl)
+
+    # -- what the outbox needs (bot/delivery/outbox.py Courier) -----------------------
+
+    async def send(self, reply: Post | UpdateCard, *, exact: bool) -> Delivered:
+        adapter, routed, ref = await self._route(reply, exact)
+        if (
+            isinstance(reply, UpdateCard)
+            and isinstance(routed, Post)
+            and await self.store.outbox.owes_card(reply.key)
+        ):
+            # Its card is still owed (the platform was down): rewrite it once it is
+            # posted, rather than post a second copy now and the first one later.
+            raise DeliveryFailed("card_not_posted_yet")
+        done = self._card(adapter, routed, await adapter.deliver(routed, ref))
+        if done.card_key is not None:
+            self.store.card_refs.known(done.card_key, done.ref)
+        return done
+
+    async def find(self, reply: Post | UpdateCard, since: datetime) -> Delivered | None:
+        adapter, routed, _ = await self._route(reply, exact=True)
+        if isinstance(routed, UpdateCard):
+            return None  # rewriting a card once more changes nothing: just do it
+        if not isinstance(adapter, Recalls) or not isinstance(routed, Post):
+            raise CannotTell(adapter.platform)
+        try:
+            posted = await adapter.find_sent(routed, since)
+        except Exception as exc:
+            raise CannotTell(repr(exc)) from exc
+        return None if posted is None else self._card(adapter, routed, posted)
+
+    async def undelivered(
+        self, request_id: str, reply: Post | UpdateCard, reason: str
+    ) -> list[Reply]:
+        req = await self.store.requests.get(request_id)
+        if req is None:
+            return []
+        to = reply.to if isinstance(reply, Post) else reply.channel
+        is_card = reply.key is not None
+        return announce.undelivered(req, to, is_card, reason, self.services)
 
     async def run_scheduler(self, stop: asyncio.Event, interval: float = 5.0) -> None:
         """Sends due reminders and escalations until `stop` is set."""
-        while not stop.is_set():
-            try:
-                await self.deliver(await self.handlers.tick())
-            except StorageDown as exc:
-                log.warning(
-                    "scheduler tick skipped: storage unavailable", extra={"error": repr(exc)}
-                )
-            except Exception:
-                # Whatever went wrong, the next tick must still run: a scheduler that
-                # dies quietly means no reminder is ever sent again.
-                log.exception("scheduler tick failed")
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=interval)
-            except TimeoutError:
-                pass
+
+        async def tick() -> None:
+            await self.deliver(await self.handlers.tick())
+
+        await every(interval, stop, tick, "scheduler tick")
 
     def broadcaster(self) -> Broadcaster:
         """What sends the shutdown notices from this process (serve, worker, chat), to
@@ -176,4 +245,5 @@ class App:
         )
 
     async def close(self) -> None:
+        await self.outbox.drain()
         await self.store.close()

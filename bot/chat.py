@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import sys
+from collections.abc import Awaitable, Callable
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App
@@ -69,6 +70,8 @@ async def run_chat(settings: Settings, user: str, lang: Lang | None) -> int:
         asyncio.create_task(app.run_scheduler(stop, interval=5.0)),
         # Shutdown notices confirmed in the playground are "sent" to the console.
         asyncio.create_task(app.broadcaster().run(stop)),
+        # What a previous chat left owed when it was killed is printed here.
+        asyncio.create_task(app.outbox.run(stop, app.outbox.interval)),
     ]
     faq = app.services.faq
     if isinstance(faq, LiveKnowledgeBase):
@@ -94,11 +97,21 @@ async def run_chat(settings: Settings, user: str, lang: Lang | None) -> int:
 async def run_serve_command(settings: Settings) -> int:
     from bot.server import run_serve  # the HTTP and platform stack, only for serve
 
+    return await _run_service(settings, run_serve)
+
+
+async def run_worker_command(settings: Settings) -> int:
+    from bot.worker import run_worker  # the platforms' sending side, only for worker
+
+    return await _run_service(settings, run_worker)
+
+
+async def _run_service(settings: Settings, run: Callable[[Settings, App], Awaitable[int]]) -> int:
     setup_logging(settings.log_level)
     app = await _app(settings)
     if app is None:
         return 2
-    return await run_serve(settings, app)
+    return await run(settings, app)
 
 
 async def print_faq_stats(settings: Settings) -> int:

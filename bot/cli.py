@@ -82,6 +82,16 @@ def _parser() -> argparse.ArgumentParser:
         "policy file tools",
         "Tools for the policy file (approval stages, admins, software catalog).",
     )
+    _command(
+        sub,
+        "worker",
+        "run only the delivery workers (the outbox, shutdown notices) and the scheduler, "
+        "no HTTP; any number of worker and serve processes may share one Redis",
+        "Runs what sends messages, without HTTP: the outbox sweeper (messages owed by\n"
+        "stop-request transitions that no live process holds), the shutdown-notice sender\n"
+        "and the reminder scheduler, until SIGTERM (which finishes the send under way and\n"
+        "hands the rest back). Needs the same platform credentials as serve.",
+    )
     psub = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
     check = _command(
         psub,
@@ -292,16 +302,17 @@ def _faq(questions: list[str], as_json: bool, lang: str) -> int:
     return 0
 
 
-def _serve() -> int:
+def _serve(command: str = "serve") -> int:
     from bot.platforms import nothing_served, served
 
     s = _bot_settings()
     if not served(s):
-        print(nothing_served(s), file=sys.stderr)
+        print(nothing_served(s, command), file=sys.stderr)
         return 2
-    from bot.chat import run_serve_command
+    from bot.chat import run_serve_command, run_worker_command
 
-    return loop.run(run_serve_command(s))
+    run = run_worker_command if command == "worker" else run_serve_command
+    return loop.run(run(s))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -314,8 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "policy":
         return _policy_check(args.path)
-    if args.command == "serve":
-        return _serve()
+    if args.command in ("serve", "worker"):
+        return _serve(args.command)
     if args.command == "chat":
         from bot.chat import run_chat
 

@@ -52,6 +52,9 @@ class Settings(BaseModel):
     port: int = Field(default=3000, alias="PORT")
     log_level: LogLevel = Field(default="INFO", alias="LOG_LEVEL")
     timezone: str | None = Field(default=None, alias="BOT_TIMEZONE")
+    # How long an owed message stays with the process that holds it before another
+    # process may take it over (its holder died or hung); pickup within 30 s needs <= 20.
+    outbox_lease_seconds: float = Field(default=20.0, gt=0, le=20, alias="OUTBOX_LEASE_SECONDS")
 
     @model_validator(mode="before")
     @classmethod

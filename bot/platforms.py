@@ -122,22 +122,22 @@ def served(settings: Settings) -> list[tuple[Platform, Mount]]:
     return [(p, p.mount) for p in configured(settings) if p.mount is not None]
 
 
-def nothing_served(settings: Settings) -> str:
+def nothing_served(settings: Settings, command: str = "serve") -> str:
     """Why `serve` has nothing to run, naming the variables to set (when `served` is
     empty): a platform with only part of its credentials, one this version does not
     serve yet, or none at all."""
     chat = "To try the bot without any account, run: stopbot chat"
     half = [why for p in PLATFORMS if (why := p.half_configured(settings))]
     if half:
-        return f"stopbot serve: {'; '.join(half)}. {chat}"
+        return f"stopbot {command}: {'; '.join(half)}. {chat}"
     waiting = configured(settings)
     if waiting:
         ready = " or ".join(p.name for p in PLATFORMS if p.mount is not None)
         return (
-            f"stopbot serve: the {waiting[0].name} adapter is not part of this version yet; "
+            f"stopbot {command}: the {waiting[0].name} adapter is not part of this version yet; "
             f"configure {ready}, or use `stopbot chat` meanwhile."
         )
     # Only what this version serves: naming a platform that is not mounted yet would
     # send people to set variables that lead to another refusal.
     needed = ", or ".join(p.variables for p in PLATFORMS if p.mount is not None)
-    return f"stopbot serve: no platform is configured. Set {needed}. {chat}"
+    return f"stopbot {command}: no platform is configured. Set {needed}. {chat}"

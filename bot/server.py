@@ -1,6 +1,7 @@
 """`stopbot serve`: the HTTP server (the platforms' webhooks, /healthz, /metrics), the
-platforms' outbound connections, the reminder scheduler, the shutdown-notice sender and
-the knowledge-base watcher, in one process. Run as many as you like against one Redis."""
+platforms' outbound connections, the reminder scheduler, the outbox sweeper, the
+shutdown-notice sender and the knowledge-base watcher, in one process. Run as many as
+you like against one Redis."""
 
 from __future__ import annotations
 
@@ -53,6 +54,10 @@ class Server:
 
     async def stop(self) -> None:
         self.stop_event.set()
+        # The outbox starts nothing new: the sends under way finish while the
+        # platforms' connections are still open, and the leases of the others are given
+        # back for another process to take at once (a reply owed meanwhile is too).
+        await self.app.outbox.drain()
         await asyncio.gather(*self.tasks, return_exceptions=True)
         for mounted in self.platforms.values():
             await mounted.disconnect()
@@ -62,7 +67,12 @@ class Server:
         await self.app.close()
 
 
-async def start_server(app: App, settings: Settings, scheduler_interval: float = 5.0) -> Server:
+async def start_server(
+    app: App,
+    settings: Settings,
+    scheduler_interval: float = 5.0,
+    sweep_interval: float | None = None,
+) -> Server:
     # Webhooks read their body with bot.request_body (refused before it is read when
     # too large); the same cap stands for anything that would read it through aiohttp.
     web_app = web.Application(client_max_size=MAX_BODY)
@@ -90,6 +100,8 @@ async def start_server(app: App, settings: Settings, scheduler_interval: float =
     server.tasks.append(
         asyncio.create_task(app.run_scheduler(server.stop_event, scheduler_interval))
     )
+    sweep = app.outbox.interval if sweep_interval is None else sweep_interval
+    server.tasks.append(asyncio.create_task(app.outbox.run(server.stop_event, sweep)))
     if isinstance(app.services.faq, LiveKnowledgeBase):
         server.tasks.append(asyncio.create_task(app.services.faq.watch(server.stop_event)))
     for mounted in platforms.values():

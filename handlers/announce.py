@@ -11,6 +11,7 @@ from conversations.model import RequestStatus, StopRequest
 from handlers import card_keys, notices
 from handlers.cards import approval_card, short_target, status_text
 from handlers.events import Post, RefreshHome, Reply, UpdateCard
+from handlers.ports import Announce
 from handlers.replies import dm
 from handlers.services import Services
 
@@ -21,6 +22,12 @@ def _card_update(req: StopRequest, i: int, svc: Services) -> UpdateCard:
         channel=req.stages[i].channel,
         message=approval_card(req, i, svc),
     )
+
+
+def announcer(svc: Services) -> Announce:
+    """What handlers give the request store with a change, so that the replies are
+    owed in the same write as the transition."""
+    return lambda tr: replies_for(tr, svc)
 
 
 def replies_for(tr: Transition, svc: Services) -> list[Reply]:
@@ -140,4 +147,21 @@ def _nudge(req: StopRequest, i: int, target: str, kind: EffectKind, svc: Service
     recipients = list(dict.fromkeys([*svc.policy.admins, *stage.fallback_approvers]))
     out: list[Reply] = [dm(to, text) for to in recipients]
     out.append(_card_update(req, i, svc))
+    return out
+
+
+def undelivered(
+    req: StopRequest, to: str, is_card: bool, reason: str, svc: Services
+) -> list[Reply]:
+    """Who must know that a message about `req` to `to` was refused for good: the
+    requester (their request may stall), unless the message was for them; then, and
+    for an approval card (a stage that cannot be decided), the admins."""
+    lang = req.lang
+    params = dict(id=req.id, target=short_target(req), to=to, reason=reason)
+    out: list[Reply] = []
+    if to != req.requester:
+        out.append(dm(req.requester, t(lang, "undelivered_requester", **params)))
+    if to == req.requester or is_card:
+        text = t(lang, "undelivered_admin", requester=req.requester, **params)
+        out += [dm(admin, text) for admin in dict.fromkeys(svc.policy.admins) if admin != to]
     return out

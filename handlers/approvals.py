@@ -15,7 +15,7 @@ from conversations.ids import is_identity
 from conversations.model import Lang, StopRequest
 from conversations.text import clean
 from handlers.actions import Approve, Delegate, Reject, StageDecision, parse_action
-from handlers.announce import replies_for
+from handlers.announce import announcer
 from handlers.cards import approval_card, status_text
 from handlers.events import (
     Actor,
@@ -27,7 +27,7 @@ from handlers.events import (
     OpenForm,
     Reply,
 )
-from handlers.ports import StorageDown
+from handlers.ports import Committed, StorageDown
 from handlers.replies import private
 from handlers.services import Services
 
@@ -51,8 +51,9 @@ async def _decide(
     request_id: str,
     change: Callable[[StopRequest], Transition],
     lang: Lang,
-) -> tuple[Transition | None, str | None]:
-    """Commits one decision; returns (transition, None) or (None, refusal text)."""
+) -> tuple[Committed | None, str | None]:
+    """Commits one decision with what it tells people; returns (the commit, None) or
+    (None, refusal text)."""
     refused: list[tuple[Deny, StopRequest]] = []
 
     def attempt(req: StopRequest) -> Transition | None:
@@ -63,13 +64,13 @@ async def _decide(
             return None
 
     try:
-        tr = await svc.requests.update(request_id, attempt, svc.due_of)
+        done = await svc.requests.update(request_id, attempt, svc.due_of, announcer(svc))
     except LookupError:
         return None, t(lang, "deny_stale_card")
-    if tr is None:
+    if done is None:
         code, req = refused[-1]
         return None, deny_text(code, req, lang)
-    return tr, None
+    return done, None
 
 
 async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
@@ -79,13 +80,13 @@ async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
     rid, index = decision.request_id, decision.stage
     actor, now = click.actor.id, svc.now()
     if isinstance(decision, Approve):
-        tr, refusal = await _decide(
+        done, refusal = await _decide(
             svc, click.actor, rid, lambda r: approval.approve(r, index, actor, now), lang
         )
         if refusal:
             return private(click.actor.id, click.channel, refusal)
-        assert tr is not None
-        return replies_for(tr, svc)
+        assert done is not None
+        return done.replies
     # Reject and delegate ask for a reason first; refuse before showing the form
     # when the answer would be no anyway.
     req = await svc.requests.get(rid)
@@ -129,7 +130,7 @@ async def on_form(svc: Services, form: FormSubmit, lang: Lang) -> list[Reply]:
         return [FormErrors(to=actor, errors={"reason": t(lang, "hint_too_long", max=MAX_REASON)})]
     now = svc.now()
     if isinstance(decision, Reject):
-        tr, refusal = await _decide(
+        done, refusal = await _decide(
             svc, form.actor, rid, lambda r: approval.reject(r, index, actor, reason, now), lang
         )
         field = "reason"
@@ -137,7 +138,7 @@ async def on_form(svc: Services, form: FormSubmit, lang: Lang) -> list[Reply]:
         to = clean(form.values.get("to", "")).lstrip("@")
         if not is_identity(to):
             return [FormErrors(to=actor, errors={"to": t(lang, "bad_user_id", value=to[:60])})]
-        tr, refusal = await _decide(
+        done, refusal = await _decide(
             svc,
             form.actor,
             rid,
@@ -147,8 +148,8 @@ async def on_form(svc: Services, form: FormSubmit, lang: Lang) -> list[Reply]:
         field = "to"
     if refusal:
         return [FormErrors(to=actor, errors={field: refusal})]
-    assert tr is not None
-    return replies_for(tr, svc)
+    assert done is not None
+    return done.replies
 
 
 async def withdraw(svc: Services, actor: Actor, channel: str, rid: str, lang: Lang) -> list[Reply]:
@@ -157,13 +158,13 @@ async def withdraw(svc: Services, actor: Actor, channel: str, rid: str, lang: La
         # Same answer for "no such id" and "not yours": ids of others stay private.
         return private(actor.id, channel, t(lang, "withdraw_unknown", id=rid))
     now = svc.now()
-    tr, refusal = await _decide(
+    done, refusal = await _decide(
         svc, actor, rid, lambda r: approval.withdraw(r, actor.id, now), lang
     )
     if refusal:
         return private(actor.id, channel, refusal)
-    assert tr is not None
-    return replies_for(tr, svc)
+    assert done is not None
+    return done.replies
 
 
 async def pending_cards(svc: Services, actor: Actor, channel: str, lang: Lang) -> list[Reply]:
@@ -187,13 +188,14 @@ async def run_due(svc: Services) -> list[Reply]:
     out: list[Reply] = []
     for rid in await svc.requests.due_ids(now):
         try:
-            tr = await svc.requests.update(
+            done = await svc.requests.update(
                 rid,
                 lambda r: approval.due_action(r, now, a.remind_after, a.escalate_after),
                 svc.due_of,
+                announcer(svc),
             )
-            if tr is not None:
-                out += replies_for(tr, svc)
+            if done is not None:
+                out += done.replies
             else:
                 # Nothing due (another process sent it, or the request moved on).
                 await svc.requests.reschedule(rid, svc.due_of)

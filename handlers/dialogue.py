@@ -17,7 +17,7 @@ from conversations.i18n import t
 from conversations.model import Lang
 from handlers import card_keys, faq
 from handlers.actions import DialogueChoice
-from handlers.announce import replies_for
+from handlers.announce import announcer
 from handlers.cards import prompt_message, short_target, status_text
 from handlers.events import Actor, Message, Post, Reply, UpdateCard
 from handlers.ports import DELETE, KEEP, DialogueWrite, StorageDown
@@ -86,9 +86,7 @@ def _expired(svc: Services, actor: Actor, lang: Lang) -> list[Reply]:
 Step = tuple[DialogueWrite, list[Reply]]
 
 
-async def start(
-    svc: Services, actor: Actor, lang: Lang, target: str | None = None
-) -> list[Reply]:
+async def start(svc: Services, actor: Actor, lang: Lang, target: str | None = None) -> list[Reply]:
     """Starts a draft (or shows the one in progress). `target` ("sw:CRM", "own_account")
     answers the first question already, when the user said what to stop."""
 
@@ -257,20 +255,20 @@ async def _submit(
             admins=svc.policy.admins,
             now=now,
         )
-        req, created = await svc.requests.create(tr, svc.due_of(tr.request))
-        if created or req.requester == actor.id:
+        req, done = await svc.requests.create(tr, svc.due_of(tr.request), announcer(svc))
+        if done is not None or req.requester == actor.id:
             break
         # A random id collided with someone else's request: it must not stay listed as
         # this user's (the user's index is written first), and we try another id.
         await svc.requests.unlist(actor.id, request_id)
         request_id = new_request_id()
-    if not created:
+    if done is None:
         return [_say(actor, Message(text=t(req.lang, "already_submitted", id=req.id)))]
     stages = " → ".join(s.name for s in req.stages) or "-"
     replies: list[Reply] = [
         _say(actor, Message(text=t(req.lang, "submitted", id=req.id, stages=stages)))
     ]
-    submitted.replies = replies + replies_for(tr, svc)
+    submitted.replies = replies + done.replies
     return submitted.replies
 
 

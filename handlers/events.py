@@ -121,6 +121,10 @@ class Post(_Model):
     # How long the card stays updatable; None: as long as its request. A dialogue's
     # question is re-posted under the same key at every step and lives with the draft.
     key_ttl: timedelta | None = None
+    # Set by storage when a transition owes this message (the outbox entry it is kept
+    # as until delivered); platforms that can label a message carry it, so that after a
+    # crash the bot can tell whether it went out before sending it again.
+    outbox: str | None = None
 
 
 class UpdateCard(_Model):
@@ -131,6 +135,7 @@ class UpdateCard(_Model):
     key: str
     channel: str
     message: Message
+    outbox: str | None = None  # as on Post
 
 
 class Ephemeral(_Model):

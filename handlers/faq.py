@@ -193,6 +193,7 @@ async def _transcript(svc: Services, actor: Actor) -> list[dict[str, Any]]:
 def _asked(entries: list[dict[str, Any]], qid: str = "", topic: str = "") -> dict[str, Any]:
     """The question a button belongs to (by its id, else the latest one answered with
     its topic), else the latest one. `entries` is not empty."""
+
     def belongs(entry: dict[str, Any]) -> bool:
         return bool(entry["id"] == qid) if qid else bool(topic and entry["topic"] == topic)
 

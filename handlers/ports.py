@@ -16,6 +16,7 @@ from conversations.approval import Transition
 from conversations.faq.kb import KnowledgeBase
 from conversations.faq.matcher import Matcher
 from conversations.model import AuditEntry, Lang, StopRequest
+from handlers.events import Reply
 
 T = TypeVar("T")
 
@@ -40,6 +41,19 @@ DialogueStep = Callable[[str | None], Awaitable[tuple[DialogueWrite, T]]]
 
 DueOf = Callable[[StopRequest], datetime | None]
 """When a request next needs the scheduler (a reminder, an escalation), or None."""
+
+Announce = Callable[[Transition], list[Reply]]
+"""What a transition tells people (handlers/announce.py): the store owes these replies
+in the same atomic write as the transition, so none is lost if the process dies."""
+
+
+@dataclass(frozen=True)
+class Committed:
+    """A transition as written, and the replies it tells: the owed ones carry their
+    outbox id, and whoever delivers them settles that entry."""
+
+    transition: Transition
+    replies: list[Reply]
 
 
 class StorageDown(RuntimeError):
@@ -131,8 +145,11 @@ class RequestStore(Protocol):
     """Stop requests: each change is one atomic, versioned commit with its audit entry
     and its index entries."""
 
-    async def create(self, t: Transition, due: datetime | None) -> tuple[StopRequest, bool]:
-        """Stores a new request; returns (request, created). Idempotent on the id."""
+    async def create(
+        self, t: Transition, due: datetime | None, announce: Announce
+    ) -> tuple[StopRequest, Committed | None]:
+        """Stores a new request with the replies `announce` gives for it; returns the
+        stored request and, when this call created it, the commit. Idempotent on the id."""
         ...
 
     async def unlist(self, user: str, request_id: str) -> None: ...
@@ -144,10 +161,12 @@ class RequestStore(Protocol):
         request_id: str,
         change: Callable[[StopRequest], Transition | None],
         due_of: DueOf,
-    ) -> Transition | None:
+        announce: Announce,
+    ) -> Committed | None:
         """Applies `change` (which may refuse by returning None or raising) and commits
-        it with a version check, retrying on the current state when another writer got
-        there first. RequestNotFound when there is no such request."""
+        it with a version check, and the replies `announce` gives for it, retrying on the
+        current state when another writer got there first. RequestNotFound when there is
+        no such request."""
         ...
 
     async def reschedule(self, request_id: str, due_of: DueOf) -> None:

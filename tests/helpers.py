@@ -15,7 +15,8 @@ from bot.adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.config import Settings
 from bot.storage.store import Store
-from conversations.model import StopRequest
+from conversations import approval
+from conversations.model import Answers, StopRequest
 from conversations.policy import Policy
 from conversations.stop_request import Step
 from handlers.actions import Action
@@ -198,6 +199,21 @@ async def submit_request(
     new = [r.id for r in await app.store.requests.of_user(user) if r.id not in before]
     assert len(new) == 1, new
     return new[0]
+
+
+def submission(
+    policy: Policy, request_id: str, now: datetime, answers: Answers | None = None
+) -> approval.Transition:
+    """The transition that files a request from the employee (storage tests)."""
+    return approval.submit(
+        request_id=request_id,
+        requester=EMPLOYEE,
+        lang="en",
+        answers=answers or Answers(),
+        stages=policy.approval.stages,
+        admins=policy.admins,
+        now=now,
+    )
 
 
 # -- clicks and replies, for handler tests ---------------------------------------------

@@ -7,10 +7,11 @@ a user's home view. The app reaches each adapter through `Adapter.deliver`.
 
 from __future__ import annotations
 
-from typing import Protocol
+from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from conversations.model import Lang
-from handlers.events import Event, Message, Reply
+from handlers.events import Event, Message, Post, Reply
 
 
 class Host(Protocol):
@@ -34,4 +35,15 @@ class Adapter(Protocol):
     async def deliver(self, reply: Reply, ref: str | None = None) -> str | None:
         """Sends one reply. For a keyed Post, returns a reference to the posted message
         (kept so the card can be updated later); for UpdateCard, `ref` is that reference."""
+        ...
+
+
+@runtime_checkable
+class Recalls(Protocol):
+    """An adapter whose platform can say whether a message went out: after a crash,
+    an owed post found in flight is looked up before it is sent again."""
+
+    async def find_sent(self, reply: Post, since: datetime) -> str | None:
+        """The reference of the post labelled with `reply.outbox` if it reached the
+        platform after `since`, else None. Raises when the platform cannot tell."""
         ...

@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.adapters.base import Adapter
-from bot.delivery.outcome import DeliveryFailed
+from bot.adapters.outcome import DeliveryFailed
 from bot.delivery.pacing import Lane
 from bot.storage.notices import Claimed, RedisNotices
 from conversations.ids import platform_of
@@ -41,6 +41,7 @@ from handlers.events import Message, Post, Reply
 from handlers.ports import Clock, NoticeJob, StorageDown
 
 log = logging.getLogger(__name__)
+
 
 class Pacing(Protocol):
     """What the broadcaster needs of bot/delivery/pacing.py's Pacer."""

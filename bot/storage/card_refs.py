@@ -37,6 +37,10 @@ class RedisCardRefs:
             await pipe.execute()
         self._seen.forget(card_key)
 
+    def known(self, card_key: str, ref: str) -> None:
+        """A request card's reference that the outbox recorded (with its entry)."""
+        self._seen.put(card_key, ref)
+
     @storage_call
     async def get(self, card_key: str) -> str | None:
         cached = self._seen.get(card_key)

@@ -12,6 +12,10 @@ Layout (default prefix `stopbot`):
 | `stopbot:{u:<user>}:requests` | sorted set | none | the user's request ids by creation time |
 | `stopbot:{r<b>}:open` | sorted set | none | pending requests of bucket `<b>`, by creation time |
 | `stopbot:{r<b>}:due` | sorted set | none | requests of bucket `<b>` with a reminder/escalation due, by due time |
+| `stopbot:{r<b>}:outbox` | hash | none | replies owed by the transitions of bucket `<b>`: entry id (`<request>.<version>.<n>`) -> envelope JSON (the reply, its lane, when it was owed) |
+| `stopbot:{r<b>}:outbox:due` | sorted set | none | owed entry ids by when they may next be claimed (ms): the end of a lease or of a backoff |
+| `stopbot:{r<b>}:outbox:meta` | hash | none | entry id -> JSON: lease epoch, attempts, in flight since (ms), last error; absent until an entry is first sent or claimed |
+| `stopbot:{r<b>}:outbox:failed` | hash | none | entries the platform refused for good: id -> the envelope, the reason, when |
 | `stopbot:{u:<user>}:faq` | list (JSON) | 1 day | the user's last FAQ questions, sent along when they ask for a human |
 | `stopbot:{faq}:stats` | hash | none | per topic: answers given, 👍, 👎; and how often the bot suggested or did not know |
 | `stopbot:{faq}:vote:<topic>:<user>` | string | 1 day | one feedback per user per topic per day |
@@ -41,7 +45,10 @@ audit entry are written by one script. One stream per request would be simpler,
 but Redis preallocates about 4 KB per stream node; 256 shared streams keep an
 audit entry near 110 bytes. The open and due indexes live in the same buckets, so a
 transition updates them in the same script too: the scheduler never misses a request
-because a process died between writing the request and indexing it. Only the
+because a process died between writing the request and indexing it. The replies a
+transition owes (the outbox) are written by the same script into the same bucket, and
+everything done to an owed entry later (claimed, in flight, sent with its card
+reference, failed with its audit entry) is again one script on that one slot. Only the
 per-user index is written separately, just before the request is created (a crash
 leaves an id that readers skip, never a request its owner cannot list).
 
@@ -103,6 +110,18 @@ class Keys:
 
     def due(self, number: int) -> str:
         return f"{self.prefix}:{{r{number}}}:due"
+
+    def outbox(self, number: int) -> str:
+        return f"{self.prefix}:{{r{number}}}:outbox"
+
+    def outbox_due(self, number: int) -> str:
+        return f"{self.prefix}:{{r{number}}}:outbox:due"
+
+    def outbox_meta(self, number: int) -> str:
+        return f"{self.prefix}:{{r{number}}}:outbox:meta"
+
+    def outbox_failed(self, number: int) -> str:
+        return f"{self.prefix}:{{r{number}}}:outbox:failed"
 
     def faq_transcript(self, user: str) -> str:
         return f"{self.prefix}:{{u:{user}}}:faq"

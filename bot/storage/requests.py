@@ -2,24 +2,33 @@
 
 A state change is a compare-and-set Lua script on the request's own hash slot: it
 checks the version that was read, writes the new JSON, bumps the version, appends the
-audit entry and updates the open/due indexes, all or nothing. Two processes or two
-clicks racing for the same transition therefore cannot both win; the loser re-reads
-and lets the approval engine decide again.
+audit entry, updates the open/due indexes and owes the replies the transition tells
+(the outbox, outbox.py), all or nothing. Two processes or two clicks racing for the
+same transition therefore cannot both win; the loser re-reads and lets the approval
+engine decide again; and a process dying after the commit leaves its replies owed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from bot.storage.audit import audit_fields
 from bot.storage.client import RedisClient, register, result
 from bot.storage.errors import storage_call
 from bot.storage.keys import AUDIT_BUCKETS, Keys, bucket
 from bot.storage.lru import Lru
+from bot.storage.outbox import Births, entry_id, owe
 from bot.storage.scripts import COMMIT, CREATE, SET_DUE
 from conversations.approval import Transition
 from conversations.model import AuditEntry, RequestStatus, StopRequest
-from handlers.ports import DueOf, RequestNotFound, StorageBusy
+from handlers.events import Post, UpdateCard
+from handlers.ports import Announce, Committed, DueOf, RequestNotFound, StorageBusy
+
+# How long the process that commits a transition holds its owed replies before any
+# other process may take them over: it delivers them at once, so this only matters
+# when it dies or hangs (then the sweeper of any process picks them up).
+DEFAULT_LEASE = timedelta(seconds=20)
 
 MAX_RETRIES = 20
 
@@ -27,17 +36,6 @@ MAX_RETRIES = 20
 def _dump(req: StopRequest) -> str:
     # Defaults (empty lists, nulls) are left out: a third less memory per request.
     return req.model_dump_json(exclude_defaults=True)
-
-
-def _audit_fields(request_id: str, entry: AuditEntry) -> list[str]:
-    return [
-        "rid", request_id,
-        "at", entry.at.isoformat(),
-        "actor", entry.actor,
-        "action", entry.action,
-        "stage", entry.stage,
-        "detail", entry.detail,
-    ]  # fmt: skip
 
 
 def _index_args(req: StopRequest, due: datetime | None) -> list[str]:
@@ -50,10 +48,22 @@ def _index_args(req: StopRequest, due: datetime | None) -> list[str]:
     ]
 
 
+def _ms(when: datetime) -> int:
+    return int(when.timestamp() * 1000)
+
+
 class RedisRequests:
-    def __init__(self, redis: RedisClient, keys: Keys) -> None:
+    def __init__(
+        self,
+        redis: RedisClient,
+        keys: Keys,
+        lease: timedelta = DEFAULT_LEASE,
+        births: Births | None = None,
+    ) -> None:
         self.redis = redis
         self.keys = keys
+        self.lease = lease
+        self.births = births or Births()
         self._create = register(redis, CREATE)
         self._commit = register(redis, COMMIT)
         self._set_due = register(redis, SET_DUE)
@@ -62,12 +72,34 @@ class RedisRequests:
     def _script_keys(self, rid: str) -> list[str]:
         b = bucket(rid)
         k = self.keys
-        return [k.request(rid), k.audit(rid), k.open_requests(b), k.due(b)]
+        return [
+            k.request(rid), k.audit(rid), k.open_requests(b), k.due(b), k.outbox(b), k.outbox_due(b)
+        ]  # fmt: skip
+
+    def _owe(self, t: Transition, version: int, announce: Announce) -> tuple[Committed, list[str]]:
+        """The replies of the transition that `version` will be, with their outbox ids,
+        and the script arguments that owe them: leased from the transition's own time
+        (the injected clock's) to the committing process."""
+        replies = announce(t)
+        ids = [entry_id(t.request.id, version, n) for n in range(len(replies))]
+        at = _ms(t.audit.at)
+        told, owed = owe(replies, ids, at)
+        return Committed(t, told), [str(self._lease_until(at)), *owed]
+
+    def _lease_until(self, at_ms: int) -> int:
+        return at_ms + int(self.lease.total_seconds() * 1000)
+
+    def _born(self, done: Committed) -> None:
+        owed = [r.outbox for r in done.replies if isinstance(r, Post | UpdateCard) and r.outbox]
+        self.births.record(owed, self._lease_until(_ms(done.transition.audit.at)))
 
     @storage_call
-    async def create(self, t: Transition, due: datetime | None) -> tuple[StopRequest, bool]:
+    async def create(
+        self, t: Transition, due: datetime | None, announce: Announce
+    ) -> tuple[StopRequest, Committed | None]:
         """A second submit of the same draft returns the stored request untouched."""
         req = t.request
+        done, owed = self._owe(t, 1, announce)
         # The owner's index first: a crash between the two leaves an id that readers
         # skip, never a request its owner cannot find.
         await result(
@@ -77,12 +109,13 @@ class RedisRequests:
         )
         existing = await self._create(
             keys=self._script_keys(req.id),
-            args=[*_index_args(req, due), _dump(req), *_audit_fields(req.id, t.audit)],
+            args=[*_index_args(req, due), _dump(req), *owed, *audit_fields(req.id, t.audit)],
         )
         if existing:
-            return StopRequest.model_validate_json(existing), False
+            return StopRequest.model_validate_json(existing), None
         self._seen.put(req.id, (req, 1))
-        return req, True
+        self._born(done)
+        return req, done
 
     @storage_call
     async def unlist(self, user: str, request_id: str) -> None:
@@ -106,10 +139,15 @@ class RedisRequests:
 
     @storage_call
     async def commit(
-        self, t: Transition, expected_version: int, due: datetime | None
+        self,
+        t: Transition,
+        expected_version: int,
+        due: datetime | None,
+        owed: list[str] | None = None,
     ) -> tuple[StopRequest, int] | None:
-        """Writes a transition if nobody else changed the request since it was read.
-        Returns None when written, else the request and version as they are now."""
+        """Writes a transition (and the replies `owed`, as `_owe` gives them) if nobody
+        else changed the request since it was read. Returns None when written, else the
+        request and version as they are now."""
         req = t.request
         got = await self._commit(
             keys=self._script_keys(req.id),
@@ -117,7 +155,8 @@ class RedisRequests:
                 *_index_args(req, due),
                 str(expected_version),
                 _dump(req),
-                *_audit_fields(req.id, t.audit),
+                *(owed or ["0", "0"]),
+                *audit_fields(req.id, t.audit),
             ],
         )
         status = int(got[0])
@@ -135,7 +174,8 @@ class RedisRequests:
         request_id: str,
         change: Callable[[StopRequest], Transition | None],
         due_of: DueOf,
-    ) -> Transition | None:
+        announce: Announce,
+    ) -> Committed | None:
         """Starts from what this process last saw of the request when it can (saving a
         read); a refusal is only final when it was decided on fresh state."""
         found = self._seen.get(request_id)
@@ -159,9 +199,11 @@ class RedisRequests:
                 if found is None:
                     raise RequestNotFound(request_id)
                 continue
-            current = await self.commit(t, version, due_of(t.request))
+            done, owed = self._owe(t, version + 1, announce)
+            current = await self.commit(t, version, due_of(t.request), owed)
             if current is None:
-                return t
+                self._born(done)
+                return done
             found, fresh = current, True
         raise StorageBusy(request_id)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import timedelta
 from pathlib import Path
 
 from bot.storage.card_refs import RedisCardRefs
@@ -18,7 +19,8 @@ from bot.storage.faq_log import RedisFaqLog
 from bot.storage.keys import Keys
 from bot.storage.marks import RedisMarks
 from bot.storage.notices import RedisNotices
-from bot.storage.requests import RedisRequests
+from bot.storage.outbox import Births, RedisOutbox
+from bot.storage.requests import DEFAULT_LEASE, RedisRequests
 from bot.storage.supervisor import Supervisor
 from handlers.ports import StorageDown
 
@@ -29,12 +31,16 @@ class Store:
         redis: RedisClient,
         keys: Keys | None = None,
         supervision: asyncio.Task[None] | None = None,
+        lease: timedelta = DEFAULT_LEASE,
     ) -> None:
         self.redis = redis
         self._supervision = supervision
         self.keys = keys or Keys()
+        self.lease = lease  # how long an owed reply stays with the process that holds it
         self.drafts = RedisDrafts(redis, self.keys)
-        self.requests = RedisRequests(redis, self.keys)
+        births = Births()  # what this process owes and holds from birth (outbox.py)
+        self.requests = RedisRequests(redis, self.keys, lease, births)
+        self.outbox = RedisOutbox(redis, self.keys, births)
         self.marks = RedisMarks(redis, self.keys)
         self.faq_log = RedisFaqLog(redis, self.keys)
         self.card_refs = RedisCardRefs(redis, self.keys)
@@ -65,12 +71,14 @@ class Store:
         return int(await result(self.redis.memory_usage(key, samples=0)) or 0)
 
 
-async def open_store(redis_url: str | None, data_dir: Path) -> Store:
+async def open_store(
+    redis_url: str | None, data_dir: Path, lease: timedelta = DEFAULT_LEASE
+) -> Store:
     """The store on REDIS_URL when set; else on the embedded server under `data_dir`,
     started if needed and restarted while this store is open (supervisor.py)."""
     if redis_url is not None:
-        return Store(client_for_url(redis_url))
+        return Store(client_for_url(redis_url), lease=lease)
     server = EmbeddedRedis(await asyncio.to_thread(data_dir.resolve))
     url = await asyncio.to_thread(server.ensure_running)
     supervision = asyncio.create_task(Supervisor(server).run(), name="embedded-redis")
-    return Store(client_for_url(url), supervision=supervision)
+    return Store(client_for_url(url), supervision=supervision, lease=lease)

@@ -124,6 +124,22 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "停用申请 {id}（{target}，申请人 {requester}，停用日期 {date}）：{status}。",
         "Demande d'arrêt {id} ({target}, par {requester}, date {date}) : {status}.",
     ),
+    # -- a message the platform refused for good (the outbox does not retry it) --
+    "undelivered_requester": (
+        "The bot could not deliver a message about your request {id} ({target}) to {to} "
+        "({reason}) and will not try again. An admin has the details.",
+        "机器人无法把关于你的申请 {id}（{target}）的消息发送给 {to}（{reason}），不会再重试。管理员可查看详情。",
+        "Le bot n'a pas pu remettre un message sur votre demande {id} ({target}) à {to} "
+        "({reason}) et ne réessaiera pas. Un administrateur a les détails.",
+    ),
+    "undelivered_admin": (
+        "Undelivered: a message about {id} ({target}, by {requester}) to {to} was refused "
+        "({reason}) and will not be retried. Check that {to} exists and the bot is in it.",
+        "未送达：关于 {id}（{target}，申请人 {requester}）发给 {to} 的消息被拒绝（{reason}），"
+        "不会重试。请确认 {to} 存在且机器人已加入。",
+        "Non remis : un message sur {id} ({target}, par {requester}) à {to} a été refusé "
+        "({reason}) et ne sera pas renvoyé. Vérifiez que {to} existe et que le bot y est.",
+    ),
     "status_pending": ("waiting for {stage}", "等待 {stage} 审批", "en attente de {stage}"),
     "status_approved": ("approved", "已通过", "approuvée"),
     "status_rejected": ("rejected", "已拒绝", "rejetée"),

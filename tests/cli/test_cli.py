@@ -33,7 +33,7 @@ def run(
 def test_help_names_every_command() -> None:
     out = run("--help")
     assert out.returncode == 0
-    for command in ("chat", "serve", "policy", "audit", "storage"):
+    for command in ("chat", "serve", "worker", "policy", "audit", "storage"):
         assert command in out.stdout
     assert "stopbot chat" in out.stdout
 
@@ -68,6 +68,13 @@ def test_serve_without_credentials_exits_2_and_points_to_chat() -> None:
     # a platform not mounted yet would only lead to another refusal.
     for platform in PLATFORMS:
         assert (platform.variables in out.stderr) == (platform.mount is not None), platform.name
+
+
+def test_worker_without_credentials_exits_2_and_points_to_chat() -> None:
+    out = run("worker")
+    assert out.returncode == 2
+    assert "stopbot worker: no platform is configured" in out.stderr
+    assert "SLACK_BOT_TOKEN" in out.stderr and "stopbot chat" in out.stderr
 
 
 def test_chat_refuses_an_invalid_policy(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.adapters.outcome import DeliveryFailed
 from bot.delivery.broadcast import Broadcaster, Lane, Tuning
-from bot.delivery.outcome import DeliveryFailed
 from bot.storage.store import Store
 from handlers.events import Post, Reply, UpdateCard
 from handlers.ports import NoticeJob

@@ -21,33 +21,30 @@ from bot.storage.store import Store
 from conversations import approval
 from conversations.model import Answers, Target, TargetKind
 from conversations.policy import Policy
-from handlers.events import Actor, Command, Ephemeral
+from handlers.events import Actor, Command, Ephemeral, Reply
 from handlers.ports import DELETE, DialogueWrite, StorageDown
 from tests.fakes.clock import FakeClock
-from tests.helpers import build_app
+from tests.helpers import build_app, submission
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
+def tells_nobody(t: approval.Transition) -> list[Reply]:
+    """A transition that tells nobody (storage tests that are not about the outbox)."""
+    return []
+
+
 def _submission(policy: Policy, rid: str = "SR-TEST0001") -> approval.Transition:
     answers = Answers(target=Target(kind=TargetKind.SOFTWARE, name="CRM", paid=True))
-    return approval.submit(
-        request_id=rid,
-        requester="console:employee",
-        lang="en",
-        answers=answers,
-        stages=policy.approval.stages,
-        admins=policy.admins,
-        now=NOW,
-    )
+    return submission(policy, rid, NOW, answers)
 
 
 async def test_create_is_idempotent(store: Store, policy: Policy) -> None:
     tr = _submission(policy)
-    req, created = await store.requests.create(tr, None)
-    assert created
-    again, created_again = await store.requests.create(_submission(policy), None)
-    assert not created_again
+    req, created = await store.requests.create(tr, None, tells_nobody)
+    assert created is not None
+    again, created_again = await store.requests.create(_submission(policy), None, tells_nobody)
+    assert created_again is None
     assert again == req
     assert len(await store.requests.history(req.id)) == 1
     assert [r.id for r in await store.requests.of_user("console:employee")] == [req.id]
@@ -55,7 +52,7 @@ async def test_create_is_idempotent(store: Store, policy: Policy) -> None:
 
 async def test_commit_refuses_a_stale_version(store: Store, policy: Policy) -> None:
     tr = _submission(policy)
-    await store.requests.create(tr, None)
+    await store.requests.create(tr, None, tells_nobody)
     found = await store.requests.load(tr.request.id)
     assert found is not None
     req, version = found
@@ -71,11 +68,12 @@ async def test_commit_refuses_a_stale_version(store: Store, policy: Policy) -> N
 
 async def test_audit_entries_say_who_what_when(store: Store, policy: Policy) -> None:
     tr = _submission(policy)
-    await store.requests.create(tr, None)
+    await store.requests.create(tr, None, tells_nobody)
     t2 = await store.requests.update(
         tr.request.id,
         lambda r: approval.reject(r, 0, "console:head", "not now <!channel>", NOW),
         lambda r: None,
+        tells_nobody,
     )
     assert t2 is not None
     entry = (await store.requests.history(tr.request.id))[-1]
@@ -92,7 +90,7 @@ async def test_indexes_skip_ids_whose_request_never_landed(store: Store, policy:
     await store.redis.zadd(store.keys.user_requests("console:employee"), {"SR-GHOST000": 1})
     await store.redis.zadd(store.keys.open_requests(7), {"SR-GHOST000": 1})
     tr = _submission(policy)
-    await store.requests.create(tr, None)
+    await store.requests.create(tr, None, tells_nobody)
     assert [r.id for r in await store.requests.of_user("console:employee")] == [tr.request.id]
     assert [r.id for r in await store.requests.open()] == [tr.request.id]
 

@@ -46,12 +46,14 @@ def _calls(store: Store, policy: Policy) -> dict[str, Callable[[], Awaitable[Any
         "drafts.expiring": lambda: d.expiring(NOW),
         "drafts.expire_at": lambda: d.expire_at("console:u", NOW),
         "drafts.load": lambda: d.load("console:u"),
-        "requests.create": lambda: r.create(t, None),
+        "requests.create": lambda: r.create(t, None, lambda t: []),
         "requests.unlist": lambda: r.unlist("console:u", "SR-1"),
         "requests.load": lambda: r.load("SR-1"),
         "requests.get": lambda: r.get("SR-1"),
         "requests.commit": lambda: r.commit(t, 1, None),
-        "requests.update": lambda: r.update("SR-1", lambda req: None, lambda req: None),
+        "requests.update": lambda: r.update(
+            "SR-1", lambda req: None, lambda req: None, lambda t: []
+        ),
         "requests.reschedule": lambda: r.reschedule("SR-1", lambda req: None),
         "requests.history": lambda: r.history("SR-1"),
         "requests.of_user": lambda: r.of_user("console:u"),

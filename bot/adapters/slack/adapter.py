@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -29,6 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.base import Host
 from bot.adapters.slack import inbound, request_url, wire
+from bot.adapters.slack.failures import classify
 from bot.adapters.slack.identity import BotIdentity
 from bot.adapters.slack.locales import Locales
 from bot.adapters.slack.outbound import SlackOutbound
@@ -89,7 +91,16 @@ class SlackAdapter:
             # Socket Mode connections are authenticated by the app token instead.
             request_verification_enabled=bool(settings.slack_signing_secret),
         )
-        self.outbound = SlackOutbound(self.client)
+        # Owed messages (the outbox's) are sent by a client that never retries a call
+        # itself: slack_sdk would re-send chat.postMessage after a dropped connection
+        # even when Slack took it. The outbox retries, after checking.
+        self.sender = AsyncWebClient(
+            token=settings.slack_bot_token,
+            base_url=settings.slack_api_url,
+            session=self.session,
+            retry_handlers=[],
+        )
+        self.outbound = SlackOutbound(self.client, self.sender)
         self.locales = Locales(self.client)
         self._register()
 
@@ -245,6 +256,20 @@ class SlackAdapter:
     # -- outbound ----------------------------------------------------------------
 
     async def deliver(self, reply: Reply, ref: str | None = None) -> str | None:
+        """Sends one reply; a failure Slack explains is raised as DeliveryFailed."""
+        try:
+            return await self._deliver(reply, ref)
+        except Exception as exc:
+            failed = classify(exc)
+            if failed is None:
+                raise
+            raise failed from exc
+
+    async def find_sent(self, reply: Post, since: datetime) -> str | None:
+        """Whether an owed post went out after all (bot/adapters/base.py Recalls)."""
+        return await self.outbound.find(reply, since)
+
+    async def _deliver(self, reply: Reply, ref: str | None) -> str | None:
         match reply:
             case Post():
                 return await self.outbound.post(reply)

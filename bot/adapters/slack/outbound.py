@@ -1,15 +1,18 @@
 """Neutral replies as Slack Web API calls: posts (as a DM when addressed to a user),
-card updates, ephemeral messages, form errors, modals and the App Home tab."""
+card updates, ephemeral messages, form errors, modals and the App Home tab; and, for
+the outbox, whether an owed post already went out."""
 
 from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks import fallback_text, form_view, home_view, render
+from bot.adapters.slack.wire import outbox_entry_of, outbox_metadata
 from conversations.ids import raw_id
 from handlers.events import Ephemeral, FormErrors, Message, OpenForm, Post, UpdateCard
 
@@ -20,9 +23,19 @@ def _is_user(raw: str) -> bool:
     return raw[:1] in ("U", "W")
 
 
+# Looking for a post after a crash: from a little before it was put in flight (clocks
+# differ), over at most this many pages of history.
+_LOOKBACK = timedelta(minutes=2)
+_HISTORY_PAGE = 200
+_HISTORY_PAGES = 5
+
+
 class SlackOutbound:
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, sender: AsyncWebClient | None = None) -> None:
         self.client = client
+        # Owed messages go through `sender`, which never re-sends a call by itself (a
+        # dropped connection may hide a post Slack took): the outbox retries instead.
+        self.sender = sender or client
         # A user's DM channel never changes: open it once per process.
         self._dm: dict[str, str] = {}
 
@@ -36,19 +49,46 @@ class SlackOutbound:
         return self._dm[raw]
 
     async def post(self, reply: Post, thread_ts: str | None = None) -> str:
-        """Posts the message; returns the reference `update` rewrites it by."""
+        """Posts the message; returns the reference `update` rewrites it by. An owed
+        message is labelled with its outbox entry (see `find`)."""
         channel = await self._channel_for(reply.to)
-        sent = await self.client.chat_postMessage(
+        client = self.client if reply.outbox is None else self.sender
+        sent = await client.chat_postMessage(
             channel=channel,
             text=fallback_text(reply.message),
             blocks=render(reply.message),
             thread_ts=thread_ts,
+            metadata=None if reply.outbox is None else outbox_metadata(reply.outbox),
         )
-        return json.dumps({"channel": sent["channel"], "ts": sent["ts"]})
+        return _ref(sent["channel"], sent["ts"])
+
+    async def find(self, reply: Post, since: datetime) -> str | None:
+        """The reference of the post labelled with `reply.outbox` since `since`, if it
+        is in the channel's history; None if not. Raises when Slack cannot say (no
+        history scope, the channel unreadable) or the history is longer than we read."""
+        channel = await self._channel_for(reply.to)
+        oldest = f"{(since - _LOOKBACK).timestamp():.6f}"
+        cursor = None
+        for _ in range(_HISTORY_PAGES):
+            page = await self.sender.conversations_history(
+                channel=channel,
+                oldest=oldest,
+                include_all_metadata=True,
+                limit=_HISTORY_PAGE,
+                cursor=cursor,
+            )
+            for message in page.get("messages") or []:
+                if outbox_entry_of(message) == reply.outbox:
+                    return _ref(channel, str(message["ts"]))
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return None
+        raise LookupError(f"more than {_HISTORY_PAGES * _HISTORY_PAGE} messages since {oldest}")
 
     async def update(self, reply: UpdateCard, ref: str) -> None:
         where = json.loads(ref)
-        await self.client.chat_update(
+        client = self.client if reply.outbox is None else self.sender
+        await client.chat_update(
             channel=where["channel"],
             ts=where["ts"],
             text=fallback_text(reply.message),
@@ -83,3 +123,7 @@ class SlackOutbound:
 
     async def publish_home(self, user: str, sections: list[Message]) -> None:
         await self.client.views_publish(user_id=user, view=home_view(sections))
+
+
+def _ref(channel: str, ts: str) -> str:
+    return json.dumps({"channel": channel, "ts": ts})

@@ -64,3 +64,22 @@ def form_of_metadata(private_metadata: str | None) -> tuple[str, str]:
     if not isinstance(meta, dict):
         return "", ""
     return str(meta.get("form", "")), str(meta.get("context", ""))
+
+
+# An owed message carries its outbox entry id in Slack's message metadata, so that
+# after a crash conversations.history (include_all_metadata) tells whether it went out.
+_OUTBOX_EVENT = "stopbot_outbox"
+
+
+def outbox_metadata(entry: str) -> dict[str, object]:
+    return {"event_type": _OUTBOX_EVENT, "event_payload": {"id": entry}}
+
+
+def outbox_entry_of(message: dict[str, object]) -> str | None:
+    """The outbox entry a message from conversations.history was posted for."""
+    meta = message.get("metadata")
+    if not isinstance(meta, dict) or meta.get("event_type") != _OUTBOX_EVENT:
+        return None
+    payload = meta.get("event_payload")
+    entry = payload.get("id") if isinstance(payload, dict) else None
+    return entry if isinstance(entry, str) else None

@@ -39,9 +39,11 @@ async def start_bot(
     clock: Clock,
     faq: KnowledgeSource,
     policy: Policy | None = None,
+    sweep_interval: float | None = 3600,
 ) -> Server:
     """`serve` on a free local port, its Web API client pointed at `api_url`;
-    `credentials` are the SLACK_* variables to set."""
+    `credentials` are the SLACK_* variables to set. The outbox sweeper runs every
+    `sweep_interval` seconds (None: as in production)."""
     settings = Settings.load(
         {**credentials, "SLACK_API_URL": api_url, "HOST": "127.0.0.1", "PORT": "0"},
         dotenv=Path("/nonexistent"),
@@ -49,5 +51,6 @@ async def start_bot(
     app = await App.build(
         settings, store=store, clock=clock, policy=policy or slack_policy(), faq=faq
     )
-    # The scheduler is driven by the tests' clock, not by time passing.
-    return await start_server(app, settings, scheduler_interval=3600)
+    # The scheduler and (by default) the outbox sweeper are driven by the tests'
+    # clock, not by time passing.
+    return await start_server(app, settings, scheduler_interval=3600, sweep_interval=sweep_interval)

@@ -193,6 +193,18 @@ def view_submission(
     return _payload_form(payload)
 
 
+def direct_message(user_id: str, text: str) -> dict[str, Any]:
+    """A user's message in their DM with the bot, as the ``event`` of ``event``."""
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "channel": f"D{user_id}",
+        "user": user_id,
+        "text": text,
+        "ts": f"{time.time():.6f}",
+    }
+
+
 def event(
     event: dict[str, Any], event_id: str = "Ev1", team_id: str = "T0TEST", bot_user: str = "UBOT"
 ) -> str:
