@@ -163,7 +163,9 @@ class SlackAdapter:
             await next()
             return None
 
-        @app.command("/cancel-account")
+        # Every slash command the app declares (slack/manifest.yaml) is routed by its
+        # name in handlers/router.py, so a new command needs no listener of its own.
+        @app.command(re.compile(r"^/"))
         async def command(ack: AsyncAck, body: dict[str, Any]) -> None:
             await ack()
             event = inbound.to_event(body)

@@ -50,8 +50,10 @@ class Rig:
         kind = "application/x-www-form-urlencoded" if form else "application/json"
         return await sr.post(self.session, self.url, body, SECRET, kind, **kwargs)
 
-    async def command(self, user: str, text: str = "", channel: str = "CGENERAL") -> None:
-        status, _ = await self.send(sr.slash_command("/cancel-account", text, user, channel))
+    async def command(
+        self, user: str, text: str = "", channel: str = "CGENERAL", name: str = "/cancel-account"
+    ) -> None:
+        status, _ = await self.send(sr.slash_command(name, text, user, channel))
         assert status == 200
 
     async def dm(self, user: str, text: str, event_id: str | None = None) -> None:
