@@ -287,18 +287,24 @@ async def _send(store: Store, policy: Policy, plan: _Send, yes: bool) -> int:
         f" and {len(targets) - _SHOWN} more" if len(targets) > _SHOWN else ""
     )
     when = "now" if job.at <= job.created_at else job.at.isoformat()
-    print(f"Shutdown notice to {len(targets)} recipients ({shown}), {when}, by {job.created_by}:")
+    many = f"{len(targets)} recipient" + ("" if len(targets) == 1 else "s")
+    print(f"Shutdown notice to {many} ({shown}), {when}, by {job.created_by}:")
     print("-" * 40)
     print(job.text)
     print("-" * 40)
     if not yes:
         print("Send it? [y/N] ", end="", flush=True)
         answer = await asyncio.to_thread(sys.stdin.readline)
+        if not sys.stdin.isatty():
+            print()  # a piped answer is not echoed: end the question's line
         if answer.strip().lower() not in _YES:
-            print()
             return _fail("not confirmed; nothing was queued (use --yes in scripts)", 1)
     await store.notices.create(job, targets)
-    print("Queued; follow it with `stopbot notice status " + job.id + "`.")
+    # Queuing sends nothing by itself: say what does, or a first try looks broken.
+    print(
+        "Queued. A running `stopbot serve` or `stopbot worker` sends it (console ids: "
+        "`stopbot chat`); follow it with `stopbot notice status " + job.id + "`."
+    )
     print(job.id)
     return 0
 

@@ -4,10 +4,12 @@ final report with every target that was refused and why."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from conversations.durations import format_duration
 from conversations.i18n import t
+from conversations.notice import count_recipients
 from handlers import card_keys
 from handlers.events import Message, Post, Reply, UpdateCard
 from handlers.notices import failures
@@ -34,7 +36,7 @@ def progress(st: NoticeStatus, now: datetime) -> Message:
                 "nb_progress_starting",
                 id=st.job.id,
                 software=st.job.software or "-",
-                total=st.total,
+                total=count_recipients(st.total, lang),
             )
         )
     left = timedelta(seconds=round(st.pending / rate)) if rate > 0 else None
@@ -86,7 +88,9 @@ def final(st: NoticeStatus) -> list[Reply]:
         line = t(lang, "nb_progress_cancelled", **params)
     else:
         took = (st.finished_at or st.job.at) - (st.started_at or st.job.at)
-        line = t(lang, "nb_progress_done", took=format_duration(max(took, timedelta(0))), **params)
+        # Whole seconds, rounded up: "in 1s", not "in 0.003s".
+        seconds = max(1, math.ceil(took.total_seconds()))
+        line = t(lang, "nb_progress_done", took=format_duration(timedelta(seconds=seconds)), **params)
     listed = NoticeStatus(**{**st.__dict__, "failures": st.failures[:_FAILURES_LISTED]})
     key = card_keys.notice_progress(st.job.id)
     return [

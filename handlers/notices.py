@@ -125,7 +125,9 @@ def _prompt(
     card = None
     if prompt.fields:
         card = Card(
-            title=t(d.lang, "nb_card_title", software=d.software or "-"), fields=prompt.fields
+            title=t(d.lang, "nb_card_title", software=d.software or "-"),
+            fields=prompt.fields,
+            lang=d.lang,
         )
     question = Message(text="\n".join([*notes, prompt.text]), card=card, buttons=buttons)
     out: list[Reply] = []
@@ -225,7 +227,7 @@ async def _queue(
         return [dm(actor.id, t(d.lang, "nb_no_recipients"))]
     for job in jobs:
         await svc.notices.create(job, targets)
-    lines = [t(d.lang, "nb_scheduled", count=len(targets))]
+    lines = [t(d.lang, "nb_scheduled", count=nb.count_recipients(len(targets), d.lang))]
     lines += [
         t(d.lang, "nb_scheduled_line", id=job.id, when=_when(job.at, ctx, d.lang)) for job in jobs
     ]
@@ -367,7 +369,7 @@ def offer(req: StopRequest, svc: Services) -> list[Reply]:
             id=req.id,
             software=d.software,
             date=long_date(d.stop_date, lang),
-            count=len(nb.resolve(d.recipients, ctx.broadcast, ctx.requests)),
+            count=nb.count_recipients(len(nb.resolve(d.recipients, ctx.broadcast, ctx.requests)), lang),
             when=nb.describe_when(d.when, d.stop_date, ctx, lang),
         )
         buttons = [

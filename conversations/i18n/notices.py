@@ -47,10 +47,9 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Quel logiciel est arrêté ? Choisissez-le ou tapez son nom.",
     ),
     "nb_q_date": (
-        "On which day does {software} stop? Type a date (2026-12-31, next Friday...) or pick one.",
-        "{software} 哪天停用？请输入日期（如 2026-12-31、下周五）或选择。",
-        "Quel jour {software} s'arrête-t-il ? Tapez une date (2026-12-31, vendredi prochain...) "
-        "ou choisissez.",
+        "On which day does {software} stop? Type a date (2026-12-31, next Friday...).",
+        "{software} 哪天停用？请输入日期（如 2026-12-31、下周五）。",
+        "Quel jour {software} s'arrête-t-il ? Tapez une date (2026-12-31, vendredi prochain...).",
     ),
     "nb_q_langs": (
         "In which language(s) should the notice be written? Pick, or type e.g. 'en, zh'.",
@@ -58,11 +57,12 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Dans quelle(s) langue(s) rédiger l'avis ? Choisissez, ou tapez par ex. « fr, en ».",
     ),
     "nb_q_message": (
-        "Here is the message, prefilled. Keep it, or type a new text to replace it (the text "
-        "in the language you write in is the one replaced):",
-        "这是预先填好的通知内容。可以保留，或输入新文字替换（替换的是你所用语言的那一段）：",
-        "Voici le message, prérempli. Gardez-le, ou tapez un nouveau texte pour le remplacer "
-        "(c'est le texte dans la langue où vous écrivez qui est remplacé) :",
+        "Here is the message, prefilled. Keep it, or type your own text to replace it (in a "
+        "notice in several languages, your text replaces the part in the language you type):",
+        "这是预先填好的通知内容。可以保留，或输入你自己的文字替换（多语言通知中，替换与你输入的语言相同的那一段）：",
+        "Voici le message, prérempli. Gardez-le, ou tapez votre propre texte pour le remplacer "
+        "(dans un avis en plusieurs langues, il remplace la partie dans la langue où vous "
+        "tapez) :",
     ),
     "nb_q_recipients": (
         "Who should get it? Type 'broadcast' for the broadcast channels ({channels}), a stop "
@@ -143,11 +143,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "共 {count} 次：{dates}",
         "{count} fois : {dates}",
     ),
-    "nb_v_recipients": ("{count}: {names}", "{count} 个：{names}", "{count} : {names}"),
+    "nb_v_recipients": ("{names} ({count})", "{names}（{count}）", "{names} ({count})"),
     "nb_v_recipients_more": (
-        "{count}: {names} and {more} more",
-        "{count} 个：{names} 等另外 {more} 个",
-        "{count} : {names} et {more} autres",
+        "{names} and {more} more ({count})",
+        "{names} 等另外 {more} 个（{count}）",
+        "{names} et {more} autres ({count})",
     ),
     "nb_v_broadcast": ("the broadcast channels", "广播频道", "les canaux de diffusion"),
     "nb_v_request": (
@@ -282,10 +282,13 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Texte en {language} remplacé.",
     ),
     # -- scheduled, status, cancel ---------------------------------------
+    # A number of recipients, said inside other sentences ({count} in them).
+    "nb_n_recipients": ("{count} recipients", "{count} 个接收对象", "{count} destinataires"),
+    "nb_one_recipient": ("1 recipient", "1 个接收对象", "1 destinataire"),
     "nb_scheduled": (
-        "Scheduled for {count} recipients:",
-        "已安排发送给 {count} 个接收对象：",
-        "Programmé pour {count} destinataires :",
+        "Scheduled for {count}:",
+        "已安排发送给 {count}：",
+        "Programmé pour {count} :",
     ),
     "nb_scheduled_line": ("{id}: {when}", "{id}：{when}", "{id} : {when}"),
     "nb_follow": (
@@ -350,11 +353,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     # -- the offer when a stop is approved --------------------------------
     "nb_offer": (
         "{id} ({software}, stopping {date}) is approved. Tell its users? Proposed: the notice "
-        "below to {count} recipients, {when}.",
-        "{id}（{software}，{date} 停用）已批准。要通知用户吗？建议：把下面的通知发给 {count} 个接收对象，"
+        "below to {count}, {when}.",
+        "{id}（{software}，{date} 停用）已批准。要通知用户吗？建议：把下面的通知发给 {count}，"
         "{when}。",
         "{id} ({software}, arrêt le {date}) est approuvée. Prévenir ses utilisateurs ? "
-        "Proposé : l'avis ci-dessous à {count} destinataires, {when}.",
+        "Proposé : l'avis ci-dessous à {count}, {when}.",
     ),
     "nb_c_offer_schedule": ("Schedule this notice", "安排发送此通知", "Programmer cet avis"),
     "nb_c_offer_edit": ("Edit it first", "先修改", "Le modifier d'abord"),
@@ -378,9 +381,9 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "{total} · {rate}/s · encore environ {eta}",
     ),
     "nb_progress_starting": (
-        "{id} · {software}: sending to {total} recipients...",
-        "{id} · {software}：正在发送给 {total} 个接收对象……",
-        "{id} · {software} : envoi à {total} destinataires...",
+        "{id} · {software}: sending to {total}...",
+        "{id} · {software}：正在发送给 {total}……",
+        "{id} · {software} : envoi à {total}...",
     ),
     "nb_progress_done": (
         "{id} · {software} done: {sent} sent, {failed} failed of {total}, in {took}.",

@@ -5,7 +5,13 @@ confirm; the caller then queues it."""
 
 from conversations.notice.answers import check_when, offered, on_choice, on_text, read_langs
 from conversations.notice.message import join, notice_text, template, texts
-from conversations.notice.prompts import describe, describe_recipients, lang_name, prompt_for
+from conversations.notice.prompts import (
+    count_recipients,
+    describe,
+    describe_recipients,
+    lang_name,
+    prompt_for,
+)
 from conversations.notice.recipients import (
     MASS_MENTION,
     RecipientProblem,
@@ -46,6 +52,7 @@ __all__ = [
     "When",
     "check",
     "check_when",
+    "count_recipients",
     "describe",
     "describe_recipients",
     "describe_when",

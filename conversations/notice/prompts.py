@@ -3,7 +3,7 @@ fields. The notice itself is shown by the caller, exactly as recipients will get
 
 from __future__ import annotations
 
-from conversations.i18n import t
+from conversations.i18n import listing, t
 from conversations.long_date import long_date
 from conversations.model import Lang
 from conversations.notice.message import notice_text
@@ -121,15 +121,21 @@ def prompt_for(d: NoticeDraft, ctx: NoticeContext) -> Prompt:
     raise AssertionError(d.step)
 
 
+def count_recipients(count: int, lang: Lang) -> str:
+    """"1 recipient", "3 recipients": a number of recipients said in a sentence."""
+    return t(lang, "nb_one_recipient") if count == 1 else t(lang, "nb_n_recipients", count=count)
+
+
 def describe_recipients(r: Recipients, ctx: NoticeContext, lang: Lang) -> str:
     every = resolve(r, ctx.broadcast, ctx.requests)
+    count = count_recipients(len(every), lang)
     names = [t(lang, "nb_v_broadcast")] if r.broadcast else []
     names += [t(lang, "nb_v_request", id=rid) for rid in r.requests]
     names += r.ids[:_SHOWN_IDS]
     more = len(r.ids) - _SHOWN_IDS
     if more > 0:
-        return t(lang, "nb_v_recipients_more", count=len(every), names=", ".join(names), more=more)
-    return t(lang, "nb_v_recipients", count=len(every), names=", ".join(names))
+        return t(lang, "nb_v_recipients_more", count=count, names=listing(lang, names), more=more)
+    return t(lang, "nb_v_recipients", count=count, names=listing(lang, names))
 
 
 def describe(d: NoticeDraft, ctx: NoticeContext) -> list[tuple[str, str]]:
@@ -143,7 +149,7 @@ def describe(d: NoticeDraft, ctx: NoticeContext) -> list[tuple[str, str]]:
         ),
         (
             field_name(NoticeStep.LANGS, lang),
-            ", ".join(lang_name(code, lang) for code in d.langs or []) or "-",
+            listing(lang, (lang_name(code, lang) for code in d.langs or [])) or "-",
         ),
     ]
     if d.recipients is not None:

@@ -108,6 +108,12 @@ def test_without_yes_it_asks_and_queues_only_on_yes(env: dict[str, str]) -> None
     out = run("notice", "send", "--to", "slack:C1", "--text", "hi there", env=env, stdin="yes\n")
     assert out.returncode == 0, out.stderr
     assert status(env, out.stdout.splitlines()[-1])["total"] == 1
+    # A piped answer is not echoed: the question keeps its own line, and the receipt
+    # says what sends the notice (queuing alone sends nothing).
+    lines = out.stdout.splitlines()
+    assert lines[0] == "Shutdown notice to 1 recipient (slack:C1), now, by console:admin:"
+    assert lines[-3] == "Send it? [y/N] "
+    assert lines[-2].startswith("Queued. A running `stopbot serve` or `stopbot worker` sends it")
 
 
 def test_at_schedules_it_and_cancel_stops_it(env: dict[str, str]) -> None:

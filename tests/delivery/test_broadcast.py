@@ -145,7 +145,7 @@ async def test_every_channel_gets_one_notice_and_the_refusals_are_reported(
     report = reports.replies[-1]
     assert isinstance(report, Post) and report.key is None
     assert report.message.text.splitlines() == [
-        f"{job} · CRM done: 28 sent, 2 failed of 30, in 0s.",
+        f"{job} · CRM done: 28 sent, 2 failed of 30, in 1s.",
         "Not delivered:",
         f"{targets[3]}: channel_not_found",
         f"{targets[7]}: is_archived",

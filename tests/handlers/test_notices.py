@@ -60,7 +60,7 @@ async def test_an_admin_composes_previews_and_confirms_by_typing(harness: Harnes
     # The preview: the notice exactly as it will be posted, then what is planned.
     notice, card = out.split("Above is the notice", 1)
     assert printed(TEMPLATE_EN) in notice
-    assert "Recipients: 3: the broadcast channels, console:bob, console:team" in card
+    assert "Recipients: the broadcast channels, console:bob, console:team (3 recipients)" in card
     assert "When: Now" in card
     assert await harness.store.notices.recent() == []  # nothing before Confirm
     out = await harness.type("confirm")
@@ -247,7 +247,7 @@ async def test_a_confirmed_notice_reaches_the_channel_and_the_admin_gets_the_rep
     assert await sender.round()
     out = harness.new_output()
     assert f"→ console:all-hands\n  {printed(TEMPLATE_EN)}" in out
-    assert f"{job_id} · CRM: sending to 1 recipients..." in out
-    assert f"{job_id} · CRM done: 1 sent, 0 failed of 1, in 0s." in out
+    assert f"{job_id} · CRM: sending to 1 recipient..." in out
+    assert f"{job_id} · CRM done: 1 sent, 0 failed of 1, in 1s." in out
     out = await harness.type(f"/shutdown-notice status {job_id}")
     assert f"{job_id} · CRM · done · 1/1 sent, 0 failed, 0 pending" in out
