@@ -89,8 +89,8 @@ def final(st: NoticeStatus) -> list[Reply]:
     else:
         took = (st.finished_at or st.job.at) - (st.started_at or st.job.at)
         # Whole seconds, rounded up: "in 1s", not "in 0.003s".
-        seconds = max(1, math.ceil(took.total_seconds()))
-        line = t(lang, "nb_progress_done", took=format_duration(timedelta(seconds=seconds)), **params)
+        seconds = timedelta(seconds=max(1, math.ceil(took.total_seconds())))
+        line = t(lang, "nb_progress_done", took=format_duration(seconds), **params)
     listed = NoticeStatus(**{**st.__dict__, "failures": st.failures[:_FAILURES_LISTED]})
     key = card_keys.notice_progress(st.job.id)
     return [

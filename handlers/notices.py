@@ -363,13 +363,14 @@ def offer(req: StopRequest, svc: Services) -> list[Reply]:
             return []
         assert d.recipients is not None and d.when is not None and d.stop_date is not None
         lang = d.lang
+        targets = nb.resolve(d.recipients, ctx.broadcast, ctx.requests)
         intro = t(
             lang,
             "nb_offer",
             id=req.id,
             software=d.software,
             date=long_date(d.stop_date, lang),
-            count=nb.count_recipients(len(nb.resolve(d.recipients, ctx.broadcast, ctx.requests)), lang),
+            count=nb.count_recipients(len(targets), lang),
             when=nb.describe_when(d.when, d.stop_date, ctx, lang),
         )
         buttons = [

@@ -122,7 +122,7 @@ def prompt_for(d: NoticeDraft, ctx: NoticeContext) -> Prompt:
 
 
 def count_recipients(count: int, lang: Lang) -> str:
-    """"1 recipient", "3 recipients": a number of recipients said in a sentence."""
+    """ "1 recipient", "3 recipients": a number of recipients said in a sentence."""
     return t(lang, "nb_one_recipient") if count == 1 else t(lang, "nb_n_recipients", count=count)
 
 
