@@ -251,3 +251,34 @@ async def test_a_confirmed_notice_reaches_the_channel_and_the_admin_gets_the_rep
     assert f"{job_id} · CRM done: 1 sent, 0 failed of 1, in 1s." in out
     out = await harness.type(f"/shutdown-notice status {job_id}")
     assert f"{job_id} · CRM · done · 1/1 sent, 0 failed, 0 pending" in out
+
+
+async def test_a_series_goes_out_at_each_time_once_and_never_before(harness: Harness) -> None:
+    """The injected clock moves from the dialogue to each send time of a series, and
+    past it: nothing before its time, each occurrence once."""
+    from bot.delivery.broadcast import Broadcaster
+
+    await compose(harness, "CRM", "2026-12-04", "en", "keep", "broadcast", "7 days before")
+    await harness.type("confirm")
+    sender = Broadcaster(
+        harness.store.notices, harness.app.adapters, {}, harness.clock, harness.app.deliver
+    )
+    posted = f"→ console:all-hands\n  {printed(TEMPLATE_EN)}"
+
+    def sent(out: str) -> int:
+        return out.count(posted)
+
+    harness.new_output()
+    for when, expected in [
+        (datetime(2026, 11, 27, 8, 59, tzinfo=UTC), 0),  # a minute early
+        (datetime(2026, 11, 27, 9, 0, tzinfo=UTC), 1),  # the first occurrence
+        (datetime(2026, 12, 3, 9, 0, tzinfo=UTC), 0),  # in between: nothing again
+        (datetime(2026, 12, 4, 9, 0, tzinfo=UTC), 1),  # the day itself
+        (datetime(2026, 12, 5, 9, 0, tzinfo=UTC), 0),  # after: nothing more
+    ]:
+        harness.clock.set(when)
+        await sender.round()
+        await sender.round()
+        assert sent(harness.new_output()) == expected, when
+    states = sorted((s.job.at, s.state, s.sent) for s in await harness.store.notices.recent())
+    assert [(state, n) for _, state, n in states] == [("done", 1), ("done", 1)]
