@@ -33,7 +33,7 @@ from typing import Protocol
 
 from bot.adapters.base import Adapter
 from bot.adapters.outcome import DeliveryFailed
-from bot.delivery.pacing import Lane
+from bot.storage.keys import Lane
 from bot.storage.notices import Claimed, RedisNotices
 from conversations.ids import platform_of
 from handlers import notice_report

@@ -28,14 +28,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Literal
 
 from bot.storage.client import RedisClient, register
 from bot.storage.errors import storage_call
-from bot.storage.keys import Keys
+from bot.storage.keys import Keys, Lane
 from bot.storage.scripts import PACE_CONFIRM, PACE_SUCCEEDED, PACE_THROTTLE, PACE_TURN
 
-Lane = Literal["interactive", "bulk"]
 Sleep = Callable[[float], Awaitable[None]]
 
 # A 429 without Retry-After (or a platform that gives none) pauses this long.
