@@ -29,11 +29,10 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from bot.adapters.base import Adapter
-from bot.adapters.outcome import DeliveryFailed
-from bot.storage.keys import Lane
+from bot.adapters.outcome import RATELIMITED, DeliveryFailed
+from bot.delivery.pacing import Pacing
 from bot.storage.notices import Claimed, RedisNotices
 from conversations.ids import platform_of
 from handlers import notice_report
@@ -41,16 +40,6 @@ from handlers.events import Message, Post, Reply
 from handlers.ports import Clock, NoticeJob, StorageDown
 
 log = logging.getLogger(__name__)
-
-
-class Pacing(Protocol):
-    """What the broadcaster needs of bot/delivery/pacing.py's Pacer."""
-
-    async def turn(self, lane: Lane, channel: str) -> object: ...
-
-    async def throttled(self, retry_after: float | None) -> object: ...
-
-    async def succeeded(self) -> None: ...
 
 
 # Whether a notice whose send had begun reached the platform: its reference if it did.
@@ -213,7 +202,7 @@ class Broadcaster:
     async def _failed(
         self, job: NoticeJob, c: Claimed, exc: DeliveryFailed, pacer: Pacing | None
     ) -> None:
-        if exc.reason == "ratelimited" and pacer is not None:
+        if exc.reason == RATELIMITED and pacer is not None:
             await pacer.throttled(exc.retry_after)
         if exc.permanent or c.attempts + 1 >= self.tuning.attempts:
             await self._settle(job, c.target, False, exc.reason)

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.adapters.outcome import DeliveryFailed
-from bot.delivery.broadcast import Broadcaster, Lane, Tuning
+from bot.delivery.broadcast import Broadcaster, Tuning
+from bot.storage.keys import Lane
 from bot.storage.store import Store
 from handlers.events import Post, Reply, UpdateCard
 from handlers.ports import NoticeJob
@@ -53,12 +54,12 @@ class Platform:
 
 class StandInPacer:
     def __init__(self, on_turn: Callable[[int], object] | None = None) -> None:
-        self.turns: list[tuple[Lane, str]] = []
+        self.turns: list[tuple[Lane, str | None]] = []
         self.throttles: list[float | None] = []
         self.successes = 0
         self.on_turn = on_turn
 
-    async def turn(self, lane: Lane, channel: str) -> None:
+    async def turn(self, lane: Lane, channel: str | None) -> None:
         self.turns.append((lane, channel))
         if self.on_turn is not None:
             found = self.on_turn(len(self.turns))
