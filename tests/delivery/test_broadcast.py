@@ -252,9 +252,10 @@ async def test_a_post_that_may_have_gone_out_is_looked_up_before_a_resend(
     # The claim lapses; the next claimant sees the send had begun and asks first.
     looked: list[tuple[str, datetime]] = []
 
-    async def recall(j: NoticeJob, target: str, began: datetime) -> str | None:
-        looked.append((target, began))
-        return "ts-found" if target in platform.posts else None
+    async def recall(post: Post, began: datetime) -> str | None:
+        assert post.outbox == f"{job}/{post.to}"  # the label the notice was posted with
+        looked.append((post.to, began))
+        return "ts-found" if post.to in platform.posts else None
 
     clock.advance(Tuning().lease + timedelta(seconds=1))
     runner = Broadcaster(store.notices, {"slack": platform}, {}, clock, Reports(), recall=recall)
