@@ -14,7 +14,7 @@ from bot.adapters.base import Adapter, Recalls
 from bot.adapters.outcome import DeliveryFailed
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.delivery.broadcast import Broadcaster
+from bot.delivery.broadcast import Broadcaster, Tuning
 from bot.delivery.outbox import CannotTell, Delivered, NoRoute, Outbox
 from bot.delivery.pacing import Pacer
 from bot.files.kb import bundled_kb_path
@@ -243,9 +243,16 @@ class App:
 
     def broadcaster(self) -> Broadcaster:
         """What sends the shutdown notices from this process (serve, worker, chat),
-        each platform paced by the same Pacer as the outbox (the console needs none)."""
+        each platform paced by the same Pacer as the outbox (the console needs none).
+        A target a dead process had claimed is taken over after the same lease as an
+        owed reply (OUTBOX_LEASE_SECONDS)."""
         return Broadcaster(
-            self.store.notices, self.adapters, self.pacers, self.services.clock, self.deliver
+            self.store.notices,
+            self.adapters,
+            self.pacers,
+            self.services.clock,
+            self.deliver,
+            tuning=Tuning(lease=self.store.lease),
         )
 
     async def close(self) -> None:
