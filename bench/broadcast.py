@@ -1,23 +1,24 @@
-"""Broadcast pacing: a notice to 1,000 and 10,000 channels, sent through the Pacer
-(bot/delivery/pacing.py) by 1 and 2 sender processes, against the fake Slack of the
-tests enforcing Slack's limits: one post a second per channel and a workspace
-budget (100 posts a second by default, a second's worth of burst), 429 with
-Retry-After over either.
+"""Shutdown notices to 1,000 and 10,000 channels, sent by 1 and 2 real `python -m bot
+worker` processes (the Broadcaster: claims under a lease, the shared Pacer, the Slack
+adapter, settle), against the fake Slack of the tests enforcing Slack's limits: one
+post a second per channel and a workspace budget (100 posts a second by default, a
+second's worth of burst), 429 with Retry-After over either. The job is queued with
+`stopbot notice send` once the workers run. Prints, per run: completion time (first
+post to last accepted post, at the fake) against the floor (targets / budget; the
+policy's ceiling is the budget), duplicates and channels missed (both must be 0),
+429s, and the Redis bytes per target of the job (MEMORY USAGE of every part, when
+queued and when done).
 
-Each sender process is `python -m tests.paced_sender` (the tests' sender: turn,
-post, throttled/succeeded), taking channels from one Redis list, so two processes
-share the work and the pacing. The real notice jobs (claims, leases, progress)
-come later; this measures the pacing alone.
-
-Prints, per run: completion time (first post to last accepted post, at the fake)
-against the floor the limits allow (targets / budget; the Pacer's ceiling is set to
-the budget), duplicates and channels missed (both must be 0), 429s, posts that
-arrived inside a Retry-After (and whether each was already on its way when the 429
-was known), the wait of an interactive post made once a second during the
-broadcast, and the Redis memory the pacing keys took at their peak. One more run
-sets the ceiling above the budget, so the adaptive rate has to find the budget
-from the 429s. Embedded Redis on a temp dir; asserts nothing. The default runs take
-about four minutes, most of it the floor itself (10,000 posts at 100 a second, twice).
+With --pacer, the earlier figures too: the Pacer alone (bot/delivery/pacing.py),
+driven by 1 and 2 `python -m tests.paced_sender` processes (the tests' sender: turn,
+post, throttled/succeeded) taking channels from one Redis list: completion time,
+duplicates, 429s, posts that arrived inside a Retry-After (and whether each was
+already on its way when the 429 was known), the wait of an interactive post made
+once a second during the broadcast, and the Redis memory of the pacing keys at their
+peak; one more run sets the ceiling above the budget, so the adaptive rate has to
+find the budget from the 429s. Embedded Redis on a temp dir; asserts nothing. The
+default runs take about four minutes, most of it the floor itself (10,000 posts at
+100 a second, twice).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import os
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -33,6 +36,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -45,6 +49,7 @@ from bot.delivery.pacing import Pacer
 from bot.storage.client import RedisClient, client_for_url, result
 from bot.storage.embedded import EmbeddedRedis
 from bot.storage.keys import Keys
+from bot.storage.store import Store
 from tests.fakes.slack.api import FakeSlack
 from tests.paced_sender import Attempt, Job, PacedSender, attempt_of, read_attempts
 
@@ -177,6 +182,119 @@ async def broadcast(redis_url: str, run: Run, workers: int, tmp: Path) -> None:
     await redis.aclose()
 
 
+NOTICE = "CRM will be shut down on Friday: export what you need before then."
+POLICY = """
+admins: [slack:UADMIN]
+approval:
+  stages:
+    - {name: it, approvers: [slack:UIT], channel: slack:CIT}
+catalog:
+  - {name: CRM, paid: true}
+broadcast:
+  rate_per_second: %s
+"""
+
+
+@dataclass
+class JobRun:
+    targets: int
+    processes: int
+    budget: float
+    elapsed: float = 0.0  # first post to last accepted post, at the fake (s)
+    duplicates: int = 0
+    missed: int = 0
+    limited: int = 0
+    sent: int = 0
+    failed: int = 0
+    queued_bytes: int = 0  # the job in Redis just after it was queued
+    done_bytes: int = 0  # ... and once every target was settled
+
+    @property
+    def floor(self) -> float:
+        return self.targets / self.budget
+
+
+async def notice_job(run: JobRun) -> None:
+    """One real job through `worker` processes; fills `run`."""
+    tmp = Path(tempfile.mkdtemp(prefix="stopbot-notice-bench-"))
+    data = tmp / "data"
+    policy = tmp / "policy.yaml"
+    policy.write_text(POLICY % run.budget)
+    listing = tmp / "targets.txt"
+    channels = [f"C{i:06d}" for i in range(run.targets)]
+    listing.write_text("".join(f"slack:{c}\n" for c in channels))
+    fake = FakeSlack(token=TOKEN, clock=lambda: datetime.now(UTC))
+    await fake.start()
+    fake.set_user("UADMIN")
+    fake.limit(per_channel=1.0, workspace=run.budget, workspace_burst=run.budget)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DINGTALK_"))},
+        "DATA_DIR": str(data),
+        "POLICY_PATH": str(policy),
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": "bench-secret",
+        "SLACK_API_URL": fake.base_url,
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)
+    redis = client_for_url(await asyncio.to_thread(EmbeddedRedis(data).ensure_running))
+    store = Store(redis)
+    workers = []
+    for _ in range(run.processes):
+        workers.append(
+            await asyncio.create_subprocess_exec(
+                *(sys.executable, "-m", "bot", "worker"),
+                cwd=ROOT,
+                env=env,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+        )
+    try:
+        await asyncio.sleep(3)  # let them start: the floor is measured at the fake anyway
+        sent = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "notice", "send", "--to", f"@{listing}",
+            "--text", NOTICE, "--yes", cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, _ = await sent.communicate()
+        job = out.decode().splitlines()[-1]
+        run.queued_bytes = sum((await store.notices.memory(job)).values())
+        while True:
+            status = await store.notices.status(job, failures=0)
+            if status is not None and status.state == "done":
+                break
+            await asyncio.sleep(0.5)
+        run.sent, run.failed = status.sent, status.failed
+        run.done_bytes = sum((await store.notices.memory(job)).values())
+    finally:
+        for proc in workers:
+            proc.send_signal(signal.SIGTERM)
+        for proc in workers:
+            await proc.wait()
+        await redis.aclose()
+        await fake.stop()
+        await asyncio.to_thread(EmbeddedRedis(data).stop)
+        shutil.rmtree(tmp, ignore_errors=True)
+    posts = [c for c in fake.calls_to("chat.postMessage") if c.params["channel"].startswith("C")]
+    accepted = [c for c in posts if c.status == 200]
+    run.elapsed = max(c.at for c in accepted) - min(c.at for c in posts)
+    counts = Counter(c for (c, _), m in fake.messages.items() if m["text"] == NOTICE)
+    run.duplicates = sum(n - 1 for n in counts.values())
+    run.missed = run.targets - len(counts)
+    run.limited = sum(c.status == 429 for c in posts)
+
+
+def report_job(run: JobRun) -> None:
+    print(
+        f"{run.targets:>6} channels, {run.processes} worker(s): {run.elapsed:6.1f} s vs floor "
+        f"{run.floor:.1f} s = {run.elapsed / run.floor:.2f}x (aim <= 1.1x); "
+        f"sent {run.sent}, failed {run.failed}, duplicates {run.duplicates}, "
+        f"missed {run.missed}, 429s {run.limited}; Redis per target "
+        f"{run.queued_bytes / run.targets:.0f} B queued, {run.done_bytes / run.targets:.0f} B "
+        f"done (aim <= 200)"
+    )
+
+
 def report(run: Run) -> None:
     ratio = run.elapsed / run.floor
     waits = sorted(run.probe_waits) or [math.nan]
@@ -204,6 +322,15 @@ async def main_async(args: argparse.Namespace) -> None:
         f"(burst {args.budget:g}); {args.workers} sending tasks per process"
     )
     try:
+        print("notice jobs through `worker` processes:")
+        for targets in args.targets:
+            for processes in args.processes:
+                job_run = JobRun(targets, processes, args.budget)
+                await notice_job(job_run)
+                report_job(job_run)
+        if not args.pacer:
+            return
+        print(f"the Pacer alone ({args.workers} sending tasks per process):")
         for targets in args.targets:
             for processes in args.processes:
                 run = Run(targets, processes, args.budget, args.budget)
@@ -232,6 +359,7 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=100.0, help="workspace posts/s")
     parser.add_argument("--workers", type=int, default=32, help="sending tasks per process")
     parser.add_argument("--no-adaptive", dest="adaptive", action="store_false")
+    parser.add_argument("--pacer", action="store_true", help="also the Pacer alone")
     loop.run(main_async(parser.parse_args()))
 
 

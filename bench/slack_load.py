@@ -192,14 +192,14 @@ class IndexedSlack(FakeSlack):
 
     def __init__(self) -> None:
         super().__init__(token=TOKEN)
-        self.posted: dict[str, list[str]] = defaultdict(list)  # channel -> texts
+        self.texts: dict[str, list[str]] = defaultdict(list)  # channel -> texts posted
         self.cards: dict[tuple[str, str], str] = {}  # (channel, request id) -> ts
         self._wake: dict[str, asyncio.Event] = {}
 
     def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         result = super()._chat_post_message(params)
         channel, message = result["channel"], result["message"]
-        self.posted[channel].append(message.get("text", ""))
+        self.texts[channel].append(message.get("text", ""))
         for block in message.get("blocks", []):
             for element in block.get("elements", []) if block["type"] == "actions" else []:
                 if wire.action_of(element.get("action_id", "")) == Approve.id:
@@ -286,7 +286,7 @@ class Load:
 async def stopbot_user(load: Load, fake: IndexedSlack, user: str, rounds: int, wait: float) -> None:
     """Journeys of one requester: command, typed answers, the three approvals."""
     dm = f"D{user}"
-    posts = fake.posted[dm]
+    posts = fake.texts[dm]
     for _ in range(rounds):
         seen = len(posts)
 

@@ -14,7 +14,7 @@ from bot.adapters.base import Adapter, Recalls
 from bot.adapters.outcome import DeliveryFailed
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.delivery.broadcast import Broadcaster
+from bot.delivery.broadcast import Broadcaster, Tuning
 from bot.delivery.outbox import CannotTell, Delivered, NoRoute, Outbox
 from bot.delivery.pacing import Pacer
 from bot.files.kb import bundled_kb_path
@@ -51,10 +51,15 @@ class App:
     adapters: dict[str, Adapter] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)
     fallback: Adapter | None = None  # the console prints what no platform serves
+    # One Pacer per platform (state shared in Redis by every process), made when its
+    # adapter is registered; the outbox and the broadcaster both take turns from it.
+    pacers: dict[str, Pacer] = field(default_factory=dict)
     outbox: Outbox = field(init=False)
 
     def __post_init__(self) -> None:
-        self.outbox = Outbox(self.store.outbox, self, self.services.clock, self.store.lease)
+        self.outbox = Outbox(
+            self.store.outbox, self, self.services.clock, self.store.lease, pacers=self.pacers
+        )
 
     @classmethod
     async def build(
@@ -94,9 +99,15 @@ class App:
         return cls(settings=settings, store=store, services=services, handlers=Handlers(services))
 
     def register(self, adapter: Adapter, fallback: bool = False) -> None:
+        """Serves a platform; a fallback (the console, which prints) needs no pacing."""
         self.adapters[adapter.platform] = adapter
         if fallback:
             self.fallback = adapter
+        elif adapter.platform not in self.pacers:
+            ceiling = self.services.policy.broadcast.rate_per_second
+            self.pacers[adapter.platform] = Pacer(
+                self.store.redis, self.store.keys, adapter.platform, ceiling
+            )
 
     async def handle(self, event: Event) -> list[Reply]:
         """Handles an event without delivering the replies (adapters that must answer
@@ -231,17 +242,17 @@ class App:
         await every(interval, stop, tick, "scheduler tick")
 
     def broadcaster(self) -> Broadcaster:
-        """What sends the shutdown notices from this process (serve, worker, chat), to
-        the platforms registered so far, each paced by its Pacer shared in Redis (the
-        console needs none)."""
-        ceiling = self.services.policy.broadcast.rate_per_second
-        pacers = {
-            name: Pacer(self.store.redis, self.store.keys, name, ceiling)
-            for name in self.adapters
-            if name != "console"
-        }
+        """What sends the shutdown notices from this process (serve, worker, chat),
+        each platform paced by the same Pacer as the outbox (the console needs none).
+        A target a dead process had claimed is taken over after the same lease as an
+        owed reply (OUTBOX_LEASE_SECONDS)."""
         return Broadcaster(
-            self.store.notices, self.adapters, pacers, self.services.clock, self.deliver
+            self.store.notices,
+            self.adapters,
+            self.pacers,
+            self.services.clock,
+            self.deliver,
+            tuning=Tuning(lease=self.store.lease),
         )
 
     async def close(self) -> None:

@@ -122,8 +122,9 @@ class Post(_Model):
     # question is re-posted under the same key at every step and lives with the draft.
     key_ttl: timedelta | None = None
     # Set by storage when a transition owes this message (the outbox entry it is kept
-    # as until delivered); platforms that can label a message carry it, so that after a
-    # crash the bot can tell whether it went out before sending it again.
+    # as until delivered), or by the broadcaster for a notice (its job and target);
+    # platforms that can label a message carry it, so that after a crash the bot can
+    # tell whether it went out before sending it again.
     outbox: str | None = None
 
 

@@ -26,9 +26,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery.pacing import Lane, Pacer
+from bot.delivery.pacing import Pacer
 from bot.storage.client import RedisClient, client_for_url, result
-from bot.storage.keys import Keys
+from bot.storage.keys import Keys, Lane
 
 EVENT_TYPE = "paced_send"
 

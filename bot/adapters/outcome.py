@@ -8,6 +8,10 @@ platform can tell).
 
 from __future__ import annotations
 
+# The reason of a rate-limit answer (Slack's 429 code): whoever gets it tells the
+# platform's Pacer, which pauses every sender for Retry-After.
+RATELIMITED = "ratelimited"
+
 
 class DeliveryFailed(Exception):
     def __init__(

@@ -11,7 +11,8 @@ after a backoff (and, on a 429, the Pacer pauses every process for Retry-After).
 failure that leaves unknown whether the post went out (no answer, a dropped
 connection, an unexpected error) is not retried at once: its claim is left to lapse,
 and whoever claims it next sees that its send had begun and asks the platform first
-(`recall`: on Slack, the notice's metadata in the channel's history) before resending.
+(`recall`: on Slack, the notice's label in the metadata of the channel's history, as
+for an owed reply: the adapter's `Recalls.find_sent`) before resending.
 
 The admin who sent the notice sees one progress message, rewritten at most every few
 seconds by whichever process's turn it is, then a final report of every failure.
@@ -29,11 +30,10 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
-from bot.adapters.base import Adapter
-from bot.adapters.outcome import DeliveryFailed
-from bot.delivery.pacing import Lane
+from bot.adapters.base import Adapter, Recalls
+from bot.adapters.outcome import RATELIMITED, DeliveryFailed
+from bot.delivery.pacing import Pacing
 from bot.storage.notices import Claimed, RedisNotices
 from conversations.ids import platform_of
 from handlers import notice_report
@@ -43,18 +43,9 @@ from handlers.ports import Clock, NoticeJob, StorageDown
 log = logging.getLogger(__name__)
 
 
-class Pacing(Protocol):
-    """What the broadcaster needs of bot/delivery/pacing.py's Pacer."""
-
-    async def turn(self, lane: Lane, channel: str) -> object: ...
-
-    async def throttled(self, retry_after: float | None) -> object: ...
-
-    async def succeeded(self) -> None: ...
-
-
-# Whether a notice whose send had begun reached the platform: its reference if it did.
-Recall = Callable[[NoticeJob, str, datetime], Awaitable[str | None]]
+# Whether a notice whose send had begun (at the datetime) reached the platform: its
+# reference if it did. Raises when the platform cannot tell.
+Recall = Callable[[Post, datetime], Awaitable[str | None]]
 Report = Callable[[list[Reply]], Awaitable[None]]
 
 # Answers that leave unknown whether the platform took the post.
@@ -77,6 +68,16 @@ class Tuning:
         if retry_after is not None:
             wait = max(wait, timedelta(seconds=retry_after))
         return wait
+
+
+def notice_label(job_id: str, target: str) -> str:
+    """What a notice's post is labelled with on platforms that keep a label (Slack's
+    message metadata, like an owed reply's outbox id): one per job and target."""
+    return f"{job_id}/{target}"
+
+
+def notice_post(job: NoticeJob, target: str) -> Post:
+    return Post(to=target, message=Message(text=job.text), outbox=notice_label(job.id, target))
 
 
 class Broadcaster:
@@ -185,8 +186,9 @@ class Broadcaster:
         if adapter is None:
             await self._settle(job, c.target, False, f"no {platform or 'platform'} adapter")
             return
-        if c.began is not None and self.recall is not None:
-            found = await self.recall(job, c.target, c.began)
+        post = notice_post(job, c.target)
+        if c.began is not None:
+            found = await self._recall(adapter, post, c.began)
             if found is not None:
                 await self._settle(job, c.target, True, found)
                 return
@@ -200,7 +202,6 @@ class Broadcaster:
         t = self.tuning
         if not await self.notices.begin(job.id, c, self.clock.now(), t.lease):
             return  # cancelled, or taken over after our lease ran out
-        post = Post(to=c.target, message=Message(text=job.text))
         try:
             ref = await adapter.deliver(post)
         except DeliveryFailed as exc:
@@ -210,10 +211,29 @@ class Broadcaster:
             await pacer.succeeded()
         await self._settle(job, c.target, True, ref or "")
 
+    async def _recall(self, adapter: Adapter, post: Post, began: datetime) -> str | None:
+        """Where the notice is if its begun send reached the platform; None when it did
+        not, or when the platform cannot tell (then it is sent again: the bound)."""
+        recall = self.recall
+        if recall is None and isinstance(adapter, Recalls):
+            recall = adapter.find_sent
+        if recall is None:
+            return None
+        try:
+            return await recall(post, began)
+        except StorageDown:
+            raise
+        except Exception as exc:
+            log.warning(
+                "cannot tell whether a notice went out: sending again",
+                extra={"target": post.to, "error": repr(exc)[:300]},
+            )
+            return None
+
     async def _failed(
         self, job: NoticeJob, c: Claimed, exc: DeliveryFailed, pacer: Pacing | None
     ) -> None:
-        if exc.reason == "ratelimited" and pacer is not None:
+        if exc.reason == RATELIMITED and pacer is not None:
             await pacer.throttled(exc.retry_after)
         if exc.permanent or c.attempts + 1 >= self.tuning.attempts:
             await self._settle(job, c.target, False, exc.reason)

@@ -25,14 +25,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from bot.adapters.outcome import DeliveryFailed
+from bot.adapters.outcome import RATELIMITED, DeliveryFailed
+from bot.delivery.pacing import Pacing
 from bot.periodic import every
 from bot.storage.outbox import Claimed, Envelope, RedisOutbox, request_of
+from conversations.ids import platform_of
 from conversations.model import AuditEntry
 from handlers.events import Post, Reply, UpdateCard
 from handlers.ports import Clock, StorageDown
@@ -119,12 +121,17 @@ class Outbox:
         clock: Clock,
         lease: timedelta,
         backoff: Backoff | None = None,
+        pacers: Mapping[str, Pacing] | None = None,
     ) -> None:
         self.store = store
         self.courier = courier
         self.clock = clock
         self.lease = lease
         self.backoff = backoff or Backoff()
+        # Each platform's Pacer, shared with the broadcaster (and, in Redis, with every
+        # process): an owed reply takes its lane's turn, so a broadcast never delays it
+        # and a 429 pauses every sender. Platforms without one (the console) go at once.
+        self.pacers: Mapping[str, Pacing] = pacers if pacers is not None else {}
         self.stopping = False
         # Entries this process holds a lease on and has not settled (claimed by a
         # sweep, or in a round): their leases are given back on shutdown.
@@ -338,8 +345,9 @@ class Round:
         entry = self.held.get(reply.outbox or "")
         if entry is None or out.stopping:
             return  # not ours; or shutting down: given back at the end
+        pacer = await self._turn(entry)
         left = (self.lease_until[entry.id] - out._now()) / 1000 - out.lease.total_seconds() / 4
-        if left <= 0:
+        if left <= 0 or out.stopping:
             return  # too late to send under this lease: given back at the end
         try:
             async with asyncio.timeout(left):
@@ -349,6 +357,8 @@ class Round:
             return
         except DeliveryFailed as failed:
             self.forget(entry)
+            if failed.reason == RATELIMITED and pacer is not None:
+                await pacer.throttled(failed.retry_after)
             await out._failed(entry, failed.reason, failed.permanent, failed.retry_after)
             return
         except StorageDown:
@@ -360,6 +370,18 @@ class Round:
             return
         self.forget(entry)
         self.delivered.append((entry.id, done.card_key, done.ref))
+
+    async def _turn(self, entry: Claimed) -> Pacing | None:
+        """Waits for the entry's turn on its platform (its lane's budget, no pause in
+        force, and for a post one a second per channel); the Pacer, if it has one.
+        (Success is not reported: only bulk's rate adapts, and interactive sends are
+        paced by a budget of their own.)"""
+        reply = entry.reply
+        to = reply.to if isinstance(reply, Post) else reply.channel
+        pacer = self.outbox.pacers.get(platform_of(to))
+        if pacer is not None:
+            await pacer.turn(entry.envelope.lane, to if isinstance(reply, Post) else None)
+        return pacer
 
     async def __aexit__(self, *exc: object) -> None:
         out = self.outbox

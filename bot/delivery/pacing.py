@@ -28,15 +28,25 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Literal
+from typing import Protocol
 
 from bot.storage.client import RedisClient, register
 from bot.storage.errors import storage_call
-from bot.storage.keys import Keys
+from bot.storage.keys import Keys, Lane
 from bot.storage.scripts import PACE_CONFIRM, PACE_SUCCEEDED, PACE_THROTTLE, PACE_TURN
 
-Lane = Literal["interactive", "bulk"]
 Sleep = Callable[[float], Awaitable[None]]
+
+
+class Pacing(Protocol):
+    """What a sender (the outbox, the broadcaster) needs of a platform's Pacer."""
+
+    async def turn(self, lane: Lane, channel: str | None) -> object: ...
+
+    async def throttled(self, retry_after: float | None) -> object: ...
+
+    async def succeeded(self) -> None: ...
+
 
 # A 429 without Retry-After (or a platform that gives none) pauses this long.
 DEFAULT_PAUSE_S = 1.0
@@ -87,13 +97,17 @@ class Pacer:
         return "" if self._clock is None else str(self._clock() * 1000)
 
     @storage_call
-    async def turn(self, lane: Lane, channel: str) -> float:
+    async def turn(self, lane: Lane, channel: str | None) -> float:
         """Waits until this send to ``channel`` may go; returns when it was allowed
-        (Redis time, seconds since the epoch), for logs and checks."""
-        keys = [self._lanes, self._pause, self._keys.pace_channel(self.platform, channel)]
+        (Redis time, seconds since the epoch), for logs and checks. ``channel`` None:
+        not a new post (a card rewritten in place), so only the pause and the lane's
+        budget apply, not the channel's post a second."""
+        key = self._keys.pace_channel(self.platform, channel or "")
+        keys = [self._lanes, self._pause, key]
+        spacing = self._spacing_ms if channel else "0"
         while True:
             wait, held, epoch, rate, mark, now = await self._turn(
-                keys=keys, args=[self._now(), lane, *self._args, self._spacing_ms]
+                keys=keys, args=[self._now(), lane, *self._args, spacing]
             )
             self._rate = float(rate)
             if int(held) and int(wait) == 0:

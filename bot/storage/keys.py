@@ -74,6 +74,12 @@ AUDIT_BUCKETS = 256
 
 NoticePart = Literal["job", "pending", "inflight", "tries", "sent", "failed", "audit"]
 
+Lane = Literal["interactive", "bulk"]
+"""A send's lane, and its field in the platform's `{pace:<platform>}:lanes` hash.
+Interactive: a person is waiting (approval cards, notices of a request's progress,
+answers); bulk: broadcasts. Pacing gives each its own budget, so the first never
+waits behind the second; an owed reply's envelope says which it is."""
+
 
 def bucket(request_id: str) -> int:
     return zlib.crc32(request_id.encode()) % AUDIT_BUCKETS

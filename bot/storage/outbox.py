@@ -14,14 +14,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.storage.audit import audit_fields
 from bot.storage.client import RedisClient, register, result
 from bot.storage.errors import storage_call
-from bot.storage.keys import AUDIT_BUCKETS, Keys, bucket
+from bot.storage.keys import AUDIT_BUCKETS, Keys, Lane, bucket
 from bot.storage.lru import Lru
 from bot.storage.scripts import (
     OUTBOX_CLAIM,
@@ -33,10 +33,6 @@ from bot.storage.scripts import (
 from conversations.model import AuditEntry
 from handlers.card_keys import owner_of
 from handlers.events import Post, Reply, UpdateCard
-
-Lane = Literal["interactive", "bulk"]
-"""Interactive: a person is waiting (approval cards, notices of a request's progress);
-bulk: broadcasts. Pacing lets the first never wait behind the second."""
 
 OwedReply = Annotated[Post | UpdateCard, Field(discriminator="kind")]
 

@@ -169,11 +169,13 @@ PACE_TURN = (
     _PACE_CLOCK
     + """
 -- KEYS: lanes, pause, channel.
--- ARGV: now, lane, ceiling, interactive rate, interactive burst, channel spacing (ms).
+-- ARGV: now, lane, ceiling, interactive rate, interactive burst, channel spacing (ms;
+-- 0: not a post, the channel is neither waited for nor marked).
 -- Returns {wait ms, held, epoch, bulk rate, channel mark, now}. held = 1: this send
 -- has its slot (of the lane and of the channel) at now + wait; held = 0: nothing is
 -- held (a pause, or the channel is busy), ask again after wait.
 local now = now_ms()
+local spacing = tonumber(ARGV[6])
 local lane = ARGV[2]
 local ceiling = tonumber(ARGV[3])
 local s = redis.call('HMGET', KEYS[1], 'rate', 'epoch', 'bulk', lane)
@@ -181,7 +183,8 @@ local rate = math.min(tonumber(s[1]) or ceiling, ceiling)
 local epoch = s[2] or '0'
 local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
 if pause > now then return {math.ceil(pause - now), 0, epoch, ms(rate), '', ms(now)} end
-local free = tonumber(redis.call('GET', KEYS[3]) or '0')
+local free = 0
+if spacing > 0 then free = tonumber(redis.call('GET', KEYS[3]) or '0') end
 if free > now then return {math.ceil(free - now), 0, epoch, ms(rate), '', ms(now)} end
 -- The lane's budget, a token bucket kept as its next free slot (GCRA).
 local per_s, burst = rate, 1
@@ -194,8 +197,11 @@ if lane == 'interactive' then
   -- Bulk makes room for it, so that both together keep under the ceiling.
   redis.call('HSET', KEYS[1], 'bulk', ms(math.max(tonumber(s[3]) or 0, now) + 1000 / rate))
 end
-local mark = ms(slot + tonumber(ARGV[6]))
-redis.call('SET', KEYS[3], mark, 'PX', math.ceil(slot + tonumber(ARGV[6]) - now) + LINGER)
+local mark = ''
+if spacing > 0 then
+  mark = ms(slot + spacing)
+  redis.call('SET', KEYS[3], mark, 'PX', math.ceil(slot + spacing - now) + LINGER)
+end
 return {math.ceil(slot - now), 1, epoch, ms(rate), mark, ms(now)}
 """
 )

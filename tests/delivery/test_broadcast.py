@@ -10,7 +10,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.adapters.outcome import DeliveryFailed
-from bot.delivery.broadcast import Broadcaster, Lane, Tuning
+from bot.delivery.broadcast import Broadcaster, Tuning
+from bot.storage.keys import Lane
 from bot.storage.store import Store
 from handlers.events import Post, Reply, UpdateCard
 from handlers.ports import NoticeJob
@@ -53,12 +54,12 @@ class Platform:
 
 class StandInPacer:
     def __init__(self, on_turn: Callable[[int], object] | None = None) -> None:
-        self.turns: list[tuple[Lane, str]] = []
+        self.turns: list[tuple[Lane, str | None]] = []
         self.throttles: list[float | None] = []
         self.successes = 0
         self.on_turn = on_turn
 
-    async def turn(self, lane: Lane, channel: str) -> None:
+    async def turn(self, lane: Lane, channel: str | None) -> None:
         self.turns.append((lane, channel))
         if self.on_turn is not None:
             found = self.on_turn(len(self.turns))
@@ -251,9 +252,10 @@ async def test_a_post_that_may_have_gone_out_is_looked_up_before_a_resend(
     # The claim lapses; the next claimant sees the send had begun and asks first.
     looked: list[tuple[str, datetime]] = []
 
-    async def recall(j: NoticeJob, target: str, began: datetime) -> str | None:
-        looked.append((target, began))
-        return "ts-found" if target in platform.posts else None
+    async def recall(post: Post, began: datetime) -> str | None:
+        assert post.outbox == f"{job}/{post.to}"  # the label the notice was posted with
+        looked.append((post.to, began))
+        return "ts-found" if post.to in platform.posts else None
 
     clock.advance(Tuning().lease + timedelta(seconds=1))
     runner = Broadcaster(store.notices, {"slack": platform}, {}, clock, Reports(), recall=recall)

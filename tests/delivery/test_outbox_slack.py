@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.delivery.pacing import Pacer
 from bot.files.live_kb import LiveKnowledgeBase
 from bot.server import Server
 from bot.storage.client import client_for_url
@@ -66,6 +67,11 @@ async def rig(
         live_kb,
         slack_policy(),
     )
+    # The app's Pacer (shared by its outbox and broadcaster) on the test's clock, so
+    # that a Retry-After or a channel's second is over when the test says so.
+    server.app.pacers["slack"] = Pacer(
+        store.redis, keys, "slack", 10.0, clock=lambda: clock.now().timestamp()
+    )
     yield Rig(fake, server, store, clock)
     await server.stop()
     await fake.stop()
@@ -87,6 +93,11 @@ async def test_a_card_whose_sender_died_is_sent_once_the_lease_runs_out(rig: Rig
     assert await rig.sweep_after(timedelta(seconds=1)) == 1
     [card] = rig.posts_to("CHEAD")
     assert rid in str(card["blocks"])
+    # It took its turn in the interactive lane of the Pacer the broadcaster uses too.
+    app = rig.server.app
+    assert app.broadcaster().pacers["slack"] is app.outbox.pacers["slack"]
+    lanes = await rig.store.redis.hgetall(rig.store.keys.pace_lanes("slack"))
+    assert "interactive" in lanes
     assert await rig.sweep_after(LEASE * 10) == 0
     assert len(rig.posts_to("CHEAD")) == 1 and await rig.store.outbox.pending() == 0
 
@@ -192,6 +203,10 @@ async def test_a_rate_limited_post_waits_for_retry_after(rig: Rig) -> None:
     rig.fake.fail_next("chat.postMessage", 429, retry_after=30)
     assert await rig.sweep_after(LEASE) == 1
     assert rig.posts_to("CHEAD") == []
+    # Every process pauses: the 429 reached the Pacer's pause in Redis.
+    pause = await rig.store.redis.get(rig.store.keys.pace_pause("slack"))
+    assert pause is not None
+    assert float(pause) / 1000 == pytest.approx(rig.clock.now().timestamp() + 30, abs=0.01)
     # Slack's Retry-After (30 s), not the backoff's first 2 s.
     assert await rig.sweep_after(timedelta(seconds=29)) == 0
     assert await rig.sweep_after(timedelta(seconds=1)) == 1

@@ -45,6 +45,24 @@ async def test_redis_clock_spacing_and_pause(store: Store) -> None:
     assert after_pause >= began + 0.5
 
 
+async def test_a_card_rewrite_is_not_held_to_the_channels_second(store: Store) -> None:
+    """chat.update is not a post: only the pause and the lane's budget apply to it,
+    and it does not use up the channel's second either."""
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        await asyncio.sleep(seconds)
+
+    pacer = Pacer(store.redis, store.keys, "slack", ceiling=50.0, sleep=sleep)
+    await pacer.turn("interactive", "C1")
+    await pacer.turn("interactive", None)
+    await pacer.turn("interactive", None)
+    assert waits == []
+    await pacer.turn("interactive", "C1")  # the channel's second, from the first post
+    assert waits and 0.9 < sum(waits) <= 1.0
+
+
 async def test_redis_down_is_storage_down() -> None:
     """A sender told StorageDown treats it like any transient failure."""
     redis = client_for_url("redis://127.0.0.1:1")  # nothing listens there

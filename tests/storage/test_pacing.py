@@ -10,9 +10,9 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.delivery.pacing import DEFAULT_PAUSE_S, Lane, Pacer
+from bot.delivery.pacing import DEFAULT_PAUSE_S, Pacer
 from bot.storage.client import RedisClient, client_for_url, result
-from bot.storage.keys import Keys, hash_slot
+from bot.storage.keys import Keys, Lane, hash_slot
 from bot.storage.store import Store
 
 START = 1_800_000_000.0  # seconds; any time will do

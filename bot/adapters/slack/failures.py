@@ -12,7 +12,7 @@ from __future__ import annotations
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
-from bot.adapters.outcome import DeliveryFailed
+from bot.adapters.outcome import RATELIMITED, DeliveryFailed
 
 PERMANENT = frozenset(
     {
@@ -53,7 +53,7 @@ def classify(exc: Exception) -> DeliveryFailed | None:
     if isinstance(exc, SlackApiError):
         status = exc.response.status_code
         if status == 429:
-            return DeliveryFailed("ratelimited", retry_after=_retry_after(exc))
+            return DeliveryFailed(RATELIMITED, retry_after=_retry_after(exc))
         if status != 200:
             return DeliveryFailed(f"http_{status}", retry_after=_retry_after(exc))
         code = str(exc.response.get("error") or "unknown_error")
