@@ -372,15 +372,20 @@ class Round:
         self.delivered.append((entry.id, done.card_key, done.ref))
 
     async def _turn(self, entry: Claimed) -> Pacing | None:
-        """Waits for the entry's turn on its platform (its lane's budget, no pause in
-        force, and for a post one a second per channel); the Pacer, if it has one.
-        (Success is not reported: only bulk's rate adapts, and interactive sends are
-        paced by a budget of their own.)"""
+        """Waits for the entry's turn on its platform; the Pacer, if it has one.
+        Interactive entries (cards, notices to people) only wait out a pause in force
+        (a 429's Retry-After, shared by every process): they come in bursts Slack
+        tolerates, and the twentieth card to one approval channel must not wait twenty
+        seconds. Bulk entries take the bulk lane's turn and the channel's second."""
         reply = entry.reply
         to = reply.to if isinstance(reply, Post) else reply.channel
         pacer = self.outbox.pacers.get(platform_of(to))
-        if pacer is not None:
-            await pacer.turn(entry.envelope.lane, to if isinstance(reply, Post) else None)
+        if pacer is None:
+            return None
+        if entry.envelope.lane == "interactive":
+            await pacer.pause_over()
+        else:
+            await pacer.turn("bulk", to if isinstance(reply, Post) else None)
         return pacer
 
     async def __aexit__(self, *exc: object) -> None:

@@ -33,7 +33,13 @@ from typing import Protocol
 from bot.storage.client import RedisClient, register
 from bot.storage.errors import storage_call
 from bot.storage.keys import Keys, Lane
-from bot.storage.scripts import PACE_CONFIRM, PACE_SUCCEEDED, PACE_THROTTLE, PACE_TURN
+from bot.storage.scripts import (
+    PACE_CONFIRM,
+    PACE_PAUSE_LEFT,
+    PACE_SUCCEEDED,
+    PACE_THROTTLE,
+    PACE_TURN,
+)
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -42,6 +48,8 @@ class Pacing(Protocol):
     """What a sender (the outbox, the broadcaster) needs of a platform's Pacer."""
 
     async def turn(self, lane: Lane, channel: str | None) -> object: ...
+
+    async def pause_over(self) -> None: ...
 
     async def throttled(self, retry_after: float | None) -> object: ...
 
@@ -92,6 +100,7 @@ class Pacer:
         self._confirm = register(redis, PACE_CONFIRM)
         self._throttle = register(redis, PACE_THROTTLE)
         self._succeeded = register(redis, PACE_SUCCEEDED)
+        self._pause_left = register(redis, PACE_PAUSE_LEFT)
 
     def _now(self) -> str:
         return "" if self._clock is None else str(self._clock() * 1000)
@@ -117,6 +126,15 @@ class Pacer:
                 ok, now = await self._confirm(keys=keys, args=[self._now(), lane, epoch, mark])
                 if int(ok):
                     return float(now) / 1000
+
+    @storage_call
+    async def pause_over(self) -> None:
+        """Waits out a pause in force (a 429's Retry-After), booking nothing: what an
+        interactive send waits for. Approval cards come in bursts (a chain of
+        approvals, twenty cards to one channel) that Slack tolerates; they must not
+        queue behind a budget, only stop when the platform said stop."""
+        while wait := int(await self._pause_left(keys=[self._pause], args=[self._now()])):
+            await self._sleep(wait / 1000)
 
     @storage_call
     async def throttled(self, retry_after: float | None) -> float:

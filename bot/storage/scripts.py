@@ -165,6 +165,18 @@ local function ms(x) return string.format('%.3f', x) end
 local LINGER = 2000  -- ms a pause or channel key outlives its time, then it is gone
 """
 
+PACE_PAUSE_LEFT = (
+    _PACE_CLOCK
+    + """
+-- KEYS: pause. ARGV: now. Returns the ms left of a pause in force (0: none): what an
+-- interactive send waits for, booking nothing.
+local now = now_ms()
+local pause = tonumber(redis.call('GET', KEYS[1]) or '0')
+if pause > now then return math.ceil(pause - now) end
+return 0
+"""
+)
+
 PACE_TURN = (
     _PACE_CLOCK
     + """

@@ -58,6 +58,9 @@ class WatchedPacer:
         self.granted[(channel or "").partition(":")[2]].append(at)
         return at
 
+    async def pause_over(self) -> None:
+        await self.inner.pause_over()
+
     async def throttled(self, retry_after: float | None) -> object:
         at = await self.inner.throttled(retry_after)
         assert isinstance(at, float)

@@ -93,11 +93,10 @@ async def test_a_card_whose_sender_died_is_sent_once_the_lease_runs_out(rig: Rig
     assert await rig.sweep_after(timedelta(seconds=1)) == 1
     [card] = rig.posts_to("CHEAD")
     assert rid in str(card["blocks"])
-    # It took its turn in the interactive lane of the Pacer the broadcaster uses too.
+    # It is paced by the Pacer the broadcaster uses too (an interactive entry waits out
+    # a pause in force and books no budget: see the Retry-After test).
     app = rig.server.app
     assert app.broadcaster().pacers["slack"] is app.outbox.pacers["slack"]
-    lanes = await rig.store.redis.hgetall(rig.store.keys.pace_lanes("slack"))
-    assert "interactive" in lanes
     assert await rig.sweep_after(LEASE * 10) == 0
     assert len(rig.posts_to("CHEAD")) == 1 and await rig.store.outbox.pending() == 0
 

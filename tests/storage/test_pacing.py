@@ -205,3 +205,18 @@ async def test_bad_rates_are_refused(store: Store) -> None:
     for options in ({"ceiling": 0}, {"ceiling": 5, "interactive_rate": -1}):
         with pytest.raises(ValueError):
             Pacer(store.redis, store.keys, "slack", **options)  # type: ignore[arg-type]
+
+
+async def test_an_interactive_send_waits_out_a_pause_and_books_nothing(
+    store: Store, time: VirtualTime
+) -> None:
+    pacer = pacer_on(store.redis, store.keys, time)
+    await pacer.pause_over()  # no pause: no wait
+    assert time.slept == []
+    lanes_before = await result(store.redis.hgetall(store.keys.pace_lanes("slack")))
+    await pacer.throttled(2.5)  # a 429 with Retry-After: 2.5
+    for _ in range(20):  # a burst of cards: each waits out the pause, none queues
+        await pacer.pause_over()
+    assert time.slept == [2.5]
+    lanes = await result(store.redis.hgetall(store.keys.pace_lanes("slack")))
+    assert lanes.get("interactive") == lanes_before.get("interactive")
