@@ -44,11 +44,11 @@ class Handlers:
         self.svc = svc
         self.default_lang: Lang = default_lang
 
-    async def _lang(self, actor: Actor, text: str = "") -> Lang:
+    def _lang(self, actor: Actor, text: str = "") -> Lang:
         return actor.lang or detect_lang(text) or actor.known_lang or self.default_lang
 
     async def handle(self, event: Event) -> list[Reply]:
-        lang = await self._lang(event.actor, getattr(event, "text", ""))
+        lang = self._lang(event.actor, getattr(event, "text", ""))
         try:
             return await self._route(event, lang)
         except StorageBusy:

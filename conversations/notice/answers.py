@@ -48,7 +48,7 @@ from conversations.notice.vocabulary import (
     RESET_WORDS,
 )
 from conversations.stop_request.state import Choice
-from conversations.stop_request.vocabulary import CANCEL_WORDS, EDIT_VERBS
+from conversations.stop_request.vocabulary import CANCEL_WORDS, EDIT_VERBS, option_number
 from conversations.text import after_verb, clean, fold, match_choice
 
 _MAX_NAME = 80
@@ -67,13 +67,6 @@ class _Reask(Exception):
 
 def _copy(d: NoticeDraft) -> NoticeDraft:
     return NoticeDraft.model_validate(d.model_dump())
-
-
-def _number(text: str, count: int) -> int | None:
-    stripped = text.strip().rstrip(".)?？")
-    if stripped.isdigit() and 1 <= int(stripped) <= count:
-        return int(stripped)
-    return None
 
 
 def _is(text: str, words: Sequence[str]) -> bool:
@@ -282,7 +275,7 @@ def _apply(
 ) -> tuple[NoticeStep | None, list[str]]:
     """Applies one answer to the current step: (explicit next step, notes)."""
     choices = prompt_for(d, ctx).choices
-    number = _number(value, len(choices)) if typed else None
+    number = option_number(value, len(choices)) if typed else None
     if number is not None:
         value, typed = choices[number - 1].value, False  # a typed number is a click
     if not typed and value not in {c.value for c in choices}:
@@ -347,7 +340,7 @@ def _edit_request(text: str) -> str | None:
 
 def _preview_pick(text: str, d: NoticeDraft, ctx: NoticeContext) -> str:
     offered = [c.value for c in prompt_for(d, ctx).choices]
-    number = _number(text, len(offered))
+    number = option_number(text, len(offered))
     if number is not None:
         return offered[number - 1]
     editing = _edit_request(text)

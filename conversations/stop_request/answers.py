@@ -4,7 +4,6 @@ handlers, so whatever a button can do, typing can do too."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
@@ -58,13 +57,12 @@ from conversations.stop_request.vocabulary import (
     LINKED_DONE_WORDS,
     LINKED_WORDS,
     NONE_WORDS,
-    OPTION_AFTER,
-    OPTION_BEFORE,
     OTHER_TARGET_WORDS,
     OWN_ACCOUNT_WORDS,
     REASON_WORDS,
     SUBMIT_VERBS,
     SUBMIT_WORDS,
+    option_number,
 )
 from conversations.text import after_verb, clean, fold, match_choice, part_of
 
@@ -114,12 +112,6 @@ _STEP_WORDS: dict[Step, dict[str, list[str]]] = {
     Step.COMPLIANCE: _COMPLIANCE_SYNONYMS,
     Step.NOTIFY: {"none": _NONE},
 }
-_OPTION = re.compile(
-    r"(?:(?:{})\s*){{0,2}}(\d{{1,3}})\s*(?:{})?".format(
-        "|".join(re.escape(w) for w in sorted(OPTION_BEFORE, key=len, reverse=True)),
-        "|".join(re.escape(w) for w in OPTION_AFTER),
-    )
-)
 
 
 def _copy(state: DialogueState) -> DialogueState:
@@ -152,7 +144,7 @@ def _pick(
 ) -> str:
     """A typed answer to a choice question: its number, its label, a synonym, or words
     of one label ("laisser courir"); words of several labels are asked about again."""
-    number = _option_number(text, len(choices))
+    number = option_number(text, len(choices))
     if number is not None:
         return choices[number - 1].value
     by_label = {c.value: [c.label] for c in choices}
@@ -170,15 +162,6 @@ def _pick(
         if fitting:
             raise _Reask(_which(text, choices, fitting, lang))
     raise _Reask(Later("hint_choice"))
-
-
-def _option_number(text: str, count: int) -> int | None:
-    """An option typed by its number ("2", "2.", "option 2", "choix 2", "选项2", "#2"),
-    if there is such an option."""
-    found = _OPTION.fullmatch(unicodedata.normalize("NFKC", text).strip().lower())
-    if found is not None and 1 <= int(found.group(1)) <= count:
-        return int(found.group(1))
-    return None
 
 
 def _only_filler(text: str) -> bool:
@@ -300,7 +283,7 @@ def _apply(
     a = state.answers
     prompt = prompt_for(state, ctx)
     notes: list[str] = []
-    number = _option_number(value, len(prompt.choices)) if typed else None
+    number = option_number(value, len(prompt.choices)) if typed else None
     if number is not None:
         # A typed option number is the same as clicking that button, on every step.
         value, typed = prompt.choices[number - 1].value, False
@@ -346,10 +329,8 @@ def _apply(
                     return None, notes
             else:
                 a.reason = Reason(choose({}))
-            if a.reason is not Reason.OTHER:
-                a.reason_text = None
-            else:
-                a.reason_text = None
+            a.reason_text = None
+            if a.reason is Reason.OTHER:
                 return Step.REASON_TEXT, notes
         case Step.REASON_TEXT:
             a.reason_text = _free_text(value)
@@ -486,7 +467,7 @@ def _summary_pick(text: str, prompt: Prompt, lang: Lang) -> str:
     """A typed answer to the summary: an option's number, Submit, or "edit" (or
     "change", "modifier", "修改"...) with the name of an answer in any language."""
     offered = [c.value for c in prompt.choices]
-    number = _option_number(text, len(offered))
+    number = option_number(text, len(offered))
     if number is not None:
         return offered[number - 1]
     editing = _edit_request(text)
@@ -524,7 +505,7 @@ def _detour(state: DialogueState, text: str, ctx: Context) -> Match | None:
     choices = prompt_for(state, ctx).choices
     bare = text.rstrip("?？ ")
     if (
-        _option_number(bare, len(choices)) is not None
+        option_number(bare, len(choices)) is not None
         or fold(bare) in {fold(c.label) for c in choices}
         or (state.step is Step.SUMMARY and is_submit(bare))
     ):

@@ -3,6 +3,9 @@ whatever the dialogue's: people answer in the language they think in."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from conversations.model import Backup, Billing, Compliance, Linked, Reason, Step
 
 # Typed alone, abandon the draft: unless they are also words of an option at that step
@@ -396,3 +399,20 @@ OWN_ACCOUNT_WORDS = [
 ]
 
 OTHER_TARGET_WORDS = ["other", "something else", "其他", "autre", "autre chose"]
+
+
+_OPTION = re.compile(
+    r"(?:(?:{})\s*){{0,2}}(\d{{1,3}})\s*(?:{})?".format(
+        "|".join(re.escape(w) for w in sorted(OPTION_BEFORE, key=len, reverse=True)),
+        "|".join(re.escape(w) for w in OPTION_AFTER),
+    )
+)
+
+
+def option_number(text: str, count: int) -> int | None:
+    """An option typed by its number ("2", "2.", "option 2", "choix 2", "选项2", "#2",
+    a full-width "２"), if there is such an option. Shared by every dialogue."""
+    found = _OPTION.fullmatch(unicodedata.normalize("NFKC", text).strip().lower())
+    if found is not None and 1 <= int(found.group(1)) <= count:
+        return int(found.group(1))
+    return None

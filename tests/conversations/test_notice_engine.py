@@ -210,3 +210,16 @@ def test_the_template_names_the_owner_when_the_software_has_one() -> None:
     assert text.startswith("📢 CRM sera arrêté le vendredi 4 décembre 2026.")
     assert "Demandez à slack:USALES." in text
     assert "\n\n———\n\n📢 CRM 将于 2026年12月4日（星期五） 停用。" in text
+
+
+@pytest.mark.parametrize(
+    ("typed", "plain"), [("²", "2"), ("option 1", "1"), ("#1", "1"), ("１", "1")]
+)
+def test_an_option_is_read_by_number_as_in_the_stop_request_dialogue(
+    typed: str, plain: str
+) -> None:
+    # "²" is a digit to str.isdigit() but not to int(): it used to raise here.
+    d = nb.new_notice("slack:UADMIN", "NB-ABCDEFGH", "en", NOW)
+    expected = nb.on_text(d, plain, CTX, NOW).state.software
+    assert expected is not None
+    assert nb.on_text(d, typed, CTX, NOW).state.software == expected
