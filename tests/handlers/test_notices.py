@@ -231,7 +231,15 @@ async def test_the_offer_can_be_edited_before_it_is_scheduled(harness: Harness) 
 async def test_no_offer_for_an_account_or_a_rejected_request(harness: Harness) -> None:
     rid = await file_request(harness, "my account", notify="console:team")
     out = await approve(harness, rid)
+    req = await harness.store.requests.get(rid)
+    assert req is not None and req.status == "approved"  # approved, and still no offer
     assert "Tell its users?" not in out
+    rid = await file_request(harness, "CRM", notify="console:team")
+    out = await harness.type("/as console:head", "/click Reject", "not this quarter")
+    req = await harness.store.requests.get(rid)
+    assert req is not None and req.status == "rejected"
+    assert "Tell its users?" not in out
+    assert await harness.store.notices.recent() == []
 
 
 async def test_a_confirmed_notice_reaches_the_channel_and_the_admin_gets_the_report(
