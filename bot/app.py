@@ -155,6 +155,13 @@ class App:
                     # One unreachable channel must not stop the requester being told.
                     log.exception("delivery failed", extra={"reply": reply.kind})
 
+    async def report(self, replies: list[Reply]) -> None:
+        """Delivers replies in order and raises the first failure (DeliveryFailed,
+        OSError), for a caller that tries again: a notice's progress and final report."""
+        for reply in replies:
+            await self._deliver_one(reply)
+            self.metrics.replies[reply.kind] += 1
+
     async def _route(self, reply: Reply, exact: bool) -> tuple[Adapter, Reply, str | None]:
         """The adapter for a reply, the reply as it will be sent, and the reference of
         the card it rewrites. An update of a card whose reference is unknown (lost in a
@@ -251,7 +258,7 @@ class App:
             self.adapters,
             self.pacers,
             self.services.clock,
-            self.deliver,
+            self.report,
             tuning=Tuning(lease=self.store.lease),
         )
 

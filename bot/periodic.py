@@ -15,16 +15,21 @@ log = logging.getLogger(__name__)
 async def every(
     interval: float, stop: asyncio.Event, work: Callable[[], Awaitable[object]], what: str
 ) -> None:
-    """Runs `work` every `interval` seconds until `stop` is set. Whatever goes wrong in
-    one run, the next one still runs: background work that dies quietly means no
-    reminder is sent again, or nothing a dead process left owed is ever delivered."""
+    """Runs `work` every `interval` seconds until `stop` is set; a run that returns
+    True had more to do and is followed by the next at once (a broadcast in full
+    swing). Whatever goes wrong in one run, the next one still runs: background work
+    that dies quietly means no reminder is sent again, or nothing a dead process left
+    owed is ever delivered."""
     while not stop.is_set():
+        busy = False
         try:
-            await work()
+            busy = await work() is True
         except StorageDown as exc:
             log.warning(f"{what} skipped: storage unavailable", extra={"error": repr(exc)})
         except Exception:
             log.exception(f"{what} failed")
+        if busy:
+            continue
         try:
             await asyncio.wait_for(stop.wait(), timeout=interval)
         except TimeoutError:

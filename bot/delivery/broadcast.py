@@ -28,12 +28,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.adapters.base import Adapter, Recalls
 from bot.adapters.outcome import RATELIMITED, DeliveryFailed
+from bot.delivery.backoff import Backoff
 from bot.delivery.pacing import Pacing
+from bot.periodic import every
 from bot.storage.notices import Claimed, RedisNotices
 from conversations.ids import platform_of
 from handlers import notice_report
@@ -46,6 +48,8 @@ log = logging.getLogger(__name__)
 # Whether a notice whose send had begun (at the datetime) reached the platform: its
 # reference if it did. Raises when the platform cannot tell.
 Recall = Callable[[Post, datetime], Awaitable[str | None]]
+# Delivers the admin's progress and report messages, in order; raises when one could
+# not be delivered (DeliveryFailed, OSError), so the final report is tried again.
 Report = Callable[[list[Reply]], Awaitable[None]]
 
 # Answers that leave unknown whether the platform took the post.
@@ -57,17 +61,10 @@ class Tuning:
     lease: timedelta = timedelta(seconds=20)  # a dead process's targets are taken over after this
     batch: int = 20  # targets claimed at once
     concurrency: int = 10  # sends in flight at once, each waiting for its turn
-    first_backoff: timedelta = timedelta(seconds=2)
-    max_backoff: timedelta = timedelta(minutes=5)
+    backoff: Backoff = field(default_factory=Backoff)
     attempts: int = 8  # transient failures before a target counts as failed
     progress_every: timedelta = timedelta(seconds=3)
     idle: float = 1.0  # seconds between looks when there is nothing to send
-
-    def backoff(self, attempts: int, retry_after: float | None) -> timedelta:
-        wait = min(self.first_backoff * (1 << min(attempts, 20)), self.max_backoff)
-        if retry_after is not None:
-            wait = max(wait, timedelta(seconds=retry_after))
-        return wait
 
 
 def notice_label(job_id: str, target: str) -> str:
@@ -103,22 +100,7 @@ class Broadcaster:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Sends until `stop` is set; what it claimed but had not begun is given back."""
-        while not stop.is_set():
-            try:
-                worked = await self.round(stop)
-            except StorageDown as exc:
-                log.warning("broadcast round skipped: storage down", extra={"error": repr(exc)})
-                worked = False
-            except Exception:
-                # Whatever went wrong, the next round must run: a broadcaster that dies
-                # quietly leaves every notice unsent.
-                log.exception("broadcast round failed")
-                worked = False
-            if not worked:
-                try:
-                    await asyncio.wait_for(stop.wait(), timeout=self.tuning.idle)
-                except TimeoutError:
-                    pass
+        await every(self.tuning.idle, stop, lambda: self.round(stop), "broadcast round")
 
     async def round(self, stop: asyncio.Event | None = None) -> bool:
         """One pass over the due jobs; True when something was sent or settled."""
@@ -135,9 +117,13 @@ class Broadcaster:
         """Claims and sends one batch; None when the job has nothing to claim now."""
         t = self.tuning
         claim = await self.notices.claim(job_id, self.clock.now(), t.lease, t.batch)
-        if claim.state in ("done", "cancelled", "missing"):
-            if await self.notices.unlist(job_id) and claim.state == "cancelled":
-                await self._report_final(job_id)
+        if claim.state == "missing":
+            await self.notices.unlist(job_id)
+            return None
+        if claim.state in ("done", "cancelled"):
+            # Listed until its final report went out: a report that failed (or whose
+            # sender died) is sent by whoever comes next.
+            await self._report_final(job_id)
             return None
         job = await self._job(job_id)
         if job is None:
@@ -240,7 +226,7 @@ class Broadcaster:
             return
         if exc.reason in MAYBE_SENT:
             raise exc  # leave the claim to lapse; it is looked up before a resend
-        wait = self.tuning.backoff(c.attempts, exc.retry_after)
+        wait = self.tuning.backoff.delay(c.attempts + 1, exc.retry_after)
         await self.notices.retry(job.id, c, self.clock.now() + wait)
 
     async def _settle(self, job: NoticeJob, target: str, sent: bool, value: str) -> None:
@@ -253,7 +239,7 @@ class Broadcaster:
     async def _report_started(self, job_id: str) -> None:
         st = await self.notices.status(job_id, failures=0)
         if st is not None:
-            await self.report(notice_report.started(st, self.clock.now()))
+            await self._tell(notice_report.started(st, self.clock.now()))
 
     async def _progress(self, job_id: str) -> None:
         now = self.clock.now()
@@ -261,11 +247,36 @@ class Broadcaster:
             return
         st = await self.notices.status(job_id, failures=0)
         if st is not None and st.state == "running":
-            await self.report(notice_report.update(st, now))
+            await self._tell(notice_report.update(st, now))
+
+    async def _tell(self, replies: list[Reply]) -> None:
+        """Progress is rewritten a few seconds later anyway: a failure is only logged."""
+        try:
+            await self.report(replies)
+        except (DeliveryFailed, OSError, TimeoutError) as exc:
+            log.warning("notice progress not shown", extra={"error": repr(exc)[:300]})
 
     async def _report_final(self, job_id: str) -> None:
-        st = await self.notices.status(job_id, failures=50)
+        """The admin's final report, once: sent by whoever holds the report turn, and
+        recorded as sent only after the platform took it. A transient failure (or a
+        process dying meanwhile) leaves it to the next round after the lease; a
+        permanent one (the admin's channel gone) is logged and not retried."""
+        now = self.clock.now()
+        if not await self.notices.report_turn(job_id, now, self.tuning.lease):
+            return
         self._jobs.pop(job_id, None)
-        await self.notices.unlist(job_id)
+        st = await self.notices.status(job_id, failures=50)
         if st is not None:
-            await self.report(notice_report.final(st))
+            try:
+                await self.report(notice_report.final(st))
+            except DeliveryFailed as exc:
+                if not exc.permanent:
+                    log.warning("notice report not sent: retried", extra={"job": job_id})
+                    return
+                log.warning(
+                    "notice report refused for good", extra={"job": job_id, "error": exc.reason}
+                )
+            except (OSError, TimeoutError) as exc:
+                log.warning("notice report not sent: retried", extra={"error": repr(exc)[:300]})
+                return
+        await self.notices.reported(job_id, self.clock.now())

@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.adapters.outcome import RATELIMITED, DeliveryFailed
+from bot.delivery.backoff import Backoff
 from bot.delivery.pacing import Pacing
 from bot.periodic import every
 from bot.storage.outbox import Claimed, Envelope, RedisOutbox, request_of
@@ -47,24 +48,6 @@ CLAIM_LIMIT = 20
 
 ACTOR = "stopbot"  # who the audit trail says recorded an undelivered message
 UNDELIVERED = "undelivered"
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """How long a transient failure puts an entry off: doubling from `first`, capped
-    at `cap`, never sooner than the platform's Retry-After; after `give_up` since it
-    was owed, the failure counts as permanent (recorded and told)."""
-
-    first: timedelta = timedelta(seconds=2)
-    cap: timedelta = timedelta(minutes=5)
-    give_up: timedelta = timedelta(days=3)
-
-    def delay(self, attempts: int, retry_after: float | None) -> timedelta:
-        doubled = self.first * (1 << min(max(attempts - 1, 0), 20))
-        wait = min(doubled, self.cap)
-        if retry_after is not None:
-            wait = max(wait, timedelta(seconds=retry_after))
-        return wait
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ import errno
 import fcntl
 import hashlib
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -153,6 +154,26 @@ class EmbeddedRedis:
             return not lock.take(wait=False, shared=True) or self.is_running()
         finally:
             lock.close()
+
+    def home_identity(self) -> str | None:
+        """A token naming this `home` directory (written there once, by whoever asks
+        first), or None when the directory is gone: a data dir deleted or replaced under
+        a running process is no longer its own. (An inode number is no name: a new
+        directory often gets the old one's.)"""
+        path = self.home / "identity"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        except OSError:
+            return None
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(8))
+        try:
+            return path.read_text() or None
+        except OSError:
+            return None
 
     def was_stopped(self) -> bool:
         """Whether `stop` (e.g. `stopbot storage stop`) ended it: not to be restarted."""

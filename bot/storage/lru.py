@@ -12,7 +12,8 @@ CACHE_SIZE = 10_000
 
 
 class Lru(Generic[K, V]):
-    """Never trusted on its own: every write it leads to is checked by a version."""
+    """Least recently used entries go first. Where it stands in for Redis, it is never
+    trusted on its own: every write it leads to is checked by a version."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size

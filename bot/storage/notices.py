@@ -35,6 +35,8 @@ from bot.storage.scripts import (
     NOTICE_CREATE,
     NOTICE_PROGRESS_TURN,
     NOTICE_RELEASE,
+    NOTICE_REPORT_TURN,
+    NOTICE_REPORTED,
     NOTICE_RETRY,
     NOTICE_SETTLE,
 )
@@ -145,6 +147,8 @@ class RedisNotices:
         self._release = register(redis, NOTICE_RELEASE)
         self._cancel = register(redis, NOTICE_CANCEL)
         self._progress = register(redis, NOTICE_PROGRESS_TURN)
+        self._report_turn = register(redis, NOTICE_REPORT_TURN)
+        self._reported = register(redis, NOTICE_REPORTED)
 
     def _keys(self, job_id: str, count: int = len(_PARTS)) -> list[str]:
         return [self.keys.notice(job_id, part) for part in _PARTS[:count]]
@@ -234,9 +238,25 @@ class RedisNotices:
 
     @storage_call
     async def unlist(self, job_id: str) -> bool:
-        """Drops a job that has ended (or never was) from the workers' list; True for
-        the one caller that did (it tells the admin how the job ended)."""
+        """Drops a job from the workers' list (one that ended and was reported, or
+        never was); True for the one caller that did."""
         return bool(await result(self.redis.zrem(self.keys.notice_active(), job_id)))
+
+    @storage_call
+    async def report_turn(self, job_id: str, now: datetime, lease: timedelta) -> bool:
+        """True for the one caller, per `lease`, that is to send an ended job's final
+        report; False once the report is recorded as sent (`reported`)."""
+        got = await self._report_turn(
+            keys=[self.keys.notice(job_id, "job")], args=[ms(now), ms(now + lease)]
+        )
+        return bool(int(got))
+
+    @storage_call
+    async def reported(self, job_id: str, now: datetime) -> None:
+        """The final report went out: the job leaves the workers' list for good. (The
+        job keeps its list entry until then, so a report that failed is tried again.)"""
+        await self._reported(keys=[self.keys.notice(job_id, "job")], args=[ms(now)])
+        await result(self.redis.zrem(self.keys.notice_active(), job_id))
 
     @storage_call
     async def claim(self, job_id: str, now: datetime, lease: timedelta, limit: int) -> Claim:

@@ -445,6 +445,27 @@ redis.call('HSET', KEYS[1], 'progress_next', ARGV[2])
 return 1
 """
 
+NOTICE_REPORT_TURN = """
+-- KEYS: job. ARGV: now (ms), until when the caller holds the turn (ms).
+-- 1 when the caller is to send the job's final report: the job has ended, its report
+-- has not gone out, and nobody holds the turn (a process that died holding it lets it
+-- lapse, so the report is retried, never lost).
+local job = redis.call('HMGET', KEYS[1], 'state', 'reported', 'report_until')
+if job[1] ~= 'done' and job[1] ~= 'cancelled' then return 0 end
+if job[2] then return 0 end
+if tonumber(ARGV[1]) < tonumber(job[3] or '0') then return 0 end
+redis.call('HSET', KEYS[1], 'report_until', ARGV[2])
+return 1
+"""
+
+NOTICE_REPORTED = """
+-- KEYS: job. ARGV: now (ms). The final report went out: it is not sent again.
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'reported', ARGV[1])
+redis.call('HDEL', KEYS[1], 'report_until')
+return 1
+"""
+
 
 # -- the outbox (bot/storage/outbox.py) ----------------------------------------------
 # KEYS[1..3] of every outbox script: the bucket's outbox hash, its due index and its

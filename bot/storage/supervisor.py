@@ -8,7 +8,10 @@ append-only file brings back everything that was acknowledged. Clients reconnect
 themselves: a request that came while the server was down was answered "storage
 unavailable", the next one works.
 
-A server ended on purpose (`stopbot storage stop`) is left stopped.
+A server ended on purpose (`stopbot storage stop`) is left stopped. A data directory
+deleted or replaced while the process runs ends the supervision: the files the server
+was started on are gone, and starting a new server there would run it beside the
+orphaned one (and beside the processes the new directory belongs to).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class Supervised(Protocol):
 
     def is_alive(self) -> bool: ...
     def was_stopped(self) -> bool: ...
+    def home_identity(self) -> str | None: ...
     def exit_code(self) -> int | None: ...
     def start_unless_alive(self) -> bool: ...
     def try_own(self) -> Held | None: ...
@@ -60,6 +64,7 @@ class Supervisor:
         self._attempt = 0
         self._restarted_at = monotonic()
         self._told_stopped = False
+        self._home = server.home_identity()
 
     @property
     def owns(self) -> bool:
@@ -70,6 +75,12 @@ class Supervisor:
         last_failure = ""
         try:
             while True:
+                if await asyncio.to_thread(self.server.home_identity) != self._home:
+                    log.error(
+                        "the embedded redis data directory was removed or replaced; "
+                        "no longer supervising it (restart stopbot to use the new one)"
+                    )
+                    return
                 try:
                     await self.tick()
                     last_failure = ""

@@ -348,9 +348,10 @@ async def test_a_slow_modal_submission_is_closed_in_time_and_finished_after(
     await rig.click("UHEAD", "CHEAD", "Reject")
     view = (await rig.fake.wait_for("views.open", 1))[0].params["view"]
     handle = rig.server.app.handle
+    release = asyncio.Event()  # the work waits until the test has seen the modal closed
 
     async def slow(event: Any) -> Any:
-        await asyncio.sleep(2)
+        await release.wait()
         return await handle(event)
 
     monkeypatch.setattr(slack_module, "_FORM_BUDGET", 0.1)
@@ -365,6 +366,7 @@ async def test_a_slow_modal_submission_is_closed_in_time_and_finished_after(
     assert status == 200 and text == ""  # the modal is closed...
     pending = await rig.store.requests.get(rid)
     assert pending is not None and pending.status == "pending"  # ...before the work is done
+    release.set()
     head_ts, _ = rig.last_message_to("CHEAD")
     await rig.call_where("chat.update", lambda c: c.params["ts"] == head_ts)
     req = await rig.store.requests.get(rid)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.adapters.outcome import DeliveryFailed
+from bot.delivery.backoff import Backoff
 from bot.delivery.broadcast import Broadcaster, Tuning
 from bot.storage.keys import Lane
 from bot.storage.store import Store
@@ -361,7 +362,7 @@ async def test_with_the_shared_pacer_a_429_pauses_the_broadcast(
     began = asyncio.get_running_loop().time()
     runner = Broadcaster(
         store.notices, {"slack": platform}, {"slack": pacer}, clock, Reports(),
-        tuning=Tuning(concurrency=1, first_backoff=timedelta(0)),
+        tuning=Tuning(concurrency=1, backoff=Backoff(first=timedelta(0))),
     )  # fmt: skip
     await runner.round()
     clock.advance(timedelta(seconds=1))
@@ -371,3 +372,80 @@ async def test_with_the_shared_pacer_a_429_pauses_the_broadcast(
     assert min(after) >= began + 0.3  # nothing went out during the pause
     status = await store.notices.status(job)
     assert status is not None and status.sent == 12
+
+
+
+def finals(reports: Reports) -> list[Post]:
+    """The final reports among what the admin was sent (progress is a keyed card)."""
+    return [r for r in reports.replies if isinstance(r, Post) and r.key is None]
+
+
+class FlakyReports(Reports):
+    """The admin's platform refuses the first `fail` final reports (Slack down), or the
+    process dies while sending them (`dies`)."""
+
+    def __init__(self, fail: int = 0, dies: int = 0) -> None:
+        super().__init__()
+        self.fail = fail
+        self.dies = dies
+
+    async def __call__(self, replies: list[Reply]) -> None:
+        if any(isinstance(r, Post) and r.key is None for r in replies):
+            if self.fail:
+                self.fail -= 1
+                raise DeliveryFailed("http_503")
+            if self.dies:
+                self.dies -= 1
+                raise RuntimeError("the process stopped here")
+        await super().__call__(replies)
+
+
+async def test_a_final_report_the_platform_refused_is_sent_again_once(
+    store: Store, clock: FakeClock
+) -> None:
+    job = await queue(store, channels(3))
+    reports = FlakyReports(fail=1)
+    b = broadcaster(store, Platform(), clock, reports=reports)
+    assert await b.round()
+    assert reports.fail == 0 and finals(reports) == []
+    # Still listed, and retried once the turn's lease is over, by whoever comes.
+    assert await store.notices.due(clock.now()) == [job]
+    await b.round()
+    assert finals(reports) == []
+    clock.advance(Tuning().lease + timedelta(seconds=1))
+    await b.round()
+    assert len(finals(reports)) == 1
+    assert "3 sent" in finals(reports)[0].message.text
+    assert await store.notices.due(clock.now()) == []
+    clock.advance(Tuning().lease + timedelta(seconds=1))
+    await b.round()
+    assert len(finals(reports)) == 1
+
+
+async def test_a_final_report_whose_sender_died_is_sent_by_the_next(
+    store: Store, clock: FakeClock
+) -> None:
+    job = await queue(store, channels(2))
+    dying = FlakyReports(dies=1)
+    await broadcaster(store, Platform(), clock, reports=dying).round()
+    assert finals(dying) == [] and await store.notices.due(clock.now()) == [job]
+    reports = Reports()
+    await broadcaster(store, Platform(), clock, reports=reports).round()
+    assert finals(reports) == []  # the dead process's turn has not lapsed yet
+    clock.advance(Tuning().lease + timedelta(seconds=1))
+    await broadcaster(store, Platform(), clock, reports=reports).round()
+    assert len(finals(reports)) == 1
+    assert await store.notices.due(clock.now()) == []
+
+
+async def test_a_final_report_refused_for_good_is_not_retried(
+    store: Store, clock: FakeClock
+) -> None:
+    await queue(store, channels(2))
+
+    async def refuse(replies: list[Reply]) -> None:
+        if any(isinstance(r, Post) and r.key is None for r in replies):
+            raise DeliveryFailed("channel_not_found", permanent=True)
+
+    await broadcaster(store, Platform(), clock, reports=refuse).round()  # type: ignore[arg-type]
+    assert await store.notices.due(clock.now()) == []

@@ -5,10 +5,12 @@ process whose redis-server is killed: tests/cli/test_durability.py.)"""
 from __future__ import annotations
 
 import logging
+import shutil
+from pathlib import Path
 
 import pytest
 
-from bot.storage.embedded import EmbeddedRedisError
+from bot.storage.embedded import EmbeddedRedis, EmbeddedRedisError
 from bot.storage.supervisor import Supervisor
 
 
@@ -29,6 +31,7 @@ class FakeServer:
         self.starts = 0
         self.owned_elsewhere = owned_elsewhere
         self.lock = FakeLock()
+        self.home: str | None = "a1"
 
     def die(self, code: int | None) -> None:
         self.alive, self.code = False, code
@@ -38,6 +41,9 @@ class FakeServer:
 
     def was_stopped(self) -> bool:
         return self.stopped
+
+    def home_identity(self) -> str | None:
+        return self.home
 
     def exit_code(self) -> int | None:
         code, self.code = self.code, None
@@ -181,3 +187,28 @@ async def test_a_failing_check_is_logged_once_and_watching_goes_on(
         await supervisor.run()
     assert time.waits == [1.0, 1.0, 1.0]  # it kept watching
     assert _messages(caplog) == ["embedded redis supervision failed; trying again"]
+
+
+@pytest.mark.parametrize("home", [None, "b2"], ids=["removed", "replaced"])
+async def test_a_data_dir_removed_or_replaced_ends_the_supervision(
+    home: str | None, caplog: pytest.LogCaptureFixture
+) -> None:
+    server, time = FakeServer(), FakeTime()
+    supervisor = _supervisor(server, time)
+    server.die(-9)
+    server.home = home
+    await supervisor.run()  # returns instead of watching forever
+    assert server.starts == 0
+    assert server.lock.closed or not supervisor.owns
+    assert any("removed or replaced" in m for m in _messages(caplog))
+
+
+def test_a_real_data_dir_is_told_apart_once_removed_or_replaced(tmp_path: Path) -> None:
+    server = EmbeddedRedis(tmp_path / "data")
+    server.home.mkdir(parents=True)
+    first = server.home_identity()
+    assert first is not None and server.home_identity() == first
+    shutil.rmtree(tmp_path / "data")
+    assert server.home_identity() is None
+    server.home.mkdir(parents=True)
+    assert server.home_identity() not in (None, first)

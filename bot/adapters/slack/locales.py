@@ -10,6 +10,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.inbound import lang_of
+from bot.storage.lru import Lru
 from conversations.model import Lang
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,8 @@ class Locales:
     ) -> None:
         self.client = client
         self.monotonic = monotonic  # injected: tests move it instead of waiting
-        self._langs: dict[str, tuple[float, Lang | None]] = {}  # user -> (valid until, lang)
+        # user -> (valid until, lang); bounded: a big workspace must not grow it forever
+        self._langs: Lru[str, tuple[float, Lang | None]] = Lru()
 
     async def lang(self, user: str) -> Lang | None:
         cached = self._langs.get(user)
@@ -38,5 +40,5 @@ class Locales:
             except Exception as exc:  # a missing locale must not block the user
                 log.warning("users.info failed", extra={"user": user, "error": repr(exc)})
                 cached = (self.monotonic() + _FAILED_TTL, None)
-            self._langs[user] = cached
+            self._langs.put(user, cached)
         return cached[1]

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks import fallback_text, form_view, home_view, render
 from bot.adapters.slack.wire import outbox_entry_of, outbox_metadata
+from bot.storage.lru import Lru
 from conversations.ids import raw_id
 from handlers.events import Ephemeral, FormErrors, Message, OpenForm, Post, UpdateCard
 
@@ -36,17 +37,19 @@ class SlackOutbound:
         # Owed messages go through `sender`, which never re-sends a call by itself (a
         # dropped connection may hide a post Slack took): the outbox retries instead.
         self.sender = sender or client
-        # A user's DM channel never changes: open it once per process.
-        self._dm: dict[str, str] = {}
+        # A user's DM channel never changes: open it once per process (bounded).
+        self._dm: Lru[str, str] = Lru()
 
     async def _channel_for(self, to: str) -> str:
         raw = raw_id(to)
         if not _is_user(raw):
             return raw
-        if raw not in self._dm:
+        channel = self._dm.get(raw)
+        if channel is None:
             opened = await self.client.conversations_open(users=raw)
-            self._dm[raw] = opened["channel"]["id"]
-        return self._dm[raw]
+            channel = str(opened["channel"]["id"])
+            self._dm.put(raw, channel)
+        return channel
 
     async def post(self, reply: Post, thread_ts: str | None = None) -> str:
         """Posts the message; returns the reference `update` rewrites it by. An owed
