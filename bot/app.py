@@ -236,7 +236,7 @@ class App:
         req = await self.store.requests.get(request_id)
         if req is None:
             return []
-        to = reply.to if isinstance(reply, Post) else reply.channel
+        to = reply.destination
         is_card = reply.key is not None
         return announce.undelivered(req, to, is_card, reason, self.services)
 

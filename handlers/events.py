@@ -127,6 +127,11 @@ class Post(_Model):
     # tell whether it went out before sending it again.
     outbox: str | None = None
 
+    @property
+    def destination(self) -> str:
+        """The user or channel it goes to (the same question asked of an UpdateCard)."""
+        return self.to
+
 
 class UpdateCard(_Model):
     """Rewrites a posted card. `channel` is where it was posted, so that a card whose
@@ -137,6 +142,10 @@ class UpdateCard(_Model):
     channel: str
     message: Message
     outbox: str | None = None  # as on Post
+
+    @property
+    def destination(self) -> str:
+        return self.channel
 
 
 class Ephemeral(_Model):

@@ -27,13 +27,14 @@ import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.adapters.outcome import RATELIMITED, DeliveryFailed
 from bot.delivery.backoff import Backoff
 from bot.delivery.pacing import Pacing
 from bot.periodic import every
+from bot.storage.millis import from_ms, ms
 from bot.storage.outbox import Claimed, Envelope, RedisOutbox, request_of
 from conversations.ids import platform_of
 from conversations.model import AuditEntry
@@ -88,14 +89,6 @@ class Courier(Protocol):
         ...
 
 
-def _ms(when: datetime) -> int:
-    return int(when.timestamp() * 1000)
-
-
-def _when(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, UTC)
-
-
 class Outbox:
     def __init__(
         self,
@@ -129,7 +122,7 @@ class Outbox:
         return min(1.0, self.lease.total_seconds() / 4)
 
     def _now(self) -> int:
-        return _ms(self.clock.now())
+        return ms(self.clock.now())
 
     def _lease_until(self, now: int) -> int:
         return now + int(self.lease.total_seconds() * 1000)
@@ -209,7 +202,7 @@ class Outbox:
         """Whether an entry found in flight reached the platform before its sender
         stopped; if so it is settled here, without a resend."""
         try:
-            found = await self.courier.find(entry.reply, _when(entry.in_flight_since))
+            found = await self.courier.find(entry.reply, from_ms(entry.in_flight_since))
         except CannotTell:
             log.info("cannot tell whether it arrived: sending again", extra={"entry": entry.id})
             return False
@@ -240,7 +233,9 @@ class Outbox:
             await self.courier.undelivered(rid, entry.reply, reason) if entry.envelope.tell else []
         )
         to = entry.reply.to if isinstance(entry.reply, Post) else entry.reply.channel
-        audit = AuditEntry(at=_when(now), actor=ACTOR, action=UNDELIVERED, detail=f"{to}: {reason}")
+        audit = AuditEntry(
+            at=from_ms(now), actor=ACTOR, action=UNDELIVERED, detail=f"{to}: {reason}"
+        )
         owed = await self.store.failed(entry, reason, now, tellings, self._lease_until(now), audit)
         told = [r for r in owed or [] if isinstance(r, Post | UpdateCard)]
         if told:
@@ -361,7 +356,7 @@ class Round:
         tolerates, and the twentieth card to one approval channel must not wait twenty
         seconds. Bulk entries take the bulk lane's turn and the channel's second."""
         reply = entry.reply
-        to = reply.to if isinstance(reply, Post) else reply.channel
+        to = reply.destination
         pacer = self.outbox.pacers.get(platform_of(to))
         if pacer is None:
             return None

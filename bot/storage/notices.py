@@ -28,6 +28,7 @@ from typing import Literal
 from bot.storage.client import RedisClient, register, result
 from bot.storage.errors import storage_call
 from bot.storage.keys import Keys, NoticePart
+from bot.storage.millis import from_ms, ms
 from bot.storage.scripts import (
     NOTICE_BEGIN,
     NOTICE_CANCEL,
@@ -47,12 +48,8 @@ _PARTS: tuple[NoticePart, ...] = ("job", "pending", "inflight", "tries", "sent",
 _STATES: tuple[NoticeState, ...] = ("scheduled", "running", "done", "cancelled")
 
 
-def ms(when: datetime) -> int:
-    return int(when.timestamp() * 1000)
-
-
 def _from_ms(value: str | None) -> datetime | None:
-    return datetime.fromtimestamp(int(value) / 1000, UTC) if value else None
+    return from_ms(value) if value else None
 
 
 def new_token() -> str:

@@ -18,6 +18,7 @@ from bot.storage.client import RedisClient, register, result
 from bot.storage.errors import storage_call
 from bot.storage.keys import AUDIT_BUCKETS, Keys, bucket
 from bot.storage.lru import Lru
+from bot.storage.millis import ms
 from bot.storage.outbox import Births, entry_id, owe
 from bot.storage.scripts import COMMIT, CREATE, SET_DUE
 from conversations.approval import Transition
@@ -46,10 +47,6 @@ def _index_args(req: StopRequest, due: datetime | None) -> list[str]:
         repr(due.timestamp()) if due is not None and pending else "",
         "1" if pending else "0",
     ]
-
-
-def _ms(when: datetime) -> int:
-    return int(when.timestamp() * 1000)
 
 
 class RedisRequests:
@@ -82,7 +79,7 @@ class RedisRequests:
         (the injected clock's) to the committing process."""
         replies = announce(t)
         ids = [entry_id(t.request.id, version, n) for n in range(len(replies))]
-        at = _ms(t.audit.at)
+        at = ms(t.audit.at)
         told, owed = owe(replies, ids, at)
         return Committed(t, told), [str(self._lease_until(at)), *owed]
 
@@ -91,7 +88,7 @@ class RedisRequests:
 
     def _born(self, done: Committed) -> None:
         owed = [r.outbox for r in done.replies if isinstance(r, Post | UpdateCard) and r.outbox]
-        self.births.record(owed, self._lease_until(_ms(done.transition.audit.at)))
+        self.births.record(owed, self._lease_until(ms(done.transition.audit.at)))
 
     @storage_call
     async def create(

@@ -374,7 +374,6 @@ async def test_with_the_shared_pacer_a_429_pauses_the_broadcast(
     assert status is not None and status.sent == 12
 
 
-
 def finals(reports: Reports) -> list[Post]:
     """The final reports among what the admin was sent (progress is a keyed card)."""
     return [r for r in reports.replies if isinstance(r, Post) and r.key is None]

@@ -228,7 +228,8 @@ async def test_a_job_keeps_to_200_bytes_per_target(store: Store) -> None:
 
 
 def test_ms_round_trips() -> None:
-    from bot.storage.notices import _from_ms, ms
+    from bot.storage.millis import ms
+    from bot.storage.notices import _from_ms
 
     moment = datetime(2026, 12, 4, 9, 0, 0, 123000, tzinfo=UTC)
     assert _from_ms(str(ms(moment))) == moment
