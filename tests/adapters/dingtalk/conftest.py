@@ -1,4 +1,4 @@
-"""Fixtures of the DingTalk tests: the fake DingTalk OpenAPI."""
+"""Fixtures of the DingTalk tests: the fakes of DingTalk on real local sockets."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.fakes.clock import FakeClock
+from tests.fakes.dingtalk.gateway import FakeStreamGateway
 from tests.fakes.dingtalk.openapi import FakeDingTalkApi
 
 
@@ -15,3 +16,9 @@ async def fake_dingtalk_api(clock: FakeClock) -> AsyncIterator[FakeDingTalkApi]:
     """The fake OpenAPI, running (``.base_url``), its tokens expiring by ``clock``."""
     async with FakeDingTalkApi(clock=clock.now) as fake:
         yield fake
+
+
+@pytest.fixture
+async def fake_dingtalk_gateway() -> AsyncIterator[FakeStreamGateway]:
+    async with FakeStreamGateway() as gateway:
+        yield gateway
