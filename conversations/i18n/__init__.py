@@ -14,6 +14,7 @@ from conversations.i18n import (
     commands,
     console,
     dialogue,
+    dingtalk,
     faq,
     notices,
 )
@@ -41,6 +42,7 @@ _M = _merge(
     calendar.TEXTS,
     console.TEXTS,
     notices.TEXTS,
+    dingtalk.TEXTS,
 )
 
 

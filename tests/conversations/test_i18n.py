@@ -24,7 +24,16 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted(
     p for top in ("bot", "handlers", "conversations") for p in (ROOT / top).rglob("*.py")
 )
-CATALOGUES = ("dialogue", "approvals", "commands", "faq", "calendar", "console", "notices")
+CATALOGUES = (
+    "dialogue",
+    "approvals",
+    "commands",
+    "faq",
+    "calendar",
+    "console",
+    "notices",
+    "dingtalk",
+)
 
 # The callables that take a text key, and where the key goes among their arguments.
 KEY_ARGUMENT = {"t": 1, "every_lang": 0, "Later": 0}
