@@ -9,9 +9,10 @@ import re
 
 PLATFORMS: tuple[str, ...] = ("slack", "dingtalk", "console")
 
-# What may follow the colon: ids of every platform fit, and nothing that markup,
-# a Redis key or a log line could misread.
-RAW_CHARS = "A-Za-z0-9._@+\\-"
+# What may follow the colon: ids of every platform fit (DingTalk's staffIds and
+# openConversationIds are base64-like: `+`, `/` and `=`), and nothing that markup, a
+# Redis key or a log line could misread.
+RAW_CHARS = "A-Za-z0-9._@+/=\\-"
 ID_PATTERN = re.compile(rf"^({'|'.join(PLATFORMS)}):[{RAW_CHARS}]{{1,128}}$")
 
 
@@ -28,7 +29,7 @@ def identity_problem(value: str) -> str | None:
         return "it has no platform prefix"
     if platform not in PLATFORMS:
         return f"unknown platform {platform!r}"
-    return "the id after ':' must be 1-128 characters of A-Z a-z 0-9 . _ @ + -"
+    return "the id after ':' must be 1-128 characters of A-Z a-z 0-9 . _ @ + / = -"
 
 
 def qualify(platform: str, raw: str) -> str:

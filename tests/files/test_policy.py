@@ -74,6 +74,17 @@ def test_contract_policy_validates() -> None:
     assert policy.dialogue.idle_timeout == timedelta(minutes=30)
 
 
+def test_dingtalk_ids_are_base64_like_and_validate() -> None:
+    """DingTalk staffIds and openConversationIds may hold `+`, `/` and `=`."""
+    text = edited(
+        "admins: [slack:UADMIN, console:admin]", "admins: [slack:UADMIN, 'dingtalk:0123+ab/C=']"
+    )
+    text = text.replace("channel: slack:CIT", "channel: 'dingtalk:cidAbC+12/x=='")
+    policy = load_policy_text(text, "policy.yaml")
+    assert policy.admins[1] == "dingtalk:0123+ab/C="
+    assert policy.approval.stages[1].channel == "dingtalk:cidAbC+12/x=="
+
+
 def test_bundled_policy_validates() -> None:
     path = bundled_policy_path()
     assert path == Path(__file__).resolve().parents[2] / "bot" / "defaults" / "policy.yaml"
