@@ -25,6 +25,7 @@ from bot.storage.embedded import data_dir_problem
 from bot.storage.urls import BadRedisUrl, parse_redis_url
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+DingTalkMode = Literal["stream", "http"]
 
 
 def _bad(message: str) -> PydanticCustomError:
@@ -46,7 +47,8 @@ class Settings(BaseModel):
     dingtalk_client_id: str | None = Field(default=None, alias="DINGTALK_CLIENT_ID")
     dingtalk_client_secret: str | None = Field(default=None, alias="DINGTALK_CLIENT_SECRET")
     dingtalk_robot_code: str | None = Field(default=None, alias="DINGTALK_ROBOT_CODE")
-    dingtalk_mode: str | None = Field(default=None, alias="DINGTALK_MODE")
+    dingtalk_mode: DingTalkMode | None = Field(default=None, alias="DINGTALK_MODE")
+    dingtalk_card_template_id: str | None = Field(default=None, alias="DINGTALK_CARD_TEMPLATE_ID")
     dingtalk_api_url: str = Field(default="https://api.dingtalk.com", alias="DINGTALK_API_URL")
     host: str = Field(default="0.0.0.0", alias="HOST")
     port: int = Field(default=3000, alias="PORT")
@@ -89,6 +91,25 @@ class Settings(BaseModel):
         if level not in levels:
             raise _bad(f"{value!r} is not a log level; use {', '.join(levels)}")
         return level
+
+    @field_validator("dingtalk_mode", mode="before")
+    @classmethod
+    def _known_dingtalk_mode(cls, value: object) -> str:
+        mode = str(value).strip().lower()
+        modes = get_args(DingTalkMode)
+        if mode not in modes:
+            raise _bad(f"{value!r} is not a DingTalk mode; use {' or '.join(modes)}")
+        return mode
+
+    @property
+    def dingtalk_transport(self) -> DingTalkMode:
+        """How DingTalk reaches the bot: Stream mode unless DINGTALK_MODE=http."""
+        return self.dingtalk_mode or "stream"
+
+    @property
+    def dingtalk_robot(self) -> str | None:
+        """The robot's code: DINGTALK_ROBOT_CODE, by default the app's client id."""
+        return self.dingtalk_robot_code or self.dingtalk_client_id
 
     @field_validator("timezone")
     @classmethod

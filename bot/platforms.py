@@ -1,6 +1,7 @@
 """The chat platforms `serve` knows, and how each is mounted on the app and the HTTP
-server. `serve` mounts every platform whose credentials are set; a new platform is an
-entry in PLATFORMS with a `mount` (and a folder in bot/adapters/)."""
+server. `serve` mounts every platform whose credentials are set (Slack and DingTalk
+together when both are); a new platform is an entry in PLATFORMS with a `mount` (and a
+folder in bot/adapters/)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from typing import Protocol
 
 from aiohttp import web
 
+from bot.adapters.dingtalk.adapter import DingTalkAdapter, DingTalkSettings
+from bot.adapters.dingtalk.http_callback import PATH as DINGTALK_PATH
+from bot.adapters.dingtalk.http_callback import CallbackEndpoint
+from bot.adapters.dingtalk.stream import Credentials, StreamClient
 from bot.adapters.slack import SlackAdapter
 from bot.app import App
 from bot.config import Settings
@@ -41,9 +46,8 @@ class Platform:
     variables: str  # what to set, for the message when nothing is configured
     # The credentials it needs: every group, each by any one of its variables.
     needs: tuple[tuple[str, ...], ...]
-    # Registers the adapter on the app and its routes on the web app (before it
-    # starts). None: a platform whose settings are known but not served yet.
-    mount: Mount | None
+    # Registers the adapter on the app and its routes on the web app (before it starts).
+    mount: Mount
 
     def _missing(self, settings: Settings) -> list[tuple[str, ...]]:
         given = settings.model_dump(by_alias=True)
@@ -96,6 +100,60 @@ async def _mount_slack(app: App, settings: Settings, web_app: web.Application) -
     return _MountedSlack(adapter, settings.slack_app_token)
 
 
+@dataclass
+class _MountedDingTalk:
+    adapter: DingTalkAdapter
+    stream: StreamClient | None = None  # Stream mode
+    endpoint: CallbackEndpoint | None = None  # HTTP callback mode
+
+    async def start(self) -> None:
+        if self.stream is not None:
+            self.stream.start()
+
+    async def disconnect(self) -> None:
+        if self.stream is not None:
+            await self.stream.stop()
+        if self.endpoint is not None:
+            # Callbacks already answered are still being worked on: finish them.
+            await self.endpoint.drain()
+
+    async def close(self) -> None:
+        await self.adapter.close()
+
+
+async def _mount_dingtalk(app: App, settings: Settings, web_app: web.Application) -> Mounted:
+    client_id, secret = settings.dingtalk_client_id, settings.dingtalk_client_secret
+    robot = settings.dingtalk_robot
+    assert client_id and secret and robot
+    http = settings.dingtalk_transport == "http"
+    adapter = DingTalkAdapter(
+        DingTalkSettings(
+            api_url=settings.dingtalk_api_url,
+            client_id=client_id,
+            client_secret=secret,
+            robot_code=robot,
+            callback_type="HTTP" if http else "STREAM",
+            card_template_id=settings.dingtalk_card_template_id,
+        ),
+        app,
+        marks=app.store.marks,
+        forms=app.store.dingtalk_forms,
+        shown=app.store.shown_buttons,
+        request_of=app.services.requests.get,
+        clock=app.services.clock,
+    )
+    app.register(adapter)
+    if http:
+        endpoint = CallbackEndpoint(secret, adapter.on_received, clock=app.services.clock)
+        web_app.router.add_post(DINGTALK_PATH, endpoint.handle)
+        return _MountedDingTalk(adapter, endpoint=endpoint)
+    # Stream mode needs no public URL: the bot opens the connection (in start()).
+    stream = StreamClient(
+        Credentials(client_id, secret), settings.dingtalk_api_url, adapter.on_received
+    )
+    return _MountedDingTalk(adapter, stream=stream)
+
+
 PLATFORMS: tuple[Platform, ...] = (
     Platform(
         name="Slack",
@@ -107,37 +165,27 @@ PLATFORMS: tuple[Platform, ...] = (
         name="DingTalk",
         variables="DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET",
         needs=(("DINGTALK_CLIENT_ID",), ("DINGTALK_CLIENT_SECRET",)),
-        mount=None,
+        mount=_mount_dingtalk,
     ),
 )
 
 
 def configured(settings: Settings) -> list[Platform]:
-    """The platforms whose credentials are set, served or not."""
+    """The platforms whose credentials are set."""
     return [p for p in PLATFORMS if p.configured(settings)]
 
 
 def served(settings: Settings) -> list[tuple[Platform, Mount]]:
-    """The configured platforms this version serves, with how to mount each."""
-    return [(p, p.mount) for p in configured(settings) if p.mount is not None]
+    """The configured platforms, with how to mount each."""
+    return [(p, p.mount) for p in configured(settings)]
 
 
 def nothing_served(settings: Settings, command: str = "serve") -> str:
     """Why `serve` has nothing to run, naming the variables to set (when `served` is
-    empty): a platform with only part of its credentials, one this version does not
-    serve yet, or none at all."""
+    empty): a platform with only part of its credentials, or none at all."""
     chat = "To try the bot without any account, run: stopbot chat"
     half = [why for p in PLATFORMS if (why := p.half_configured(settings))]
     if half:
         return f"stopbot {command}: {'; '.join(half)}. {chat}"
-    waiting = configured(settings)
-    if waiting:
-        ready = " or ".join(p.name for p in PLATFORMS if p.mount is not None)
-        return (
-            f"stopbot {command}: the {waiting[0].name} adapter is not part of this version yet; "
-            f"configure {ready}, or use `stopbot chat` meanwhile."
-        )
-    # Only what this version serves: naming a platform that is not mounted yet would
-    # send people to set variables that lead to another refusal.
-    needed = ", or ".join(p.variables for p in PLATFORMS if p.mount is not None)
+    needed = ", or ".join(p.variables for p in PLATFORMS)
     return f"stopbot {command}: no platform is configured. Set {needed}. {chat}"

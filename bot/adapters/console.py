@@ -23,7 +23,7 @@ from typing import BinaryIO, TextIO
 
 from bot.adapters.base import Host
 from bot.storage.console_cards import RedisConsoleCards, Shown
-from bot.storage.console_forms import PendingForm, RedisConsoleForms
+from bot.storage.pending_forms import PendingForm, RedisPendingForms
 from conversations.i18n import Later, t
 from conversations.ids import is_identity
 from conversations.lang import clearly_in, detect_lang
@@ -107,7 +107,7 @@ class ConsoleAdapter:
         self,
         host: Host,
         cards: RedisConsoleCards,
-        forms: RedisConsoleForms,
+        forms: RedisPendingForms,
         out: TextIO | None = None,
         user: str = "console:employee",
         lang: Lang | None = None,

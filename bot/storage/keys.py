@@ -23,6 +23,8 @@ Layout (default prefix `stopbot`):
 | `stopbot:{console}:shown` | hash `seq`, `meta:<id>` (JSON), `buttons:<id>` (JSON) | 30 days, renewed | console playground: messages with buttons shown, so /click works in every process and after a restart |
 | `stopbot:{console}:shown-order` | sorted set | 30 days, renewed | the ids of those messages by when they were shown (the oldest are trimmed) |
 | `stopbot:{console}:form:<user>` | hash `form` (JSON), `v:<field>` | 1 day | console playground: the form a user is filling in (a reject or delegate reason) |
+| `stopbot:{u:<user>}:form` | hash `form` (JSON), `v:<field>` | 1 day | DingTalk: the form a user is answering in their single chat (a reject or delegate reason) |
+| `stopbot:{u:<user>}:buttons:<channel>` | string (JSON) | 1 hour | DingTalk: the latest buttons (not a dialogue's) shown to a user in a conversation, answered by typing a number or the words |
 | `stopbot:{pace:<platform>}:lanes` | hash `bulk`, `interactive` (each lane's next free slot, ms), `rate` (bulk posts/s now), `epoch` (slow-downs so far) | none | pacing of sends to the platform, shared by every process |
 | `stopbot:{pace:<platform>}:pause` | string (until, ms) | the pause + 2 s | after a 429: no send to the platform until then (Retry-After) |
 | `stopbot:{pace:<platform>}:ch:<channel>` | string (next free, ms) | until then + 2 s | one post a second per channel |
@@ -149,6 +151,12 @@ class Keys:
 
     def console_form(self, user: str) -> str:
         return f"{self.prefix}:{{console}}:form:{user}"
+
+    def pending_form(self, user: str) -> str:
+        return f"{self.prefix}:{{u:{user}}}:form"
+
+    def shown_buttons(self, user: str, channel: str) -> str:
+        return f"{self.prefix}:{{u:{user}}}:buttons:{channel}"
 
     def pace_lanes(self, platform: str) -> str:
         return f"{self.prefix}:{{pace:{platform}}}:lanes"

@@ -133,7 +133,7 @@ redis.call('HSET', KEYS[1], 'buttons:' .. ARGV[1], ARGV[2])
 return 1
 """
 
-CONSOLE_FORM_OPEN = """
+PENDING_FORM_OPEN = """
 -- KEYS: the user's form hash. ARGV: form (JSON), ttl (s). Replaces any earlier form
 -- with its answers.
 redis.call('DEL', KEYS[1])
@@ -142,7 +142,7 @@ redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1
 """
 
-CONSOLE_FORM_ANSWER = """
+PENDING_FORM_ANSWER = """
 -- KEYS: the user's form hash. ARGV: field name, answer, ttl (s). Only while the form
 -- is open: an answer never outlives its form. Returns 1 when kept.
 if redis.call('HEXISTS', KEYS[1], 'form') == 0 then return 0 end

@@ -11,7 +11,6 @@ from pathlib import Path
 from bot.storage.card_refs import RedisCardRefs
 from bot.storage.client import RedisClient, client_for_url, result
 from bot.storage.console_cards import RedisConsoleCards
-from bot.storage.console_forms import RedisConsoleForms
 from bot.storage.drafts import RedisDrafts
 from bot.storage.embedded import EmbeddedRedis
 from bot.storage.errors import storage_call
@@ -20,7 +19,9 @@ from bot.storage.keys import Keys
 from bot.storage.marks import RedisMarks
 from bot.storage.notices import RedisNotices
 from bot.storage.outbox import Births, RedisOutbox
+from bot.storage.pending_forms import RedisPendingForms
 from bot.storage.requests import DEFAULT_LEASE, RedisRequests
+from bot.storage.shown_buttons import RedisShownButtons
 from bot.storage.supervisor import Supervisor
 from handlers.ports import StorageDown
 
@@ -45,7 +46,11 @@ class Store:
         self.faq_log = RedisFaqLog(redis, self.keys)
         self.card_refs = RedisCardRefs(redis, self.keys)
         self.console_cards = RedisConsoleCards(redis, self.keys)
-        self.console_forms = RedisConsoleForms(redis, self.keys)
+        self.console_forms = RedisPendingForms(redis, self.keys.console_form)
+        # DingTalk asks a form's fields in the user's single chat, and reads the buttons
+        # of its markdown messages from what the user types.
+        self.dingtalk_forms = RedisPendingForms(redis, self.keys.pending_form)
+        self.shown_buttons = RedisShownButtons(redis, self.keys)
         self.notices = RedisNotices(redis, self.keys)
         self.notice_drafts = RedisDrafts(redis, self.keys, key=self.keys.notice_draft, expiry=False)
 

@@ -38,4 +38,25 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "也可以直接输入日期，例如 2026-12-31。",
         "Vous pouvez aussi taper une date, par exemple 2026-12-31.",
     ),
+    "dt_not_text": (
+        "I only read text messages: please type your question or answer.",
+        "我只能读取文字消息，请直接输入您的问题或回答。",
+        "Je ne lis que les messages texte : tapez votre question ou votre réponse.",
+    ),
+    # A form (a reject or delegate reason) asked one field at a time in a single chat.
+    "dt_form_ask": (
+        "{title}: {label}? (type it, or send “cancel”)",
+        "{title}：{label}？（直接输入，或发送“取消”）",
+        "{title} : {label} ? (tapez-la, ou envoyez « annuler »)",
+    ),
+    "dt_form_ask_user": (
+        "{title}: {label}? (their id, e.g. dingtalk:staffId; or send “cancel”)",
+        "{title}：{label}？（对方的 ID，例如 dingtalk:员工ID；或发送“取消”）",
+        "{title} : {label} ? (son identifiant, par ex. dingtalk:staffId ; ou envoyez « annuler »)",
+    ),
+    "dt_form_closed": (
+        "Cancelled; nothing was changed.",
+        "已取消，没有做任何更改。",
+        "Annulé ; rien n'a été modifié.",
+    ),
 }

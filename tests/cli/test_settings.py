@@ -61,6 +61,7 @@ def _cases(tmp_path: Path, unwritable: Path) -> list[tuple[str, str, list[list[s
         ("REDIS_URL", "redis+cluster://onlyhost", [["faq", "stats"]], "expected host:port"),
         ("PORT", "abc", [["serve"]], "'abc' is not a port number"),
         ("LOG_LEVEL", "loud", [["chat"]], "'loud' is not a log level"),
+        ("DINGTALK_MODE", "webhook", [["serve"]], "'webhook' is not a DingTalk mode"),
         ("BOT_TIMEZONE", "Mars/Olympus", [["faq", "hello"]], "unknown time zone"),
         ("POLICY_PATH", str(tmp_path / "missing.yaml"), POLICY, "does not exist"),
         ("POLICY_PATH", str(tmp_path), [["chat"]], "is not a file"),

@@ -7,8 +7,8 @@ import asyncio
 from datetime import timedelta
 
 from bot.storage.console_cards import KEEP, TTL, Shown
-from bot.storage.console_forms import TTL as FORM_TTL
-from bot.storage.console_forms import PendingForm
+from bot.storage.pending_forms import TTL as FORM_TTL
+from bot.storage.pending_forms import PendingForm
 from bot.storage.store import Store
 from handlers import faq_stats
 from handlers.events import Button, FormField, OpenForm

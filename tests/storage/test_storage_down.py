@@ -77,6 +77,15 @@ def _calls(store: Store, policy: Policy) -> dict[str, Callable[[], Awaitable[Any
         "console_forms.forget": lambda: store.console_forms.forget("console:u", "reason"),
         "console_forms.close": lambda: store.console_forms.close("console:u"),
         "console_forms.get": lambda: store.console_forms.get("console:u"),
+        "dingtalk_forms.open": lambda: store.dingtalk_forms.open("dingtalk:u", form),
+        "dingtalk_forms.answer": lambda: store.dingtalk_forms.answer("dingtalk:u", "reason", "x"),
+        "dingtalk_forms.forget": lambda: store.dingtalk_forms.forget("dingtalk:u", "reason"),
+        "dingtalk_forms.close": lambda: store.dingtalk_forms.close("dingtalk:u"),
+        "dingtalk_forms.get": lambda: store.dingtalk_forms.get("dingtalk:u"),
+        "shown_buttons.remember": lambda: store.shown_buttons.remember(
+            "dingtalk:u", "dingtalk:u", shown.buttons
+        ),
+        "shown_buttons.latest": lambda: store.shown_buttons.latest("dingtalk:u", "dingtalk:u"),
         "memory_usage": lambda: store.memory_usage("x"),
     }
 
@@ -96,6 +105,8 @@ def _public_calls(store: Store) -> set[str]:
         "card_refs",
         "console_cards",
         "console_forms",
+        "dingtalk_forms",
+        "shown_buttons",
     ):
         cls = type(getattr(store, part))
         found |= {

@@ -1,4 +1,5 @@
-"""Fixtures of the DingTalk tests: the fakes of DingTalk on real local sockets."""
+"""Fixtures of the DingTalk tests: the fakes of DingTalk on real local sockets, and the
+real bot served against them."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.files.live_kb import LiveKnowledgeBase
+from bot.storage.store import Store
 from tests.fakes.clock import FakeClock
 from tests.fakes.dingtalk.gateway import FakeStreamGateway
 from tests.fakes.dingtalk.openapi import FakeDingTalkApi
+from tests.fakes.dingtalk.rig import DingTalkRig, running_rig
 
 
 @pytest.fixture
@@ -22,3 +26,19 @@ async def fake_dingtalk_api(clock: FakeClock) -> AsyncIterator[FakeDingTalkApi]:
 async def fake_dingtalk_gateway() -> AsyncIterator[FakeStreamGateway]:
     async with FakeStreamGateway() as gateway:
         yield gateway
+
+
+@pytest.fixture
+def dt_store(slack_store: Store) -> Store:
+    """The storage topologies are covered by the other suites: DingTalk runs on the one
+    the Slack tests use (tests/adapters/conftest.py)."""
+    return slack_store
+
+
+@pytest.fixture
+async def dt(
+    dt_store: Store, clock: FakeClock, live_kb: LiveKnowledgeBase
+) -> AsyncIterator[DingTalkRig]:
+    """`serve` in Stream mode with a card template, against the fake DingTalk."""
+    async with running_rig(dt_store, clock, live_kb) as rig:
+        yield rig

@@ -79,8 +79,7 @@ class FakeStreamGateway:
     async def start(self) -> str:
         """Listen on 127.0.0.1 on a free port; returns the base URL (DINGTALK_API_URL)."""
         app = web.Application()
-        app.router.add_post(OPEN_PATH, self._open)
-        app.router.add_get(CONNECT_PATH, self._connect)
+        self.add_routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -89,10 +88,21 @@ class FakeStreamGateway:
         self.base_url = f"http://127.0.0.1:{port}"
         return self.base_url
 
-    async def stop(self) -> None:
+    def add_routes(self, app: web.Application) -> None:
+        """Serve the gateway from `app` (to share one server with the fake OpenAPI);
+        the endpoint it hands out is on whatever port the request came to."""
+        app.router.add_post(OPEN_PATH, self._open)
+        app.router.add_get(CONNECT_PATH, self._connect)
+
+    async def close_live(self) -> None:
+        """Closes the live connection, if any (a shared server's cleanup would wait
+        for it)."""
         if self._live is not None:
             with contextlib.suppress(Exception):
                 await self._live.ws.close()
+
+    async def stop(self) -> None:
+        await self.close_live()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
