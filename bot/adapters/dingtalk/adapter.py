@@ -147,6 +147,7 @@ class DingTalkAdapter:
         # (DingTalk gives no locale): this process's, bounded.
         self._sessions: Lru[str, _Session] = Lru()
         self._langs: Lru[str, Lang] = Lru()
+        self._groups: Lru[str, bool] = Lru()  # groups whose id was logged
 
     async def close(self) -> None:
         await self.session.close()
@@ -180,6 +181,16 @@ class DingTalkAdapter:
             log.info("DingTalk message already handled", extra={"msg_id": meta.msg_id})
             return
         channel = read.channel if isinstance(read, inbound.NotText) else read.event.channel
+        if not meta.direct and self._groups.get(channel) is None:
+            # The group's id is what the policy needs for an approval or broadcast
+            # group, and DingTalk shows it nowhere: say it once per process.
+            self._groups.put(channel, True)
+            log.info(
+                "DingTalk group %s (%s)",
+                channel,
+                meta.conversation_title or "untitled",
+                extra={"group": channel, "title": meta.conversation_title},
+            )
         if meta.session_webhook:
             self._sessions.put(
                 channel, _Session(meta.session_webhook, meta.session_webhook_expires)

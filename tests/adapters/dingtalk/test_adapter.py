@@ -5,7 +5,10 @@ Users single-chat the robot and click the cards it actually delivered."""
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
+
+import pytest
 
 from bot.adapters.dingtalk import card_data
 from handlers import card_keys
@@ -168,6 +171,18 @@ async def test_a_group_mention_gets_an_faq_answer_there_and_never_feeds_a_dialog
     since = dt.mark()
     await dt.say("emp01", "2")
     await dt.wait_sent("emp01", "停用的原因", since)
+
+
+async def test_a_group_id_is_logged_once_for_the_policy(
+    dt: DingTalkRig, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.adapters.dingtalk.adapter")
+    for question in ("@stopbot 怎么备份我的数据？", "@stopbot 可以恢复吗？"):
+        since = dt.mark()
+        await dt.say("emp01", question, group=HEAD_GROUP)
+        await dt.wait_sent(HEAD_GROUP, since=since)
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("DingTalk group")]
+    assert len(said) == 1 and f"dingtalk:{HEAD_GROUP}" in said[0]
 
 
 async def test_a_picture_gets_a_clear_answer(dt: DingTalkRig) -> None:
