@@ -32,6 +32,7 @@ from conversations.model import StopRequest
 from tests.fakes.dingtalk import payloads
 from tests.fakes.dingtalk.gateway import CLIENT_ID, CLIENT_SECRET, FakeStreamGateway, until
 from tests.fakes.dingtalk.openapi import FakeDingTalkApi, Sent
+from tests.fakes.dingtalk.rig import text_of, wait_sent
 from tests.serve_process import ServeProcess, serve_process
 
 EMP = "emp+01/A="
@@ -62,10 +63,6 @@ def answers() -> list[str]:
     """The dialogue answered by typing: option numbers, words and a typed date."""
     stop = (date.today() + timedelta(days=30)).isoformat()
     return ["2", "不再需要", stop, "1", "无", "否", "1"]
-
-
-def text_of(sent: Sent) -> str:
-    return json.dumps(sent.param, ensure_ascii=False)
 
 
 @dataclass
@@ -151,21 +148,7 @@ class FakeDingTalk:
         return len(self.api.sent)
 
     async def wait_sent(self, to: str, containing: str = "", since: int = 0) -> Sent:
-        def found() -> Sent | None:
-            return next(
-                (s for s in self.api.sent[since:] if s.to == to and containing in text_of(s)),
-                None,
-            )
-
-        await until(
-            lambda: found() is not None,
-            f"nothing to {to} showing {containing!r}; sent: "
-            + "; ".join(f"{s.to}: {text_of(s)[:100]}" for s in self.api.sent[since:]),
-            within=20,
-        )
-        sent = found()
-        assert sent is not None
-        return sent
+        return await wait_sent(self.api, to, containing, since, within=20)
 
     def cards_of(self, request_id: str, group: str) -> list[str]:
         """The outTrackIds of the cards delivered to `group` for a request."""
