@@ -20,10 +20,10 @@ with the bot's loop and its Stream thread, and every ack would wait on the fakes
 work as well as the bot's: the latency would measure this script. `serve` in its own
 process (as in production) is measured, its CPU read from /proc.
 
-Measured (2 shared CPUs, Python 3.11; 50 chats x 2 journeys, 1100 frames): every
-frame acked, p50 7.2 ms, p99 51.4 ms, max 95.8 ms; 168 frames/s, the fake OpenAPI
-took 1500 messages (1100 robot messages, 200 cards, 200 card updates); 100/100
-requests approved.
+Measured (2 shared CPUs, Python 3.11; 50 chats x 2 journeys, 1100 frames, three
+runs): every frame acked, p50 5-10 ms, p99 51-63 ms, max 96-148 ms; 164-180 frames/s;
+the fake OpenAPI took 1500 messages (1100 robot messages by session webhook, 200
+cards, 200 card updates), 224-246/s; serve ~5 ms CPU per frame; 100/100 approved.
 
 Storage is the embedded Redis on a temp DATA_DIR. Everything listens on 127.0.0.1;
 every wait has a timeout and the whole load a deadline. Run with `make bench`;
