@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/faq.py
 	$(BIN)/python bench/faq_eval.py
 	$(BIN)/python bench/slack_load.py
+	$(BIN)/python bench/dingtalk_load.py
 	$(BIN)/python bench/serve_memory.py
 	$(BIN)/python bench/serve_memory.py --chunked
 	$(BIN)/python bench/broadcast.py

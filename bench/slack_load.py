@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import aiohttp
 from aiohttp import web
 
+from bench.load_runs import load_parser, quantile_ms, quiet
 from bot import loop
 from bot.adapters.slack import wire
 from bot.storage.client import client_for_url
@@ -377,10 +378,7 @@ class Result:
 
     def quantile(self, q: float) -> float:
         """Nearest-rank quantile of the ack latencies, in ms."""
-        lat = sorted(self.load.latencies)
-        if not lat:
-            return math.nan
-        return lat[max(0, math.ceil(q * len(lat)) - 1)] * 1000
+        return quantile_ms(self.load.latencies, q)
 
 
 async def run_load(
@@ -407,19 +405,6 @@ async def run_load(
     return Result(label, load, elapsed, settled, await server.stop(), client_cpu)
 
 
-async def quiet(fake: IndexedSlack, limit: float, still: float = 0.5) -> float:
-    """Waits (at most `limit` s) until the server has called the fake Slack for nothing
-    in `still` s: the work it does after its acks is over. Returns how long it went on."""
-    start = last = time.monotonic()
-    seen = len(fake.calls)
-    while time.monotonic() - start < limit:
-        await asyncio.sleep(still)
-        if len(fake.calls) == seen:
-            break
-        seen, last = len(fake.calls), time.monotonic()
-    return last - start
-
-
 async def measure(
     kind: str, fake: IndexedSlack, redis_url: str, args: argparse.Namespace
 ) -> Result:
@@ -434,7 +419,7 @@ async def measure(
                 await stopbot_user(warm, fake, "UWARM", 1, args.timeout)
             else:
                 await bare_user(warm, "UWARM", 1)
-        await quiet(fake, args.timeout)
+        await quiet(fake.calls, args.timeout)
     except BaseException:
         await server.stop()
         raise
@@ -443,10 +428,10 @@ async def measure(
             lambda load, u=u: stopbot_user(load, fake, u, args.rounds, args.timeout) for u in names
         ]
         return await run_load(
-            "stopbot serve", server, users, lambda: quiet(fake, args.timeout), args
+            "stopbot serve", server, users, lambda: quiet(fake.calls, args.timeout), args
         )
     users = [lambda load, u=u: bare_user(load, u, args.rounds) for u in names]
-    return await run_load("bare bolt app", server, users, lambda: quiet(fake, 0), args)
+    return await run_load("bare bolt app", server, users, lambda: quiet(fake.calls, 0), args)
 
 
 def report(result: Result, planned: int) -> None:
@@ -518,16 +503,7 @@ async def main_async(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--users", type=int, default=50, help="concurrent simulated users")
-    parser.add_argument("--rounds", type=int, default=3, help="journeys per user")
-    parser.add_argument(
-        "--timeout", type=float, default=10.0, help="seconds to wait for one ack or bot reply"
-    )
-    parser.add_argument(
-        "--deadline", type=float, default=120.0, help="seconds at most for each load run"
-    )
-    args = parser.parse_args()
+    args = load_parser(__doc__ or "", users="concurrent simulated users", rounds=3, deadline=120)
     loop.run(main_async(args))
 
 

@@ -66,11 +66,21 @@ def _parser() -> argparse.ArgumentParser:
         sub,
         "serve",
         "run the platforms that have credentials: Slack over HTTP (POST /slack/events) "
-        "and/or Socket Mode, plus GET /healthz and /metrics",
-        "Runs every platform whose credentials are set, until SIGTERM or Ctrl-C:\n"
+        "and/or Socket Mode, DingTalk in Stream mode or by HTTP callback "
+        "(POST /dingtalk/events), plus GET /healthz and /metrics",
+        "Runs every platform whose credentials are set, together, until SIGTERM or Ctrl-C:\n"
         "  Slack over HTTP     SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; Slack's Request\n"
         "                      URL (commands, interactivity, events) is POST /slack/events\n"
         "  Slack Socket Mode   SLACK_BOT_TOKEN and SLACK_APP_TOKEN (no public URL needed)\n"
+        "  DingTalk            DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET (the app's\n"
+        "                      AppKey and AppSecret); DINGTALK_ROBOT_CODE defaults to the\n"
+        "                      client id. DINGTALK_MODE=stream (the default) opens DingTalk's\n"
+        "                      Stream gateway (no public URL needed); DINGTALK_MODE=http\n"
+        "                      takes signed callbacks at POST /dingtalk/events.\n"
+        "                      DINGTALK_CARD_TEMPLATE_ID: the interactive approval card's\n"
+        "                      template (unset: ActionCards whose buttons send a command).\n"
+        "                      DINGTALK_API_URL: the OpenAPI (and gateway) base, default\n"
+        "                      https://api.dingtalk.com\n"
         "Also GET /healthz (200 when storage answers, 503 otherwise) and GET /metrics\n"
         "(Prometheus text), reminders and escalations, and knowledge-base reloads. Listens\n"
         "on HOST:PORT (default 0.0.0.0:3000). Exits 2, naming the missing variables, when\n"

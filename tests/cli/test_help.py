@@ -25,3 +25,19 @@ def test_help_has_its_own_usage_and_a_description(path: list[str]) -> None:
     assert usage.startswith(f"usage: {prog} ") or usage == f"usage: {prog}", usage
     description = rest.split("\n\n")[0]
     assert description.strip() and not description.startswith(SECTIONS), out.stdout
+
+
+def test_serve_help_names_every_dingtalk_variable_and_both_modes() -> None:
+    out = run("serve", "--help")
+    assert out.returncode == 0, out.stderr
+    for variable in (
+        "DINGTALK_CLIENT_ID",
+        "DINGTALK_CLIENT_SECRET",
+        "DINGTALK_ROBOT_CODE",
+        "DINGTALK_MODE=stream",
+        "DINGTALK_MODE=http",
+        "DINGTALK_CARD_TEMPLATE_ID",
+        "DINGTALK_API_URL",
+        "POST /dingtalk/events",
+    ):
+        assert variable in out.stdout, variable

@@ -182,21 +182,30 @@ class DingTalkRig:
     async def wait_sent(self, to: str, containing: str = "", since: int = 0) -> Sent:
         """The first message to `to` (a staffId or a group's cid), sent after `since`,
         that shows `containing`."""
+        return await wait_sent(self.api, to, containing, since)
 
-        def found() -> Sent | None:
-            return next(
-                (s for s in self.api.sent[since:] if s.to == to and containing in text_of(s)),
-                None,
-            )
 
-        await until(
-            lambda: found() is not None,
-            f"nothing to {to} showing {containing!r}; sent: "
-            + "; ".join(f"{s.to}: {text_of(s)[:120]}" for s in self.api.sent[since:]),
+async def wait_sent(
+    api: FakeDingTalkApi, to: str, containing: str = "", since: int = 0, within: float = 5.0
+) -> Sent:
+    """The first message the fake accepted for `to` after its `since`-th, that shows
+    `containing`; fails after `within` seconds, listing what was sent."""
+
+    def found() -> Sent | None:
+        return next(
+            (s for s in api.sent[since:] if s.to == to and containing in text_of(s)),
+            None,
         )
-        sent = found()
-        assert sent is not None
-        return sent
+
+    await until(
+        lambda: found() is not None,
+        f"nothing to {to} showing {containing!r}; sent: "
+        + "; ".join(f"{s.to}: {text_of(s)[:120]}" for s in api.sent[since:]),
+        within,
+    )
+    sent = found()
+    assert sent is not None
+    return sent
 
 
 @asynccontextmanager
