@@ -6,71 +6,13 @@ card callback frame)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from bot.adapters.dingtalk import card_data
-from bot.files.live_kb import LiveKnowledgeBase
-from bot.files.policy import load_policy_text
-from bot.storage.store import Store
-from conversations.policy import Policy
 from handlers import card_keys
 from tests.adapters.dingtalk.flow import submit_request
-from tests.fakes.both_rig import BothRig, running_both
-from tests.fakes.clock import FakeClock
+from tests.fakes.both_rig import EMP, IT, MANAGER, BothRig
 from tests.fakes.dingtalk.gateway import until
-from tests.fakes.dingtalk.rig import HEAD_GROUP, IT_GROUP, text_of
+from tests.fakes.dingtalk.rig import IT_GROUP, text_of
 from tests.fakes.slack.rig import file_crm
-
-# DingTalk staffIds as base64-like as DingTalk's: "+", "/" and "=" in every one.
-EMP = "emp+01/z="
-MANAGER = "mgr/02+q=="
-IT = "it+03/w="
-ADMIN = "adm/04+a="
-
-
-def cross_policy(dingtalk_first: bool) -> Policy:
-    """Two stages, one in a Slack channel (approved by slack:UHEAD or the DingTalk
-    manager) and one in a DingTalk group (the DingTalk IT approver or slack:UIT);
-    the Slack one first unless `dingtalk_first`."""
-    in_slack = (
-        f"{{name: head, approvers: [slack:UHEAD, 'dingtalk:{MANAGER}'], channel: slack:CHEAD}}"
-    )
-    in_dingtalk = (
-        f"{{name: it, approvers: ['dingtalk:{IT}', slack:UIT], channel: 'dingtalk:{IT_GROUP}'}}"
-    )
-    first, second = (in_dingtalk, in_slack) if dingtalk_first else (in_slack, in_dingtalk)
-    text = f"""
-admins: ['dingtalk:{ADMIN}', slack:UADMIN]
-support_channel: 'dingtalk:{HEAD_GROUP}'
-approval:
-  stages:
-    - {first}
-    - {second}
-catalog:
-  - {{name: CRM, paid: false}}
-  - {{name: OA, paid: false}}
-broadcast:
-  channels: [slack:CALL, 'dingtalk:{HEAD_GROUP}']
-"""
-    return load_policy_text(text, "cross.yaml")
-
-
-@pytest.fixture
-async def both(
-    dt_store: Store, clock: FakeClock, live_kb: LiveKnowledgeBase
-) -> AsyncIterator[BothRig]:
-    async with running_both(dt_store, clock, live_kb, cross_policy(dingtalk_first=False)) as rig:
-        yield rig
-
-
-@pytest.fixture
-async def both_reversed(
-    dt_store: Store, clock: FakeClock, live_kb: LiveKnowledgeBase
-) -> AsyncIterator[BothRig]:
-    async with running_both(dt_store, clock, live_kb, cross_policy(dingtalk_first=True)) as rig:
-        yield rig
 
 
 async def test_a_request_filed_in_dingtalk_is_approved_in_slack_then_in_a_dingtalk_group(

@@ -6,26 +6,13 @@ as arguments; anyone else refused, nothing queued."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
-from bot.files.live_kb import LiveKnowledgeBase
-from bot.storage.store import Store
 from handlers.ports import NoticeJob
-from tests.adapters.dingtalk.test_cross_platform import ADMIN, EMP, cross_policy
-from tests.fakes.both_rig import BothRig, running_both
-from tests.fakes.clock import FakeClock
+from tests.fakes.both_rig import ADMIN, EMP, BothRig
 from tests.fakes.dingtalk.rig import HEAD_GROUP, DingTalkRig, text_of
-
-
-@pytest.fixture
-async def both(
-    dt_store: Store, clock: FakeClock, live_kb: LiveKnowledgeBase
-) -> AsyncIterator[BothRig]:
-    async with running_both(dt_store, clock, live_kb, cross_policy(dingtalk_first=False)) as rig:
-        yield rig
 
 
 async def _answer(dt: DingTalkRig, text: str, expect: str) -> str:
@@ -42,7 +29,8 @@ async def test_an_admin_composes_confirms_and_follows_a_notice_by_typing(both: B
     await _answer(dt, "2026-12-31", "哪种语言")
     await _answer(dt, "1", "预先填好的通知内容")  # its number: English
     await _answer(dt, "1", "发给谁")  # keep the text
-    await _answer(dt, "1", "什么时候发送")  # the broadcast channels
+    # Platform ids typed, DingTalk's base64-like ones among them.
+    await _answer(dt, f"dingtalk:{HEAD_GROUP}，slack:CALL", "什么时候发送")
     since = dt.mark()
     confirm = await _answer(dt, "现在", "确认并安排发送")
     assert "1. 确认并安排发送" in confirm  # buttons shown as numbered options
