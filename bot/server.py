@@ -72,6 +72,7 @@ async def start_server(
     settings: Settings,
     scheduler_interval: float = 5.0,
     sweep_interval: float | None = None,
+    broadcast: bool = True,
 ) -> Server:
     # Webhooks read their body with bot.request_body (refused before it is read when
     # too large); the same cap stands for anything that would read it through aiohttp.
@@ -107,8 +108,9 @@ async def start_server(
     for mounted in platforms.values():
         await mounted.start()
     # Shutdown notices, to the platforms just mounted (any number of serve and worker
-    # processes share the jobs).
-    server.tasks.append(asyncio.create_task(app.broadcaster().run(server.stop_event)))
+    # processes share the jobs). `broadcast` False: a test runs the rounds itself.
+    if broadcast:
+        server.tasks.append(asyncio.create_task(app.broadcaster().run(server.stop_event)))
     return server
 
 

@@ -12,7 +12,9 @@ failure that leaves unknown whether the post went out (no answer, a dropped
 connection, an unexpected error) is not retried at once: its claim is left to lapse,
 and whoever claims it next sees that its send had begun and asks the platform first
 (`recall`: on Slack, the notice's label in the metadata of the channel's history, as
-for an owed reply: the adapter's `Recalls.find_sent`) before resending.
+for an owed reply: the adapter's `Recalls.find_sent`) before resending. DingTalk
+cannot be asked (a robot message carries no label of ours and cannot be looked up):
+a DingTalk target whose send had begun is sent again.
 
 The admin who sent the notice sees one progress message, rewritten at most every few
 seconds by whichever process's turn it is, then a final report of every failure.

@@ -74,6 +74,17 @@ def test_send_prints_the_job_id_last_and_status_follows_it(env: dict[str, str]) 
     assert "console:admin  created: 3 targets" in trail.stdout
 
 
+def test_send_takes_dingtalk_groups_and_people_beside_slack_channels(
+    env: dict[str, str],
+) -> None:
+    # DingTalk's ids are base64-like: "+", "/" and "=" are part of them.
+    to = "dingtalk:cidAll+x/1==,slack:CALL,dingtalk:staff/9+z="
+    out = run("notice", "send", "--to", to, "--text", "CRM stops.", "--yes", env=env)
+    assert out.returncode == 0, out.stderr
+    assert "(dingtalk:cidAll+x/1==, slack:CALL, dingtalk:staff/9+z=)" in out.stdout
+    assert status(env, out.stdout.splitlines()[-1])["total"] == 3
+
+
 def test_the_template_is_written_in_each_language(env: dict[str, str]) -> None:
     out = run(
         "notice",

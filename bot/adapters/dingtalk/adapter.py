@@ -27,10 +27,12 @@ Outbound (`deliver`), a Post goes to a group (cid…) or a person's single chat.
 approval card (decision buttons) is an interactive card when DINGTALK_CARD_TEMPLATE_ID
 is set (createAndDeliver, callback STREAM or HTTP as the mode), else an ActionCard
 whose buttons send the typed command; anything else is markdown with its buttons
-listed by number. A message goes through the conversation's session webhook while one
+listed by number. An answer goes through the conversation's session webhook while one
 is known and fresh (remembered from the latest message there, in this process), else
-through the OpenAPI. Ephemeral and FormErrors go to the person's single chat; OpenForm
-is kept in Redis and its first question asked there. UpdateCard rewrites a template
+through the OpenAPI; what is proactive (a Post that carries an outbox label: news a
+transition owes, a shutdown notice) always goes through the OpenAPI, as DingTalk means
+session webhooks for answering. Ephemeral and FormErrors go to the person's single
+chat; OpenForm is kept in Redis and its first question asked there. UpdateCard rewrites a template
 card in place; a robot message cannot be edited, so an updated approval card is sent
 anew (a dialogue's answered question or a progress line is not: the chat shows it).
 Every failure is DeliveryFailed, classified in failures.py for the outbox.
@@ -395,7 +397,10 @@ class DingTalkAdapter:
                 callback_type=self.settings.callback_type,
             )
             return wire.card_ref(track)
-        return wire.robot_ref(await self._send(reply.to, self._robot_message(message)))
+        # What a transition owes or a notice broadcasts (it carries an outbox label) is
+        # not an answer to a message: it goes by the OpenAPI, whichever session is fresh.
+        robot = self._robot_message(message)
+        return wire.robot_ref(await self._send(reply.to, robot, answer=reply.outbox is None))
 
     async def _update(self, reply: UpdateCard, ref: str | None) -> None:
         found = wire.read_ref(ref)
@@ -409,7 +414,7 @@ class DingTalkAdapter:
             log.debug("DingTalk robot message not rewritten", extra={"key": reply.key})
             return
         # A robot message cannot be edited: the updated card is a new message.
-        await self._post(Post(to=reply.channel, message=message))
+        await self._post(Post(to=reply.channel, message=message, outbox=reply.outbox))
 
     async def _form_errors(self, reply: FormErrors) -> None:
         for name in reply.errors:
@@ -432,11 +437,11 @@ class DingTalkAdapter:
         """A line for one person (a form's question, a refusal), like any reply."""
         await self.host.deliver([Post(to=to, message=Message(text=text))])
 
-    async def _send(self, to: str, message: RobotMessage) -> str:
-        """Sends to a person's single chat or a group: by the conversation's session
-        webhook while it is fresh, else by the OpenAPI. Returns the processQueryKey
-        ("" by a session webhook, which gives none)."""
-        session = self._sessions.get(to)
+    async def _send(self, to: str, message: RobotMessage, *, answer: bool = True) -> str:
+        """Sends to a person's single chat or a group: an answer by the conversation's
+        session webhook while it is fresh, else (and anything proactive) by the OpenAPI.
+        Returns the processQueryKey ("" by a session webhook, which gives none)."""
+        session = self._sessions.get(to) if answer else None
         if session is not None:
             try:
                 await self.api.reply_by_session(session.webhook, message, session.expires)

@@ -9,6 +9,7 @@ import pytest
 
 from bot.files.live_kb import LiveKnowledgeBase
 from bot.storage.store import Store
+from tests.fakes.both_rig import BothRig, cross_policy, running_both
 from tests.fakes.clock import FakeClock
 from tests.fakes.dingtalk.gateway import FakeStreamGateway
 from tests.fakes.dingtalk.openapi import FakeDingTalkApi
@@ -41,4 +42,32 @@ async def dt(
 ) -> AsyncIterator[DingTalkRig]:
     """`serve` in Stream mode with a card template, against the fake DingTalk."""
     async with running_rig(dt_store, clock, live_kb) as rig:
+        yield rig
+
+
+@pytest.fixture
+async def both(
+    dt_store: Store, clock: FakeClock, live_kb: LiveKnowledgeBase
+) -> AsyncIterator[BothRig]:
+    """`serve` with Slack and DingTalk on the cross-platform policy (its Slack stage
+    first), the fakes of both."""
+    async with running_both(dt_store, clock, live_kb, cross_policy()) as rig:
+        yield rig
+
+
+@pytest.fixture
+async def both_reversed(
+    dt_store: Store, clock: FakeClock, live_kb: LiveKnowledgeBase
+) -> AsyncIterator[BothRig]:
+    """As `both`, its DingTalk stage first."""
+    async with running_both(dt_store, clock, live_kb, cross_policy(dingtalk_first=True)) as rig:
+        yield rig
+
+
+@pytest.fixture
+async def both_by_rounds(
+    dt_store: Store, clock: FakeClock, live_kb: LiveKnowledgeBase
+) -> AsyncIterator[BothRig]:
+    """As `both`, but shutdown notices go out only by the test's own rounds."""
+    async with running_both(dt_store, clock, live_kb, cross_policy(), broadcast=False) as rig:
         yield rig

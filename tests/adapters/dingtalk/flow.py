@@ -16,7 +16,16 @@ _ID = re.compile(r"SR-[0-9A-Z]{8}")
 
 async def file_request(dt: DingTalkRig, user: str = "emp01") -> str:
     """`user` single-chats 注销账号, answers each question by typing and submits; the
-    request's id, once its first approval card is delivered."""
+    request's id, once its first approval card is delivered (in DingTalk)."""
+    request_id = await submit_request(dt, user)
+    first = card_keys.stage_card(request_id, 0)
+    await until(lambda: first in dt.api.cards, f"no card {first}")
+    return request_id
+
+
+async def submit_request(dt: DingTalkRig, user: str = "emp01") -> str:
+    """As `file_request`, without waiting for the first card (which may be posted on
+    another platform)."""
     since = dt.mark()
     await dt.say(user, "注销账号")
     await dt.wait_sent(user, "你要停用什么", since)
@@ -31,7 +40,4 @@ async def file_request(dt: DingTalkRig, user: str = "emp01") -> str:
     told = await dt.wait_sent(user, "已提交", since)
     found = _ID.search(text_of(told))
     assert found is not None, text_of(told)
-    request_id = found.group(0)
-    first = card_keys.stage_card(request_id, 0)
-    await until(lambda: first in dt.api.cards, f"no card {first}")
-    return request_id
+    return found.group(0)

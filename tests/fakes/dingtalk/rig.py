@@ -218,11 +218,13 @@ async def running_rig(
     template: bool = True,
     policy: Policy | None = None,
     more_env: dict[str, str] | None = None,
+    broadcast: bool = True,
 ) -> AsyncIterator[DingTalkRig]:
     """`serve` with DingTalk credentials, on a free port, against the fakes of the OpenAPI
     and the Stream gateway on one local server. `template`: with a card template
     (interactive cards), else ActionCards. `more_env`: other settings (another
-    platform's credentials)."""
+    platform's credentials). `broadcast` False: no shutdown notice goes out but by the
+    test's own rounds (`app.broadcaster().round()`)."""
     api = FakeDingTalkApi(
         app_key=CLIENT_ID, app_secret=CLIENT_SECRET, robot_code=CLIENT_ID, clock=clock.now
     )
@@ -252,7 +254,9 @@ async def running_rig(
         settings, store=store, clock=clock, policy=policy or dingtalk_policy(), faq=faq
     )
     # The scheduler and the outbox sweeper are driven by the tests, not by time passing.
-    server = await start_server(app, settings, scheduler_interval=3600, sweep_interval=3600)
+    server = await start_server(
+        app, settings, scheduler_interval=3600, sweep_interval=3600, broadcast=broadcast
+    )
     try:
         if mode == "stream":
             await gateway.wait_connections(1)

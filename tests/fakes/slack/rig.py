@@ -138,8 +138,11 @@ class Rig:
         raise AssertionError(f"no button {label!r} in {channel}")
 
 
-async def file_crm(rig: Rig, user: str = "UEMP", reason: str = "Too expensive") -> str:
-    """Files a stop request for CRM by clicking and typing in the DM; its id."""
+async def file_crm(
+    rig: Rig, user: str = "UEMP", reason: str = "Too expensive", card_in_slack: bool = True
+) -> str:
+    """Files a stop request for CRM by clicking and typing in the DM; its id, once the
+    first approval card is posted (when `card_in_slack`: else it goes elsewhere)."""
     fake = rig.fake
     dm = f"D{user}"
     await rig.command(user)
@@ -165,8 +168,12 @@ async def file_crm(rig: Rig, user: str = "UEMP", reason: str = "Too expensive") 
         await rig.dm(user, answer)
         await fake.wait_for("chat.postMessage", n)
     await rig.click(user, dm, "Submit")
-    posted = await fake.wait_for("chat.postMessage", 11)
-    submitted = next(c for c in posted if "Submitted as" in c.params.get("text", ""))
+    submitted = await rig.call_where(
+        "chat.postMessage",
+        lambda c: c.params["channel"] == dm and "Submitted as" in c.params.get("text", ""),
+    )
+    if card_in_slack:
+        await fake.wait_for("chat.postMessage", 11)
     return str(submitted.params["text"].split("Submitted as ")[1][:11])
 
 
