@@ -67,12 +67,12 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "nb_q_recipients": (
         "Who should get it? Type 'broadcast' for the broadcast channels ({channels}), a stop "
         "request's id (SR-...) for the people it notifies, or ids separated by commas "
-        "(slack:C0123, slack:U0456). You can combine them.",
+        "(slack:C0123, dingtalk:cidAbC12==). You can combine them.",
         "发给谁？输入“broadcast”发到广播频道（{channels}），输入停用申请编号（SR-...）发给其通知对象，"
-        "或输入以逗号分隔的 ID（slack:C0123, slack:U0456）。可以组合使用。",
+        "或输入以逗号分隔的 ID（slack:C0123, dingtalk:cidAbC12==）。可以组合使用。",
         "À qui l'envoyer ? Tapez « broadcast » pour les canaux de diffusion ({channels}), le "
         "numéro d'une demande d'arrêt (SR-...) pour les personnes qu'elle informe, ou des ids "
-        "séparés par des virgules (slack:C0123, slack:U0456). Vous pouvez les combiner.",
+        "séparés par des virgules (slack:C0123, dingtalk:cidAbC12==). Vous pouvez les combiner.",
     ),
     "nb_q_when": (
         "When should it go out? Pick, or type 'now', a date and time, or e.g. '3 days before'.",
