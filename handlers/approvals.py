@@ -121,7 +121,8 @@ async def on_form(svc: Services, form: FormSubmit, lang: Lang) -> list[Reply]:
     decision = parse_action(form.form, form.context)
     actor = form.actor.id
     if not isinstance(decision, Reject | Delegate):
-        return [FormErrors(to=actor, errors={"reason": t(lang, "deny_stale_card")})]
+        stale = t(lang, "deny_stale_card")
+        return [FormErrors(to=actor, errors={"reason": stale}, final=True)]
     rid, index = decision.request_id, decision.stage
     reason = clean(form.values.get("reason", ""))
     if not reason:
@@ -147,7 +148,9 @@ async def on_form(svc: Services, form: FormSubmit, lang: Lang) -> list[Reply]:
         )
         field = "to"
     if refusal:
-        return [FormErrors(to=actor, errors={field: refusal})]
+        # A refused rejection is about the decision itself (stale, decided, not theirs);
+        # a refused delegation may be about the person named, which another answer fixes.
+        return [FormErrors(to=actor, errors={field: refusal}, final=field == "reason")]
     assert done is not None
     return done.replies
 

@@ -178,11 +178,15 @@ class OpenForm(_Model):
 
 
 class FormErrors(_Model):
-    """The form's answers were refused: show these errors and keep the form open."""
+    """The form's answers were refused: show these errors and keep the form open, or,
+    when `final`, close it: no other answer could succeed (the card is stale, the
+    stage decided, the sender may not decide), and a form asked line by line (the
+    console, DingTalk) must not keep taking the user's next messages as answers."""
 
     kind: Literal["form_errors"] = "form_errors"
     to: str
     errors: dict[str, str]
+    final: bool = False
 
 
 class RefreshHome(_Model):

@@ -188,8 +188,9 @@ class ConsoleAdapter:
             case FormErrors():
                 for name, error in reply.errors.items():
                     self._print(f"{self._private(reply.to)}\n  ✖ {error}")
-                    await self._kept(self.forms.forget(reply.to, name))
-                pending = await self.forms.get(reply.to)
+                    if not reply.final:
+                        await self._kept(self.forms.forget(reply.to, name))
+                pending = None if reply.final else await self.forms.get(reply.to)
                 if pending is not None:
                     self._ask(reply.to, pending)
             case RefreshHome():
@@ -352,8 +353,10 @@ class ConsoleAdapter:
                 values=dict(pending.values),
             )
         )
-        # Refused answers keep the form open (FormErrors re-asked); anything else ends it.
-        if not any(isinstance(r, FormErrors) and r.to == self.user for r in replies):
+        # Refused answers keep the form open (FormErrors re-asked); anything else, or a
+        # refusal no other answer could change (`final`), ends it.
+        errors = [r for r in replies if isinstance(r, FormErrors) and r.to == self.user]
+        if not errors or any(e.final for e in errors):
             await self.forms.close(self.user)
 
     async def _reask(self) -> None:

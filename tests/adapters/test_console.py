@@ -90,6 +90,20 @@ async def test_reject_needs_a_reason_and_tells_the_requester(harness: Harness) -
     assert history[-1].detail == "Budget is already committed until March"
 
 
+async def test_a_reason_for_a_stage_withdrawn_meanwhile_ends_the_form(harness: Harness) -> None:
+    h = harness
+    rid = await file_request(h, "Webex")
+    out = await h.type("/as console:head", "/click Reject")
+    assert "Reason (the requester will see it)?" in out
+    await h.type("/as console:employee", f"/cancel-account withdraw {rid}", "/as console:head")
+    out = await h.type("Budget is already committed")
+    assert (await h.request(rid)).status is RequestStatus.WITHDRAWN
+    # No other reason could succeed: the form is closed, not asked again, and the next
+    # line is an ordinary message, not another reason.
+    assert "Reason (the requester will see it)?" not in out
+    assert await h.store.console_forms.get("console:head") is None
+
+
 async def test_delegate_hands_the_stage_to_someone_else(harness: Harness) -> None:
     h = harness
     rid = await file_request(h, "Jira")

@@ -44,11 +44,13 @@ flight at that moment, at most those few entries.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -60,6 +62,7 @@ from bot.adapters.dingtalk.openapi import CallbackType, DingTalkApi
 from bot.adapters.dingtalk.received import Received
 from bot.adapters.dingtalk.robot_message import RobotMessage
 from bot.adapters.dingtalk.typed_commands import Decision, Usage
+from bot.adapters.outcome import RATELIMITED, DeliveryFailed
 from bot.storage.lru import Lru
 from bot.storage.pending_forms import PendingForm, RedisPendingForms
 from bot.storage.shown_buttons import RedisShownButtons
@@ -91,6 +94,10 @@ from handlers.ports import Clock, Marks, StorageDown
 log = logging.getLogger(__name__)
 
 PLATFORM = "dingtalk"
+# Where DingTalk's session webhooks live (https://oapi.dingtalk.com/robot/sendBySession?…).
+SESSION_WEBHOOK_HOST = "oapi.dingtalk.com"
+# Tries of an answer DingTalk throttles (each after its retry_after, about a second).
+ANSWER_ATTEMPTS = 3
 CANCEL_WORDS = frozenset({"cancel", "取消", "annuler"})
 
 RequestOf = Callable[[str], Awaitable[StopRequest | None]]
@@ -127,6 +134,7 @@ class DingTalkAdapter:
         shown: RedisShownButtons,
         request_of: RequestOf,
         clock: Clock,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.settings = settings
         self.host = host
@@ -135,6 +143,7 @@ class DingTalkAdapter:
         self.shown = shown
         self.request_of = request_of
         self.clock = clock
+        self.sleep = sleep  # injected: tests do not wait out a throttle
         self.session = aiohttp.ClientSession()
         self.api = DingTalkApi(
             self.session,
@@ -193,7 +202,7 @@ class DingTalkAdapter:
                 meta.conversation_title or "untitled",
                 extra={"group": channel, "title": meta.conversation_title},
             )
-        if meta.session_webhook:
+        if meta.session_webhook and self._trusted(meta.session_webhook):
             self._sessions.put(
                 channel, _Session(meta.session_webhook, meta.session_webhook_expires)
             )
@@ -212,6 +221,20 @@ class DingTalkAdapter:
             log.error("storage unavailable", extra={"error": repr(exc)})
             lang = detect_lang(event.text) or actor.known_lang or "en"
             await self._tell(actor.id, t(lang, "storage_down"))
+
+    def _trusted(self, webhook: str) -> bool:
+        """Whether a payload's sessionWebhook is DingTalk's: answers (which may hold a
+        person's requests) are posted to it, so a forged payload must not name its own
+        server. DingTalk's own host over https, or the configured API's origin (a
+        private deployment, or a test's fake)."""
+        url = urlsplit(webhook)
+        if url.scheme == "https" and url.hostname == SESSION_WEBHOOK_HOST:
+            return True
+        api = urlsplit(self.settings.api_url)
+        if (url.scheme, url.netloc) == (api.scheme, api.netloc):
+            return True
+        log.warning("untrusted DingTalk session webhook ignored", extra={"host": url.hostname})
+        return False
 
     def _actor(self, actor: Actor) -> Actor:
         return actor.model_copy(update={"known_lang": self._langs.get(actor.id)})
@@ -356,15 +379,39 @@ class DingTalkAdapter:
             actor=actor, form=form.form, context=form.context, values=dict(pending.values)
         )
         replies = await self.host.handle(submit)
-        # Refused answers keep the form open (the FormErrors ask again); else it is done.
-        if not any(isinstance(r, FormErrors) and r.to == user for r in replies):
+        errors = [r for r in replies if isinstance(r, FormErrors) and r.to == user]
+        rest = [r for r in replies if r not in errors]
+        if errors and not any(e.final for e in errors):
+            # Answers another answer can fix: those fields are asked again.
+            await self._reask(user, errors)
+        else:
+            # Done, or refused for good (the card stale, the stage decided): the next
+            # messages are no longer taken as answers.
             await self.forms.close(user)
-        await self.host.deliver(replies)
+            for error in errors:
+                await self._send(user, self._robot_message(_error_lines(error)))
+        await self.host.deliver(rest)
 
     # -- outbound ------------------------------------------------------------------------
 
     async def deliver(self, reply: Reply, ref: str | None = None) -> str | None:
-        """Sends one reply; a failure is raised as DeliveryFailed (failures.py)."""
+        """Sends one reply; a failure is raised as DeliveryFailed (failures.py). What a
+        transition owes (an outbox label) is retried by the outbox, paced; an answer to
+        someone who is there is sent once by the app, so a throttle is waited out here,
+        a few times (as Slack's client does for its answers)."""
+        if isinstance(reply, Post | UpdateCard) and reply.outbox is not None:
+            return await self._deliver(reply, ref)
+        for attempt in range(1, ANSWER_ATTEMPTS + 1):
+            try:
+                return await self._deliver(reply, ref)
+            except DeliveryFailed as exc:
+                if exc.reason != RATELIMITED or attempt == ANSWER_ATTEMPTS:
+                    raise
+                log.info("DingTalk throttled an answer; trying again", extra={"try": attempt})
+                await self.sleep(exc.retry_after or 1.0)
+        raise AssertionError("unreachable")
+
+    async def _deliver(self, reply: Reply, ref: str | None) -> str | None:
         match reply:
             case Post():
                 return await self._post(reply)
@@ -374,7 +421,9 @@ class DingTalkAdapter:
                 await self._remember(reply.to, reply.to, reply.message.buttons)
                 await self._send(reply.to, self._robot_message(reply.message))
             case FormErrors():
-                await self._form_errors(reply)
+                # Not the open form's own submission (that is `_answer_form`'s): a typed
+                # or clicked decision refused. Said, leaving any open form alone.
+                await self._send(reply.to, self._robot_message(_error_lines(reply)))
             case OpenForm():
                 await self._open_form(reply, {})
             case RefreshHome():
@@ -416,15 +465,18 @@ class DingTalkAdapter:
         # A robot message cannot be edited: the updated card is a new message.
         await self._post(Post(to=reply.channel, message=message, outbox=reply.outbox))
 
-    async def _form_errors(self, reply: FormErrors) -> None:
-        for name in reply.errors:
-            await self.forms.forget(reply.to, name)
-        lines = [f"✖ {error}" for error in reply.errors.values()]
-        pending = await self.forms.get(reply.to)
-        question = self._question(reply.to, pending) if pending is not None else None
+    async def _reask(self, user: str, errors: list[FormErrors]) -> None:
+        """The open form's refused fields, asked again with why."""
+        lines = []
+        for error in errors:
+            for name, why in error.errors.items():
+                await self.forms.forget(user, name)
+                lines.append(f"✖ {why}")
+        pending = await self.forms.get(user)
+        question = self._question(user, pending) if pending is not None else None
         if question:
             lines.append(question)
-        await self._send(reply.to, self._robot_message(Message(text="\n".join(lines))))
+        await self._send(user, self._robot_message(Message(text="\n".join(lines))))
 
     def _robot_message(self, message: Message) -> RobotMessage:
         card = actioncard.render(message)
@@ -448,6 +500,10 @@ class DingTalkAdapter:
                 return ""
             except SessionExpired:
                 self._sessions.forget(to)
+            except DeliveryFailed as exc:
+                if exc.reason != RATELIMITED:
+                    raise
+                # The webhook is throttled (130101): the OpenAPI has a budget of its own.
         raw = raw_id(to)
         if is_group(raw):
             return await self.api.send_to_group(raw, message)
@@ -462,6 +518,10 @@ class DingTalkAdapter:
             return
         typed = [b for b in buttons if not _read_elsewhere(b)]
         await self.shown.remember(user, channel, buttons if typed else [])
+
+
+def _error_lines(errors: FormErrors) -> Message:
+    return Message(text="\n".join(f"✖ {why}" for why in errors.errors.values()))
 
 
 def _read_elsewhere(button: Button) -> bool:
