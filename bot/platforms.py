@@ -113,6 +113,8 @@ class _MountedDingTalk:
     async def disconnect(self) -> None:
         if self.stream is not None:
             await self.stream.stop()
+            # Frames acked already are still being worked on: finish them.
+            await self.stream.drain()
         if self.endpoint is not None:
             # Callbacks already answered are still being worked on: finish them.
             await self.endpoint.drain()
