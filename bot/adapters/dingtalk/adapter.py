@@ -159,8 +159,6 @@ class DingTalkAdapter:
     async def on_received(self, received: Received) -> None:
         """Both transports' one entry point."""
         if received.kind == "card":
-            # Ack first, with no card data: the outbox rewrites the card (docstring).
-            received.answer.respond({})
             await self._on_card(received)
         else:
             await self._on_message(received.payload)
