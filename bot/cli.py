@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
         "                      takes signed callbacks at POST /dingtalk/events.\n"
         "                      DINGTALK_CARD_TEMPLATE_ID: the interactive approval card's\n"
         "                      template (unset: ActionCards whose buttons send a command).\n"
+        "                      DINGTALK_CARD_CALLBACK_URL: with DINGTALK_MODE=http and a card\n"
+        "                      template, the public URL of POST /dingtalk/events, registered\n"
+        "                      with DingTalk at start for the cards' clicks (required then).\n"
         "                      DINGTALK_API_URL: the OpenAPI (and gateway) base, default\n"
         "                      https://api.dingtalk.com\n"
         "Also GET /healthz (200 when storage answers, 503 otherwise) and GET /metrics\n"
@@ -313,11 +316,16 @@ def _faq(questions: list[str], as_json: bool, lang: str) -> int:
 
 
 def _serve(command: str = "serve") -> int:
-    from bot.platforms import nothing_served, served
+    from bot.platforms import nothing_served, served, setting_problems
 
     s = _bot_settings()
     if not served(s):
         print(nothing_served(s, command), file=sys.stderr)
+        return 2
+    problems = setting_problems(s)
+    for name, message in problems:
+        print(f"stopbot: bad setting {name}: {message}", file=sys.stderr)
+    if problems:
         return 2
     from bot.chat import run_serve_command, run_worker_command
 

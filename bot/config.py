@@ -50,6 +50,7 @@ class Settings(BaseModel):
     dingtalk_mode: DingTalkMode | None = Field(default=None, alias="DINGTALK_MODE")
     dingtalk_card_template_id: str | None = Field(default=None, alias="DINGTALK_CARD_TEMPLATE_ID")
     dingtalk_api_url: str = Field(default="https://api.dingtalk.com", alias="DINGTALK_API_URL")
+    dingtalk_card_callback_url: str | None = Field(default=None, alias="DINGTALK_CARD_CALLBACK_URL")
     host: str = Field(default="0.0.0.0", alias="HOST")
     port: int = Field(default=3000, alias="PORT")
     log_level: LogLevel = Field(default="INFO", alias="LOG_LEVEL")
@@ -100,6 +101,16 @@ class Settings(BaseModel):
         if mode not in modes:
             raise _bad(f"{value!r} is not a DingTalk mode; use {' or '.join(modes)}")
         return mode
+
+    @field_validator("dingtalk_card_callback_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip().startswith(("https://", "http://")):
+            raise _bad(
+                f"{value!r} is not a URL; use the public URL of POST /dingtalk/events,"
+                " e.g. https://bot.example.com/dingtalk/events"
+            )
+        return value.strip() if value is not None else None
 
     @property
     def dingtalk_transport(self) -> DingTalkMode:

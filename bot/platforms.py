@@ -5,19 +5,24 @@ folder in bot/adapters/)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from aiohttp import web
 
+from bot.adapters.dingtalk import wire
 from bot.adapters.dingtalk.adapter import DingTalkAdapter, DingTalkSettings
 from bot.adapters.dingtalk.http_callback import PATH as DINGTALK_PATH
 from bot.adapters.dingtalk.http_callback import CallbackEndpoint
 from bot.adapters.dingtalk.stream import Credentials, StreamClient
+from bot.adapters.outcome import DeliveryFailed
 from bot.adapters.slack import SlackAdapter
 from bot.app import App
 from bot.config import Settings
+
+log = logging.getLogger(__name__)
 
 
 class Mounted(Protocol):
@@ -38,6 +43,11 @@ class Mounted(Protocol):
 
 
 Mount = Callable[[App, Settings, web.Application], Awaitable[Mounted]]
+
+
+class PlatformRefused(RuntimeError):
+    """A platform could not be set up at start (its API refused a setting); the message
+    says why and names the variable, for one line on stderr."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,8 @@ class _MountedDingTalk:
     async def disconnect(self) -> None:
         if self.stream is not None:
             await self.stream.stop()
+            # Frames acked already are still being worked on: finish them.
+            await self.stream.drain()
         if self.endpoint is not None:
             # Callbacks already answered are still being worked on: finish them.
             await self.endpoint.drain()
@@ -121,11 +133,54 @@ class _MountedDingTalk:
         await self.adapter.close()
 
 
+CARD_CALLBACK_URL = "DINGTALK_CARD_CALLBACK_URL"
+_CALLBACK_URL_NEEDED = (
+    "is needed with DINGTALK_MODE=http and DINGTALK_CARD_TEMPLATE_ID: set it to the public"
+    " URL of POST /dingtalk/events (e.g. https://bot.example.com/dingtalk/events), where"
+    " DingTalk sends the approval cards' clicks; or unset DINGTALK_CARD_TEMPLATE_ID for"
+    " ActionCards"
+)
+
+
+def _needs_card_callback_url(settings: Settings) -> bool:
+    """HTTP mode with interactive cards: DingTalk sends their clicks to a URL the bot
+    registers, and it has no other way to learn it."""
+    return settings.dingtalk_transport == "http" and bool(settings.dingtalk_card_template_id)
+
+
+def setting_problems(settings: Settings) -> list[tuple[str, str]]:
+    """(variable, what is wrong) for settings the served platforms cannot run with."""
+    if not any(p.name == "DingTalk" for p in configured(settings)):
+        return []
+    if _needs_card_callback_url(settings) and not settings.dingtalk_card_callback_url:
+        return [(CARD_CALLBACK_URL, _CALLBACK_URL_NEEDED)]
+    return []
+
+
+async def _register_card_callback(adapter: DingTalkAdapter, settings: Settings, key: str) -> None:
+    """Registers the bot's card callback URL with DingTalk under `key`, the route key
+    the cards carry."""
+    url, secret = settings.dingtalk_card_callback_url, settings.dingtalk_client_secret
+    assert secret
+    if not url:
+        raise PlatformRefused(f"bad setting {CARD_CALLBACK_URL}: {_CALLBACK_URL_NEEDED}")
+    try:
+        # Signed with the app secret, as every callback to POST /dingtalk/events is.
+        await adapter.api.register_card_callback(key, url, api_secret=secret)
+    except DeliveryFailed as exc:
+        raise PlatformRefused(
+            f"DingTalk did not register {CARD_CALLBACK_URL} ({url}) for the approval cards'"
+            f" clicks: {exc.reason}. Check the URL and that the app may use interactive cards"
+        ) from None
+    log.info("DingTalk card callback URL registered", extra={"url": url, "route_key": key})
+
+
 async def _mount_dingtalk(app: App, settings: Settings, web_app: web.Application) -> Mounted:
     client_id, secret = settings.dingtalk_client_id, settings.dingtalk_client_secret
     robot = settings.dingtalk_robot
     assert client_id and secret and robot
     http = settings.dingtalk_transport == "http"
+    route_key = wire.callback_route_key(robot) if _needs_card_callback_url(settings) else None
     adapter = DingTalkAdapter(
         DingTalkSettings(
             api_url=settings.dingtalk_api_url,
@@ -134,6 +189,7 @@ async def _mount_dingtalk(app: App, settings: Settings, web_app: web.Application
             robot_code=robot,
             callback_type="HTTP" if http else "STREAM",
             card_template_id=settings.dingtalk_card_template_id,
+            callback_route_key=route_key,
         ),
         app,
         marks=app.store.marks,
@@ -142,6 +198,12 @@ async def _mount_dingtalk(app: App, settings: Settings, web_app: web.Application
         request_of=app.services.requests.get,
         clock=app.services.clock,
     )
+    if route_key is not None:
+        try:
+            await _register_card_callback(adapter, settings, route_key)
+        except PlatformRefused:
+            await adapter.close()
+            raise
     app.register(adapter)
     if http:
         endpoint = CallbackEndpoint(secret, adapter.on_received, clock=app.services.clock)

@@ -16,7 +16,7 @@ from aiohttp import web
 from bot.app import App
 from bot.config import Settings
 from bot.files.live_kb import LiveKnowledgeBase
-from bot.platforms import Mounted, served
+from bot.platforms import Mounted, PlatformRefused, served
 from bot.request_body import MAX_BODY
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,15 @@ async def start_server(
     # too large); the same cap stands for anything that would read it through aiohttp.
     web_app = web.Application(client_max_size=MAX_BODY)
     _base_routes(app, web_app)
-    platforms = {p.name: await mount(app, settings, web_app) for p, mount in served(settings)}
+    platforms: dict[str, Mounted] = {}
+    try:
+        for platform, mount in served(settings):
+            platforms[platform.name] = await mount(app, settings, web_app)
+    except PlatformRefused:
+        for mounted in platforms.values():
+            await mounted.close()
+        await app.close()
+        raise
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
@@ -120,6 +128,9 @@ async def run_serve(settings: Settings, app: App) -> int:
     except CannotListen as exc:
         # A bad setting like the others (bot/cli.py): one line naming it, exit 2.
         print(f"stopbot: bad setting HOST/PORT: {exc}", file=sys.stderr)
+        return 2
+    except PlatformRefused as exc:
+        print(f"stopbot: {exc}", file=sys.stderr)
         return 2
     log.info("serving", extra={"url": server.url, "platforms": sorted(server.platforms)})
     stop = asyncio.Event()

@@ -13,12 +13,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 
 from aiohttp import web
 
 from bot.app import App
 from bot.config import Settings
-from bot.platforms import served
+from bot.platforms import Mounted, PlatformRefused, served
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,16 @@ async def run_worker(settings: Settings, app: App, scheduler_interval: float = 5
     # Mounting registers each platform's adapter on the app; the routes it adds to
     # this web application are never served, and nothing inbound is started.
     unserved = web.Application()
-    platforms = [await mount(app, settings, unserved) for _, mount in served(settings)]
+    platforms: list[Mounted] = []
+    try:
+        for _, mount in served(settings):
+            platforms.append(await mount(app, settings, unserved))
+    except PlatformRefused as exc:
+        for mounted in platforms:
+            await mounted.close()
+        await app.close()
+        print(f"stopbot: {exc}", file=sys.stderr)
+        return 2
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

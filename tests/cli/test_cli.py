@@ -76,6 +76,22 @@ def test_worker_without_credentials_exits_2_and_points_to_chat() -> None:
     assert "SLACK_BOT_TOKEN" in out.stderr and "stopbot chat" in out.stderr
 
 
+def test_serve_in_http_mode_with_a_card_template_needs_the_card_callback_url() -> None:
+    dingtalk = {
+        "DINGTALK_CLIENT_ID": "dingapp",
+        "DINGTALK_CLIENT_SECRET": "secret",
+        "DINGTALK_MODE": "http",
+        "DINGTALK_CARD_TEMPLATE_ID": "tpl.approval",
+    }
+    out = run("serve", env=dingtalk)
+    assert out.returncode == 2
+    assert "stopbot: bad setting DINGTALK_CARD_CALLBACK_URL: is needed" in out.stderr
+    assert "POST /dingtalk/events" in out.stderr
+    out = run("serve", env={**dingtalk, "DINGTALK_CARD_CALLBACK_URL": "bot.example.com"})
+    assert out.returncode == 2
+    assert "DINGTALK_CARD_CALLBACK_URL" in out.stderr and "is not a URL" in out.stderr
+
+
 def test_chat_refuses_an_invalid_policy(tmp_path: Path) -> None:
     bad = tmp_path / "p.yaml"
     bad.write_text("admins: [nobody]\n")

@@ -197,6 +197,8 @@ class Deployment:
             "DINGTALK_API_URL": self.fake.base_url,
             "DINGTALK_CARD_TEMPLATE_ID": TEMPLATE,
             "DINGTALK_MODE": mode,
+            # Where DingTalk sends card clicks in HTTP mode (the fake never calls it).
+            "DINGTALK_CARD_CALLBACK_URL": "https://bot.example.com/dingtalk/events",
             "POLICY_PATH": str(policy),
             # websockets >= 15 would send the gateway connection through a proxy.
             "NO_PROXY": "127.0.0.1,localhost",

@@ -37,6 +37,7 @@ def test_serve_help_names_every_dingtalk_variable_and_both_modes() -> None:
         "DINGTALK_MODE=stream",
         "DINGTALK_MODE=http",
         "DINGTALK_CARD_TEMPLATE_ID",
+        "DINGTALK_CARD_CALLBACK_URL",
         "DINGTALK_API_URL",
         "POST /dingtalk/events",
     ):

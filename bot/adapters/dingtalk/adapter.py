@@ -113,6 +113,7 @@ class DingTalkSettings:
     robot_code: str
     callback_type: CallbackType  # where the cards' clicks come: the transport in use
     card_template_id: str | None = None
+    callback_route_key: str | None = None  # HTTP mode: where DingTalk sends the clicks
 
 
 @dataclass(frozen=True)
@@ -168,8 +169,6 @@ class DingTalkAdapter:
     async def on_received(self, received: Received) -> None:
         """Both transports' one entry point."""
         if received.kind == "card":
-            # Ack first, with no card data: the outbox rewrites the card (docstring).
-            received.answer.respond({})
             await self._on_card(received)
         else:
             await self._on_message(received.payload)
@@ -444,6 +443,7 @@ class DingTalkAdapter:
                 out_track_id=track,
                 params=card_data.param_map(message),
                 callback_type=self.settings.callback_type,
+                callback_route_key=self.settings.callback_route_key,
             )
             return wire.card_ref(track)
         # What a transition owes or a notice broadcasts (it carries an outbox label) is

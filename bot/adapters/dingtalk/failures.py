@@ -33,6 +33,8 @@ INVALID_STAFF_ID = "invalidStaffId"  # a staffId in a 200's invalidStaffIdList
 CARD_NOT_CREATED = "card.notCreated"  # createAndDeliver answered success: false
 CARD_NOT_DELIVERED = "card.notDelivered"  # a deliverResult with success: false
 CARD_NOT_UPDATED = "card.notUpdated"  # PUT /v1.0/card/instances answered success: false
+# /v1.0/card/callbacks/register answered without success, or for another URL.
+CARD_CALLBACK_NOT_REGISTERED = "card.callbackNotRegistered"
 CONNECTION = "connection"  # no answer came back: the call may or may not have been done
 
 # The access token was refused (expired or revoked): refresh it once and retry.

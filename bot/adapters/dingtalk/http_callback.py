@@ -5,10 +5,9 @@ only then the JSON decoded and handed to the adapter as a `Received`.
 Each refusal is one log line and a status that says why (413 too large, 401 not
 DingTalk's, 400 signed but unreadable), and the adapter's callback never sees it.
 
-DingTalk waits for the answer, so a bot message is answered at once and worked on
-after. A card callback's answer may carry the card's new data (an in-place update):
-the handler waits up to `card_budget` for the adapter to give it through the
-`Received.answer`, then answers without it; DingTalk allows 2 s.
+DingTalk waits for the answer, so a bot message or a card callback is answered at once
+with `{}` and worked on after: a clicked card is rewritten by the outbox through the
+OpenAPI (bot/adapters/dingtalk/adapter.py says why), never by this answer.
 """
 
 from __future__ import annotations
@@ -16,12 +15,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any
 
 from aiohttp import web
 
 from bot.adapters.dingtalk import inbound, signature
-from bot.adapters.dingtalk.received import Answer, OnReceived, Received
+from bot.adapters.dingtalk.received import OnReceived, Received
 from bot.clock import SystemClock
 from bot.request_body import MAX_BODY, read_body, too_large
 from handlers.ports import Clock
@@ -29,7 +27,6 @@ from handlers.ports import Clock
 log = logging.getLogger(__name__)
 
 PATH = "/dingtalk/events"
-CARD_BUDGET = 1.5  # seconds waited for a card callback's answer; DingTalk gives up at 2
 DRAIN_TIMEOUT = 10.0  # seconds `drain` waits for work still running at shutdown
 
 
@@ -46,12 +43,10 @@ class CallbackEndpoint:
         on_received: OnReceived,
         *,
         clock: Clock | None = None,
-        card_budget: float = CARD_BUDGET,
     ) -> None:
         self.secret = secret
         self.on_received = on_received
         self.clock: Clock = clock or SystemClock()
-        self.card_budget = card_budget
         # Work still running after its answer: kept so it is not collected mid-way and
         # so that shutdown can wait for it.
         self._work: set[asyncio.Task[None]] = set()
@@ -82,34 +77,13 @@ class CallbackEndpoint:
                 "DingTalk callback of an unknown kind ignored", extra={"keys": sorted(payload)[:20]}
             )
             return web.json_response({})
-        if kind == "message":
-            self._start(Received(kind=kind, payload=payload))
-            return web.json_response({})
-        return web.json_response(await self._card_answer(payload))
+        self._start(Received(kind=kind, payload=payload))
+        return web.json_response({})
 
-    async def _card_answer(self, payload: dict[str, Any]) -> dict[str, Any]:
-        answer = Answer.waiting()
-        work = self._start(Received(kind="card", payload=payload, answer=answer))
-        waiting = asyncio.ensure_future(answer.wait())
-        try:
-            await asyncio.wait(
-                {waiting, work}, timeout=self.card_budget, return_when=asyncio.FIRST_COMPLETED
-            )
-        finally:
-            waiting.cancel()
-            # From here on the adapter learns from `respond` that it is too late, and
-            # updates the card through the OpenAPI instead.
-            answer.close()
-        given = answer.given()
-        if given is None and not work.done():
-            log.info("DingTalk card callback answered without card data: over the budget")
-        return given if given is not None else {}
-
-    def _start(self, received: Received) -> asyncio.Task[None]:
+    def _start(self, received: Received) -> None:
         task = asyncio.create_task(self._run(received))
         self._work.add(task)
         task.add_done_callback(self._work.discard)
-        return task
 
     async def _run(self, received: Received) -> None:
         try:

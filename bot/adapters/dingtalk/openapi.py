@@ -1,5 +1,6 @@
 """DingTalk's OpenAPI over aiohttp: the access token, robot messages (single chat and
-group), session-webhook replies and interactive cards.
+group), session-webhook replies and interactive cards (and where their clicks go in HTTP
+mode: a callback route registered for the bot's URL).
 
 Every answer is checked, and every failure raised as DeliveryFailed, classified by
 bot/adapters/dingtalk/failures.py (DingTalk often answers 200 and says in the body
@@ -25,6 +26,7 @@ from typing import Any, Literal
 import aiohttp
 
 from bot.adapters.dingtalk.failures import (
+    CARD_CALLBACK_NOT_REGISTERED,
     CARD_NOT_CREATED,
     CARD_NOT_DELIVERED,
     CARD_NOT_UPDATED,
@@ -48,6 +50,7 @@ BATCH_SEND_PATH = "/v1.0/robot/oToMessages/batchSend"
 GROUP_SEND_PATH = "/v1.0/robot/groupMessages/send"
 CARD_CREATE_PATH = "/v1.0/card/instances/createAndDeliver"
 CARD_UPDATE_PATH = "/v1.0/card/instances"
+CARD_CALLBACK_REGISTER_PATH = "/v1.0/card/callbacks/register"
 
 # batchSend takes at most this many staffIds a call.
 BATCH_MAX = 20
@@ -222,6 +225,23 @@ class DingTalkApi:
 
     # -- interactive cards --------------------------------------------------------
 
+    async def register_card_callback(
+        self, route_key: str, url: str, api_secret: str | None = None
+    ) -> None:
+        """Tells DingTalk to send the clicks of cards created with `route_key` (as their
+        callbackRouteKey, callbackType HTTP) to `url`, replacing what the key named
+        before. Raises DeliveryFailed when DingTalk did not register it."""
+        body: dict[str, Any] = {"callbackRouteKey": route_key, "callbackUrl": url}
+        if api_secret is not None:
+            body["apiSecret"] = api_secret
+        # Registered at every start: the URL may have changed since the last one.
+        body["forceUpdate"] = True
+        answer = await self._call("POST", CARD_CALLBACK_REGISTER_PATH, body)
+        result = answer.get("result")
+        registered = result.get("callbackUrl") if isinstance(result, dict) else None
+        if answer.get("success") is not True or registered != url:
+            raise DeliveryFailed(CARD_CALLBACK_NOT_REGISTERED, permanent=True)
+
     async def create_card(
         self,
         to: str,
@@ -235,7 +255,9 @@ class DingTalkApi:
         """Creates a card of `template_id` with `params` and delivers it to `to` (a
         group's openConversationId, or a staffId: the robot's single chat with them).
         `out_track_id` names the card from then on (clicks carry it, updates use it).
-        Returns it. Raises DeliveryFailed when DingTalk did not create or deliver it."""
+        `callback_route_key`: with callback_type HTTP, the key registered for the bot's
+        URL (register_card_callback). Returns `out_track_id`. Raises DeliveryFailed when
+        DingTalk did not create or deliver it."""
         body: dict[str, Any] = {
             "cardTemplateId": template_id,
             "outTrackId": out_track_id,

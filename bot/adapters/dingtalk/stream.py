@@ -14,12 +14,17 @@ fixed at import. Here the gateway is opened with aiohttp (a timeout, every answe
 checked), reconnects back off up to a cap, and `stop()` ends the thread within a bound.
 
 Dedupe of a redelivered frame is the adapter's: each `Received` carries the frame's id.
+
+A frame is acked before its work is done, so that work is kept (as an asyncio task on
+the bot's loop) for `drain()` to wait for at shutdown, before the adapter's HTTP
+session and the storage close: without it a frame acked just before SIGTERM would be
+lost. At most `max_concurrent` frames are worked on at once; the others wait their
+turn on the bot's loop, acked already, so a burst never delays an ack.
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import json
 import logging
 import os
@@ -55,6 +60,8 @@ SDK_ENDPOINT_VARIABLE = "DINGTALK_OPENAPI_ENDPOINT"
 OPEN_TIMEOUT = 10.0  # seconds for the gateway to answer, and for the websocket to open
 CLOSE_TIMEOUT = 2.0  # seconds the websocket waits for the gateway's closing handshake
 STOP_TIMEOUT = 5.0  # seconds `stop()` waits for the thread
+DRAIN_TIMEOUT = 10.0  # seconds `drain()` waits for the frames' work at shutdown
+MAX_CONCURRENT = 64  # frames worked on at once; the others wait their turn
 
 _SYSTEM = "SYSTEM"
 _CALLBACK = "CALLBACK"
@@ -123,8 +130,9 @@ class StreamClient:
     """`start()` from the bot's loop; `await stop()` on shutdown.
 
     `on_received` is run on the loop that called `start()`, once per frame of a
-    subscribed topic, after the frame was acked. `backoff` and `pause` (how a delay is
-    waited, on the stream's own loop) are injected by tests.
+    subscribed topic, after the frame was acked, at most `max_concurrent` at once; on
+    shutdown, `await drain()` after `stop()` waits for that work. `backoff` and `pause`
+    (how a delay is waited, on the stream's own loop) are injected by tests.
     """
 
     def __init__(
@@ -136,6 +144,7 @@ class StreamClient:
         backoff: Backoff | None = None,
         pause: Pause | None = None,
         open_timeout: float = OPEN_TIMEOUT,
+        max_concurrent: int = MAX_CONCURRENT,
     ) -> None:
         self.credentials = credentials
         self.api_url = api_url.rstrip("/")
@@ -151,6 +160,10 @@ class StreamClient:
         self._ready = threading.Event()
         self._stopping = False
         self._sdk: Any = None
+        # The frames' work on the bot's loop (touched only there): kept so it is not
+        # collected mid-way and so that shutdown can wait for it.
+        self._work: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(max_concurrent)
 
     # -- the bot's side ------------------------------------------------------------------
 
@@ -190,6 +203,40 @@ class StreamClient:
             return False
         self._thread = None
         return True
+
+    @property
+    def working(self) -> int:
+        """Frames acked and handed over whose work is not finished (or not started)."""
+        return len(self._work)
+
+    async def drain(self, grace: float = DRAIN_TIMEOUT) -> bool:
+        """Waits for the frames' work still running (after `stop()`: no new frame comes
+        then); False when some outlived `grace`."""
+        if not self._work:
+            return True
+        _, pending = await asyncio.wait(set(self._work), timeout=grace)
+        if pending:
+            log.error(
+                "DingTalk frames still being worked on at shutdown",
+                extra={"frames": len(pending), "grace": grace},
+            )
+        return not pending
+
+    def _begin(self, received: Received) -> None:
+        """On the bot's loop: starts a frame's work."""
+        task = asyncio.get_running_loop().create_task(self._work_on(received))
+        self._work.add(task)
+        task.add_done_callback(self._work.discard)
+
+    async def _work_on(self, received: Received) -> None:
+        async with self._slots:
+            try:
+                await self.on_received(received)
+            except Exception:
+                # The frame is acked already: the log is the only place this shows.
+                log.exception(
+                    "DingTalk stream frame handling failed", extra={"frame": received.frame_id}
+                )
 
     # -- the stream's thread -------------------------------------------------------------
 
@@ -317,26 +364,16 @@ class StreamClient:
 
     def _hand_over(self, received: Received) -> None:
         assert self._bot_loop is not None
-        work = self.on_received(received)
-        done: concurrent.futures.Future[None]
         try:
-            done = asyncio.run_coroutine_threadsafe(work, self._bot_loop)
+            # Started by the bot's loop itself, so that only that loop touches the set
+            # of work `drain()` waits for; scheduled before the thread ends, so before
+            # `stop()` returns.
+            self._bot_loop.call_soon_threadsafe(self._begin, received)
         except RuntimeError:  # the bot's loop is closed: shutting down
-            work.close()
             log.warning(
                 "DingTalk frame not handled: the bot is stopping",
                 extra={"frame": received.frame_id},
             )
-            return
-        done.add_done_callback(_log_failure)
-
-
-def _log_failure(done: concurrent.futures.Future[None]) -> None:
-    if done.cancelled():
-        return
-    exc = done.exception()
-    if exc is not None:
-        log.error("DingTalk stream frame handling failed", exc_info=exc)
 
 
 def _error_of(text: str) -> str:

@@ -26,6 +26,12 @@ SAME_CLICK_TTL = 60
 # -- interactive cards --------------------------------------------------------------
 
 
+def callback_route_key(robot_code: str) -> str:
+    """The callbackRouteKey the bot registers its card callback URL under (HTTP mode):
+    one per robot, the same at every start, so re-registering replaces the URL."""
+    return f"stopbot.{robot_code}"
+
+
 def out_track_id(card_key: str) -> str:
     """A card's outTrackId: its card key (handlers/card_keys.stage_card), unique per
     request and stage, so that a click names the stage its card was posted for."""

@@ -6,18 +6,32 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
-from bot.adapters.dingtalk import card_data, signature
+from bot.adapters.dingtalk import card_data, signature, wire
+from bot.app import App
+from bot.config import Settings
 from bot.files.live_kb import LiveKnowledgeBase
+from bot.platforms import PlatformRefused
+from bot.server import start_server
 from bot.storage.store import Store
 from handlers import card_keys
 from tests.adapters.dingtalk.flow import file_request
 from tests.fakes.clock import FakeClock
-from tests.fakes.dingtalk.gateway import CLIENT_SECRET, until
+from tests.fakes.dingtalk.gateway import CLIENT_ID, CLIENT_SECRET, until
+from tests.fakes.dingtalk.openapi import FakeDingTalkApi
 from tests.fakes.dingtalk.payloads import card_callback
-from tests.fakes.dingtalk.rig import DingTalkRig, running_rig
+from tests.fakes.dingtalk.rig import (
+    CARD_CALLBACK_URL,
+    TEMPLATE,
+    DingTalkRig,
+    dingtalk_policy,
+    running_rig,
+)
+
+REGISTER = "/v1.0/card/callbacks/register"
 
 
 @pytest.fixture
@@ -73,6 +87,8 @@ async def test_a_card_click_over_http_is_answered_at_once_and_the_card_rewritten
     track = card_keys.stage_card(rid, 0)
     head = http.api.cards[track]
     assert head.callback_type == "HTTP"
+    # Created for the route `serve` registered at start: DingTalk sends its clicks there.
+    assert head.callback_route_key == wire.callback_route_key(CLIENT_ID)
     since = http.mark()
     payload = card_callback(track, "approve", clicker="manager01")
     await http.deliver_card_callback(payload)  # 200 {}: no card data in the answer
@@ -85,3 +101,42 @@ async def test_a_card_click_over_http_is_answered_at_once_and_the_card_rewritten
     await http.wait_sent("emp01", rid, since)
     assert http.api.sent_to("manager01") == []
     assert len(head.updates) == 1
+
+
+async def test_serve_registers_the_card_callback_url_once_at_start(http: DingTalkRig) -> None:
+    registered = http.api.calls_to(REGISTER)
+    assert [(c.status, c.body["callbackUrl"]) for c in registered] == [(200, CARD_CALLBACK_URL)]
+    key = registered[0].body["callbackRouteKey"]
+    assert key == wire.callback_route_key(CLIENT_ID)
+    # Signed as every callback to POST /dingtalk/events is: with the app secret.
+    assert http.api.callback_routes[key].api_secret == CLIENT_SECRET
+
+
+async def test_serve_does_not_start_when_dingtalk_refuses_the_card_callback_url(
+    dt_store: Store, clock: FakeClock, live_kb: LiveKnowledgeBase
+) -> None:
+    api = FakeDingTalkApi(
+        app_key=CLIENT_ID, app_secret=CLIENT_SECRET, robot_code=CLIENT_ID, clock=clock.now
+    )
+    base_url = await api.start()
+    api.fail_next(403, "Forbidden.AccessDenied.AccessTokenPermissionDenied", path=REGISTER)
+    env = {
+        "DINGTALK_CLIENT_ID": CLIENT_ID,
+        "DINGTALK_CLIENT_SECRET": CLIENT_SECRET,
+        "DINGTALK_API_URL": base_url,
+        "DINGTALK_MODE": "http",
+        "DINGTALK_CARD_TEMPLATE_ID": TEMPLATE,
+        "DINGTALK_CARD_CALLBACK_URL": CARD_CALLBACK_URL,
+        "HOST": "127.0.0.1",
+        "PORT": "0",
+    }
+    settings = Settings.load(env, dotenv=Path("/nonexistent"))
+    app = await App.build(
+        settings, store=dt_store, clock=clock, policy=dingtalk_policy(), faq=live_kb
+    )
+    try:
+        with pytest.raises(PlatformRefused, match="DINGTALK_CARD_CALLBACK_URL"):
+            await start_server(app, settings)
+    finally:
+        await api.stop()
+    assert api.callback_routes == {} and api.cards == {}

@@ -505,16 +505,19 @@ async def test_a_card_is_delivered_to_a_group_and_updated_in_place(
 async def test_a_card_is_delivered_in_a_single_chat(
     api: DingTalkApi, fake_dingtalk_api: FakeDingTalkApi
 ) -> None:
+    await api.register_card_callback("stopbot.robot", "https://bot.example.com/dingtalk/events")
     await api.create_card(
         "manager01",
         template_id="tpl.approval",
         out_track_id="SR-2.head",
         params=CARD,
         callback_type="HTTP",
+        callback_route_key="stopbot.robot",
     )
 
     card = fake_dingtalk_api.cards["SR-2.head"]
     assert (card.to, card.space_type, card.callback_type) == ("manager01", "IM_ROBOT", "HTTP")
+    assert card.callback_route_key == "stopbot.robot"
 
 
 async def test_a_card_dingtalk_did_not_create_raises(
@@ -568,3 +571,26 @@ async def test_a_card_update_dingtalk_refused_raises(
     assert (refused.reason, refused.permanent) == (CARD_NOT_UPDATED, False)
     assert (unknown.reason, unknown.permanent) == ("param.invalid", True)
     assert fake_dingtalk_api.cards["SR-4.it"].params == CARD
+
+
+async def test_the_card_callback_url_is_registered_replacing_the_last_one(
+    api: DingTalkApi, fake_dingtalk_api: FakeDingTalkApi
+) -> None:
+    await api.register_card_callback("stopbot.robot", "https://old.example/dingtalk/events")
+    await api.register_card_callback(
+        "stopbot.robot", "https://bot.example.com/dingtalk/events", api_secret="app-secret"
+    )
+
+    route = fake_dingtalk_api.callback_routes["stopbot.robot"]
+    assert route.url == "https://bot.example.com/dingtalk/events"
+    assert route.api_secret == "app-secret"
+    body = fake_dingtalk_api.calls_to("/v1.0/card/callbacks/register")[-1].body
+    assert body["forceUpdate"] is True
+
+
+async def test_a_callback_registration_dingtalk_refused_raises(
+    api: DingTalkApi, fake_dingtalk_api: FakeDingTalkApi
+) -> None:
+    failed = await failure_of(api.register_card_callback("stopbot.robot", "not a url"))
+    assert failed.reason == "param.callbackUrlInvalid"
+    assert fake_dingtalk_api.callback_routes == {}

@@ -15,6 +15,7 @@ from tests.fakes.dingtalk.openapi import FakeDingTalkApi
 BATCH = "/v1.0/robot/oToMessages/batchSend"
 GROUP_SEND = "/v1.0/robot/groupMessages/send"
 CARD = "/v1.0/card/instances/createAndDeliver"
+REGISTER = "/v1.0/card/callbacks/register"
 MARKDOWN = json.dumps({"title": "t", "text": "x"})
 
 
@@ -199,3 +200,43 @@ async def test_an_unknown_session_webhook_is_expired(raw: Raw) -> None:
     )
 
     assert (status, answer["errcode"]) == (200, 300001)
+
+
+async def test_an_http_card_needs_a_registered_callback_route(raw: Raw) -> None:
+    http = {"callbackType": "HTTP", "callbackRouteKey": "bot.routes"}
+    assert await raw.refused("POST", CARD, card(raw, **http)) == "param.callbackRouteKeyInvalid"
+    assert await raw.refused("POST", CARD, card(raw, callbackType="HTTP")) == (
+        "param.callbackRouteKeyInvalid"
+    )
+    url = "https://bot.example.com/dingtalk/events"
+    status, answer = await raw.call(
+        "POST", REGISTER, {"callbackRouteKey": "bot.routes", "callbackUrl": url}
+    )
+    assert (status, answer["success"], answer["result"]["callbackUrl"]) == (200, True, url)
+    status, _ = await raw.call("POST", CARD, card(raw, **http))
+    assert status == 200
+    assert raw.fake.cards["c1"].callback_route_key == "bot.routes"
+
+
+async def test_a_callback_route_is_replaced_only_when_forced(raw: Raw) -> None:
+    first = {"callbackRouteKey": "k", "callbackUrl": "https://a.example/cb", "apiSecret": "s"}
+    assert (await raw.call("POST", REGISTER, first))[0] == 200
+    again = {**first, "callbackUrl": "https://b.example/cb"}
+    assert await raw.refused("POST", REGISTER, again) == "param.callbackRouteKeyExists"
+    assert (await raw.call("POST", REGISTER, {**again, "forceUpdate": True}))[0] == 200
+    assert raw.fake.callback_routes["k"].url == "https://b.example/cb"
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"callbackUrl": "https://a.example/cb"}, "param.callbackRouteKeyEmpty"),
+        ({"callbackRouteKey": "k", "callbackUrl": "a.example/cb"}, "param.callbackUrlInvalid"),
+        ({"callbackRouteKey": "k"}, "param.callbackUrlInvalid"),
+    ],
+)
+async def test_a_malformed_callback_registration_is_refused(
+    raw: Raw, body: dict[str, Any], code: str
+) -> None:
+    assert await raw.refused("POST", REGISTER, body) == code
+    assert raw.fake.callback_routes == {}

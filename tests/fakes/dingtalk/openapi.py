@@ -8,6 +8,12 @@ speaks real HTTP to it. It serves:
 - ``POST /v1.0/robot/oToMessages/batchSend`` (single chats, at most 20 userIds),
   ``POST /v1.0/robot/groupMessages/send`` (groups),
 - ``POST /v1.0/card/instances/createAndDeliver`` and ``PUT /v1.0/card/instances``,
+- ``POST /v1.0/card/callbacks/register`` {"callbackRouteKey","callbackUrl","apiSecret"?,
+  "forceUpdate"?} -> {"success": true, "result": {"callbackUrl","apiSecret"}}; a key
+  registered already is replaced only with forceUpdate true. A card with callbackType
+  HTTP must carry a registered ``callbackRouteKey`` (DingTalk would have nowhere to
+  send its clicks). The error codes of both refusals are the fake's own: DingTalk's
+  are not documented.
 - session webhooks it hands out (``fake.session_webhook(conversation)``), answered like
   DingTalk's ``/robot/sendBySession``: 200 with {"errcode","errmsg"}.
 
@@ -20,7 +26,8 @@ cardParamMap values strings -- and answers 400 with DingTalk's error shape
 from DingTalk's documentation, not the bot's.
 
 Accepted messages are recorded in ``sent`` (to whom, msgKey or msgtype, parameters),
-cards in ``cards``; every request, accepted or not, in ``calls``.
+cards in ``cards``, registered callback routes in ``callback_routes``; every request,
+accepted or not, in ``calls``.
 
 Failure modes a test switches on (all off by default):
 - ``throttle(calls, after)``: the next OpenAPI calls (after ``after`` more) answer 403
@@ -136,6 +143,15 @@ class Card:
     callback_type: str
     params: dict[str, str]  # the card data now, after any update
     updates: list[dict[str, str]] = field(default_factory=list)
+    callback_route_key: str | None = None
+
+
+@dataclass
+class CallbackRoute:
+    """Where the clicks of cards created with a callbackRouteKey are sent (HTTP)."""
+
+    url: str
+    api_secret: str
 
 
 @dataclass
@@ -185,6 +201,7 @@ class FakeDingTalkApi:
         self.calls: list[Call] = []
         self.sent: list[Sent] = []
         self.cards: dict[str, Card] = {}
+        self.callback_routes: dict[str, CallbackRoute] = {}
         self.sessions: dict[str, Session] = {}
         self.token_fetches = 0
         self.tokens: dict[str, datetime] = {}  # issued token -> when it expires
@@ -367,6 +384,7 @@ class FakeDingTalkApi:
             ("POST", "/v1.0/robot/groupMessages/send"): self._group_send,
             ("POST", "/v1.0/card/instances/createAndDeliver"): self._create_card,
             ("PUT", "/v1.0/card/instances"): self._update_card,
+            ("POST", "/v1.0/card/callbacks/register"): self._register_callback,
         }.get(route)
         if handler is None:
             raise Refused(404, "InvalidAction.NotFound", f"no API {call.method} {call.path}")
@@ -487,6 +505,14 @@ class FakeDingTalkApi:
         callback = body.get("callbackType")
         if callback not in ("STREAM", "HTTP"):
             raise _bad("param.invalid", f"callbackType {callback!r}: STREAM or HTTP")
+        route_key = body.get("callbackRouteKey")
+        if route_key is not None and not isinstance(route_key, str):
+            raise _bad("param.invalid", "callbackRouteKey must be a string")
+        if callback == "HTTP" and route_key not in self.callback_routes:
+            raise _bad(
+                "param.callbackRouteKeyInvalid",
+                f"callbackType HTTP needs a registered callbackRouteKey, not {route_key!r}",
+            )
         params = self._card_params(body)
         if body.get("userIdType", 1) != 1:
             raise _bad("param.invalid", "userIdType must be 1 (staffIds)")
@@ -499,7 +525,7 @@ class FakeDingTalkApi:
             problem = "userNotExist"
         if not problem:
             self.cards[out_track_id] = Card(
-                out_track_id, template, to, space_type, callback, dict(params)
+                out_track_id, template, to, space_type, callback, dict(params), [], route_key
             )
         result = {
             "spaceType": space_type,
@@ -545,6 +571,23 @@ class FakeDingTalkApi:
         card.params = {**card.params, **params} if by_key else dict(params)
         card.updates.append(dict(params))
         return {"success": True, "result": True}
+
+    def _register_callback(self, body: dict[str, Any]) -> dict[str, Any]:
+        key, url = body.get("callbackRouteKey"), body.get("callbackUrl")
+        if not isinstance(key, str) or not key:
+            raise _bad("param.callbackRouteKeyEmpty", "callbackRouteKey is empty")
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise _bad("param.callbackUrlInvalid", f"callbackUrl {url!r} is not a URL")
+        secret = body.get("apiSecret", secrets.token_hex(8))
+        if not isinstance(secret, str) or not secret:
+            raise _bad("param.invalid", "apiSecret must be a string")
+        force = body.get("forceUpdate", False)
+        if not isinstance(force, bool):
+            raise _bad("param.invalid", "forceUpdate must be a boolean")
+        if key in self.callback_routes and not force:
+            raise _bad("param.callbackRouteKeyExists", f"{key!r} is registered already")
+        self.callback_routes[key] = CallbackRoute(url, secret)
+        return {"success": True, "result": {"callbackUrl": url, "apiSecret": secret}}
 
     def _process_key(self) -> str:
         return f"pqk-{next(self._keys)}"

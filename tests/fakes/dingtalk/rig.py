@@ -34,6 +34,9 @@ HEAD_GROUP = "cidHead+AbC/12=="
 IT_GROUP = "cidIT/xyz+9=="
 HELP_GROUP = "cidHelp=="
 TEMPLATE = "tpl.stopbot-approval"
+# Where the bot says DingTalk should send card clicks in HTTP mode (the fake never
+# calls it: a test posts the clicks itself).
+CARD_CALLBACK_URL = "https://bot.example.com/dingtalk/events"
 
 # Two stages on DingTalk ids (staffIds and base64-like group ids).
 POLICY = f"""
@@ -248,6 +251,7 @@ async def running_rig(
     }
     if template:
         env["DINGTALK_CARD_TEMPLATE_ID"] = TEMPLATE
+        env["DINGTALK_CARD_CALLBACK_URL"] = CARD_CALLBACK_URL
     env.update(more_env or {})
     settings = Settings.load(env, dotenv=Path("/nonexistent"))
     app = await App.build(
