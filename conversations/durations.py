@@ -14,9 +14,11 @@ _UNITS: tuple[tuple[str, int], ...] = (
     ("m", 60),
     ("s", 1),
 )
+# Each part takes the spaces after it: two "\s*" side by side (around a part left
+# out) could share a run of spaces in any split, which backtracks polynomially.
 _DURATION_RE = re.compile(
-    r"^(?:(?P<w>\d+)\s*w)?\s*(?:(?P<d>\d+)\s*d)?\s*(?:(?P<h>\d+)\s*h)?\s*"
-    r"(?:(?P<m>\d+)\s*m)?\s*(?:(?P<s>\d+)\s*s)?$"
+    r"^(?:(?P<w>\d+)\s*w\s*)?(?:(?P<d>\d+)\s*d\s*)?(?:(?P<h>\d+)\s*h\s*)?"
+    r"(?:(?P<m>\d+)\s*m\s*)?(?:(?P<s>\d+)\s*s)?$"
 )
 DURATION_HINT = "use e.g. '30s', '15m', '24h', '3d', '1w', '1d12h' or whole seconds"
 

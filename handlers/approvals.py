@@ -32,6 +32,9 @@ from handlers.replies import private
 from handlers.services import Services
 
 MAX_REASON = 500
+# The reject and delegate forms' fields, as their answers (FormSubmit.values) name them.
+REASON_FIELD = "reason"
+DELEGATE_TO_FIELD = "to"
 log = logging.getLogger(__name__)
 
 
@@ -96,9 +99,11 @@ async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:
         approval.reject(req, index, actor, "-", now)
     except Denied as denied:
         return private(click.actor.id, click.channel, deny_text(denied.code, req, lang))
-    fields = [FormField(name="reason", label=t(lang, "form_reason"), max_length=MAX_REASON)]
+    fields = [FormField(name=REASON_FIELD, label=t(lang, "form_reason"), max_length=MAX_REASON)]
     if isinstance(decision, Delegate):
-        fields.insert(0, FormField(name="to", label=t(lang, "form_delegate_to"), kind="user"))
+        fields.insert(
+            0, FormField(name=DELEGATE_TO_FIELD, label=t(lang, "form_delegate_to"), kind="user")
+        )
     return [
         OpenForm(
             to=actor,
@@ -122,23 +127,29 @@ async def on_form(svc: Services, form: FormSubmit, lang: Lang) -> list[Reply]:
     actor = form.actor.id
     if not isinstance(decision, Reject | Delegate):
         stale = t(lang, "deny_stale_card")
-        return [FormErrors(to=actor, errors={"reason": stale}, final=True)]
+        return [FormErrors(to=actor, errors={REASON_FIELD: stale}, final=True)]
     rid, index = decision.request_id, decision.stage
-    reason = clean(form.values.get("reason", ""))
+    reason = clean(form.values.get(REASON_FIELD, ""))
     if not reason:
-        return [FormErrors(to=actor, errors={"reason": t(lang, "deny_reason_required")})]
+        return [FormErrors(to=actor, errors={REASON_FIELD: t(lang, "deny_reason_required")})]
     if len(reason) > MAX_REASON:
-        return [FormErrors(to=actor, errors={"reason": t(lang, "hint_too_long", max=MAX_REASON)})]
+        return [
+            FormErrors(to=actor, errors={REASON_FIELD: t(lang, "hint_too_long", max=MAX_REASON)})
+        ]
     now = svc.now()
     if isinstance(decision, Reject):
         done, refusal = await _decide(
             svc, form.actor, rid, lambda r: approval.reject(r, index, actor, reason, now), lang
         )
-        field = "reason"
+        field = REASON_FIELD
     else:
-        to = clean(form.values.get("to", "")).lstrip("@")
+        to = clean(form.values.get(DELEGATE_TO_FIELD, "")).lstrip("@")
         if not is_identity(to):
-            return [FormErrors(to=actor, errors={"to": t(lang, "bad_user_id", value=to[:60])})]
+            return [
+                FormErrors(
+                    to=actor, errors={DELEGATE_TO_FIELD: t(lang, "bad_user_id", value=to[:60])}
+                )
+            ]
         done, refusal = await _decide(
             svc,
             form.actor,
@@ -146,11 +157,11 @@ async def on_form(svc: Services, form: FormSubmit, lang: Lang) -> list[Reply]:
             lambda r: approval.delegate(r, index, actor, to, reason, now),
             lang,
         )
-        field = "to"
+        field = DELEGATE_TO_FIELD
     if refusal:
         # A refused rejection is about the decision itself (stale, decided, not theirs);
         # a refused delegation may be about the person named, which another answer fixes.
-        return [FormErrors(to=actor, errors={field: refusal}, final=field == "reason")]
+        return [FormErrors(to=actor, errors={field: refusal}, final=field == REASON_FIELD)]
     assert done is not None
     return done.replies
 

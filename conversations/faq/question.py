@@ -14,7 +14,10 @@ import re
 from conversations.text import fold
 
 # A question mark after at least one word ("?" alone, or "3?", asks nothing the FAQ knows).
-_MARK = re.compile(r"[^\W\d_][^?？]*[?？]")
+# Read piece by piece between the marks: a search for "letter, anything, mark" would
+# rescan the rest of the text from every letter of a long text without one.
+_MARKS = re.compile(r"[?？]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 # English: a question word first ("how long...", "what's...")...
 _EN_WH = frozenset(
@@ -57,7 +60,7 @@ def is_question(text: str) -> bool:
     stripped = text.strip()
     if not stripped:
         return False
-    if _MARK.search(stripped):
+    if any(_LETTER.search(piece) for piece in _MARKS.split(stripped)[:-1]):
         return True
     if _ZH_PARTICLE.search(stripped):
         return True

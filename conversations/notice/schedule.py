@@ -20,7 +20,9 @@ _TIME = re.compile(
     r"(?P<half>上午|早上|下午|晚上)?\s*(?P<h>\d{1,2})"
     r"(?:\s*(?P<sep>[:h点时])\s*(?P<m>\d{2})?\s*分?)?\s*(?P<ampm>am|pm)?$"
 )
-_BEFORE_TIME = re.compile(r"(?:[\s,]+|\b(?:at|a|vers|le)\s*|在)+$")
+# Each character is read by one alternative only: a repeated group holding a
+# quantifier ("(?:[\s,]+|…)+") backtracks exponentially on ", , , , x".
+_BEFORE_TIME = re.compile(r"(?:[\s,]|\b(?:at|a|vers|le)\b|在)+$")
 # "7 days before", "7 jours avant", "提前7天", "7天前", "series 7", "série de 7 jours".
 _SERIES = re.compile(
     r"^(?:(?:series|serie|系列)\s*(?:of|de)?\s*)?(?:提前\s*)?(?P<n>\d{1,3})\s*"

@@ -9,10 +9,9 @@ command: the sender is authorised exactly as a click. In a group the robot hears
 messages that @-mention it, so the card's text also says which command to send the
 bot in a single chat (`approve SR-…`, `reject SR-… <reason>`), in the card's language.
 
-msgKey: `sampleActionCard2`..`sampleActionCard5` lay 2 to 5 buttons one under the
-other (`actionTitleN`/`actionURLN`); an approval card has three decisions, so it is
-`sampleActionCard3`. `sampleActionCard6` has room for two buttons only, and
-`sampleActionCard` for one (used should a card ever carry a single decision).
+The card is sent as a RobotMessage (robot_message.py, which knows DingTalk's templates
+and the session webhook's form) of the ActionCard template for its number of buttons,
+one under the other: an approval card has three decisions.
 
 A card without decision buttons (decided, withdrawn) is no ActionCard: render gives
 None and the adapter sends the markdown message instead. Robot messages cannot be
@@ -22,21 +21,17 @@ edited, so a decided card is a new message, not an update.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
 from bot.adapters.dingtalk import markdown, typed_commands
+from bot.adapters.dingtalk.robot_message import MAX_BUTTONS, RobotMessage
 from conversations.i18n import t
 from conversations.model import Lang
 from handlers.actions import StageDecision, parse_action
 from handlers.events import Message
 
 SEND_MESSAGE_URL = "dtmd://dingtalkclient/sendMessage?content="
-SINGLE_BUTTON = "sampleActionCard"
-MAX_BUTTONS = 5  # sampleActionCard5
 _BUTTON_TITLE_MAX = 20
-# A session webhook lays the buttons out by this flag: "0" one under the other.
-_VERTICAL = "0"
 
 
 def send_message_url(content: str) -> str:
@@ -50,32 +45,16 @@ class ActionCard:
     text: str  # DingTalk markdown
     buttons: tuple[tuple[str, str], ...]  # (title, actionURL), 1 to MAX_BUTTONS
 
+    def robot_message(self) -> RobotMessage:
+        """The card as either route (the OpenAPI, a session webhook) sends it."""
+        return RobotMessage.action_card(self.title, self.text, self.buttons)
+
+    # The adapter builds its RobotMessage from these two; robot_message() is the same.
     def msg_key(self) -> str:
-        """The robot message template for the OpenAPI's msgKey."""
-        count = len(self.buttons)
-        return SINGLE_BUTTON if count == 1 else f"sampleActionCard{count}"
+        return self.robot_message().msg_key
 
     def msg_param(self) -> dict[str, str]:
-        """The template's parameters (the OpenAPI's msgParam, before JSON encoding)."""
-        param = {"title": self.title, "text": self.text}
-        if len(self.buttons) == 1:
-            ((label, url),) = self.buttons
-            return param | {"singleTitle": label, "singleURL": url}
-        for n, (label, url) in enumerate(self.buttons, 1):
-            param[f"actionTitle{n}"] = label
-            param[f"actionURL{n}"] = url
-        return param
-
-    def webhook_body(self) -> dict[str, Any]:
-        """The same card as a session webhook's JSON body."""
-        card: dict[str, Any] = {"title": self.title, "text": self.text}
-        if len(self.buttons) == 1:
-            ((label, url),) = self.buttons
-            card |= {"singleTitle": label, "singleURL": url}
-        else:
-            card["btnOrientation"] = _VERTICAL
-            card["btns"] = [{"title": label, "actionURL": url} for label, url in self.buttons]
-        return {"msgtype": "actionCard", "actionCard": card}
+        return self.robot_message().param
 
 
 def _decisions(message: Message) -> list[tuple[str, StageDecision]]:

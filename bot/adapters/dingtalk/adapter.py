@@ -57,7 +57,7 @@ import aiohttp
 from bot.adapters.base import Host
 from bot.adapters.dingtalk import actioncard, card_data, inbound, markdown, typed_commands, wire
 from bot.adapters.dingtalk.failures import SessionExpired
-from bot.adapters.dingtalk.ids import is_group
+from bot.adapters.dingtalk.ids import PLATFORM, is_group
 from bot.adapters.dingtalk.openapi import CallbackType, DingTalkApi
 from bot.adapters.dingtalk.received import Received
 from bot.adapters.dingtalk.robot_message import RobotMessage
@@ -67,9 +67,10 @@ from bot.storage.lru import Lru
 from bot.storage.pending_forms import PendingForm, RedisPendingForms
 from bot.storage.shown_buttons import RedisShownButtons
 from conversations.i18n import t
-from conversations.ids import is_identity, qualify, raw_id
+from conversations.ids import raw_id
 from conversations.lang import clearly_in, detect_lang
 from conversations.model import Lang, StopRequest
+from conversations.stop_request.vocabulary import CANCEL_WORDS
 from conversations.text import fold
 from handlers.actions import DialogueChoice, StageDecision, parse_action
 from handlers.events import (
@@ -93,12 +94,10 @@ from handlers.ports import Clock, Marks, StorageDown
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "dingtalk"
 # Where DingTalk's session webhooks live (https://oapi.dingtalk.com/robot/sendBySession?…).
 SESSION_WEBHOOK_HOST = "oapi.dingtalk.com"
 # Tries of an answer DingTalk throttles (each after its retry_after, about a second).
 ANSWER_ATTEMPTS = 3
-CANCEL_WORDS = frozenset({"cancel", "取消", "annuler"})
 
 RequestOf = Callable[[str], Awaitable[StopRequest | None]]
 """A request by its id (the store's), for the current stage of a typed decision and
@@ -363,7 +362,7 @@ class DingTalkAdapter:
             await self._tell(user, t(lang, "dt_form_closed"))
             return
         spec = pending.form.fields[pending.next_field()]
-        value = _person(text) if spec.kind == "user" else text
+        value = typed_commands.read_person(text) if spec.kind == "user" else text
         if not await self.forms.answer(user, spec.name, value):
             # The form expired or was closed meanwhile: an ordinary message then.
             await self._run(UserMessage(actor=actor, channel=user, text=text, direct=True))
@@ -526,11 +525,3 @@ def _error_lines(errors: FormErrors) -> Message:
 
 def _read_elsewhere(button: Button) -> bool:
     return isinstance(parse_action(button.action, button.value), DialogueChoice | StageDecision)
-
-
-def _person(text: str) -> str:
-    """A person typed as an answer: `dingtalk:staffId`, or a bare staffId."""
-    typed = text.strip().lstrip("@＠")
-    if is_identity(typed) or ":" in typed:
-        return typed
-    return qualify(PLATFORM, typed)

@@ -1,4 +1,5 @@
-"""What a DingTalk id says about its destination.
+"""DingTalk's ids: the platform name that qualifies them (`dingtalk:<id>`), and what
+an id says about its destination.
 
 A group's id is its openConversationId, which always starts with "cid"; a person's id
 is a staffId, which never does. Both are base64-like (they may hold "+", "/" and "="),
@@ -8,6 +9,8 @@ so an id is only ever compared by its prefix, never split.
 from __future__ import annotations
 
 from typing import Literal
+
+PLATFORM = "dingtalk"  # conversations/ids.py's name for DingTalk
 
 _GROUP_PREFIX = "cid"
 

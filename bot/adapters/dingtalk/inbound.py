@@ -15,21 +15,22 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.adapters.dingtalk.card_data import PARAM_DELEGATE_TO, PARAM_REASON
+from bot.adapters.dingtalk.ids import PLATFORM
+from bot.adapters.dingtalk.mentions import without_mentions
 from bot.adapters.dingtalk.received import Kind
+from bot.adapters.dingtalk.typed_commands import read_person
 from conversations.ids import qualify
 from conversations.text import clean, valid_unicode
 from handlers.events import Actor, UserMessage
 
 log = logging.getLogger(__name__)
-
-PLATFORM = "dingtalk"
 
 # Far above any answer the dialogue takes (it says "too long" past 300 characters, so
 # the user learns the limit) and above DingTalk's own text limit, but a bound on what
@@ -129,13 +130,10 @@ class CardClick(_Out):
     clicker: str  # dingtalk:<staffId>
     action_ids: tuple[str, ...]
     reason: str | None  # from the card's input, cleaned; None when not given
-    delegate_to: str | None  # dingtalk:<staffId>, when given
+    delegate_to: str | None  # when given: as typed_commands.read_person reads a person
 
 
 # -- reading ---------------------------------------------------------------------------
-
-_LEADING_MENTIONS = re.compile(r"^(?:\s*@[^\s@]+)+")
-_TRAILING_MENTIONS = re.compile(r"(?:\s+@[^\s@]+)+\s*$")
 
 
 def kind_of(payload: Mapping[str, Any]) -> Kind | None:
@@ -163,9 +161,9 @@ def user_text(raw: str, *, group: bool) -> str:
     """What the user typed, as the dialogue reads it: the @mentions that address the bot
     in a group removed (DingTalk writes them as "@name" in the text; only the leading and
     trailing ones, a mention inside a sentence is part of it), cleaned and bounded."""
-    text = raw[: MAX_TEXT * 2]  # before any regex runs over it
+    text = raw[: MAX_TEXT * 2]  # before anything reads it
     if group:
-        text = _TRAILING_MENTIONS.sub("", _LEADING_MENTIONS.sub("", text))
+        text = without_mentions(text)
     return clean(text)[:MAX_TEXT]
 
 
@@ -235,15 +233,13 @@ def parse_card_click(payload: Mapping[str, Any]) -> CardClick:
     """Raises ValueError when malformed (`content` not JSON, no outTrackId…)."""
     callback = CardCallbackPayload.model_validate(valid_strings(dict(payload)))
     data = callback.content.card_private_data
-    delegate = _param(data.params, "delegate_to")
-    if delegate is not None and not delegate.startswith(f"{PLATFORM}:"):
-        delegate = qualify(PLATFORM, delegate.lstrip("@"))
+    delegate = _param(data.params, PARAM_DELEGATE_TO)
     return CardClick(
         out_track_id=callback.out_track_id,
         clicker=qualify(PLATFORM, callback.user_id),
         action_ids=tuple(data.action_ids),
-        reason=_param(data.params, "reason"),
-        delegate_to=delegate,
+        reason=_param(data.params, PARAM_REASON),
+        delegate_to=read_person(delegate) if delegate is not None else None,
     )
 
 

@@ -7,11 +7,12 @@ documented, so nothing here relies on them. Every character that could open mark
 anywhere in a line (`*_~\\`[]<>@&|`) is replaced by its full-width twin (＊ ［ ＜ ＠…),
 which no markdown dialect reads as syntax and which reads the same; at the start of a
 line so is what opens a heading, quote, list or setext underline (`# > - + =`, "1."),
-and a URL scheme other than http(s) loses its colon to a full-width one, so `dtmd://`
-(a link that makes the reader's client send a message: a fake button) or
-`dingtalk://` is never a link. Folded back with NFKC, the escaped text is the text
-that was typed. A bare http(s) URL may still be shown as a link by DingTalk: it then
-goes where it says, which is no worse than the text itself.
+and a URL scheme loses its colon to a full-width one, so `dtmd://` (a link that makes
+the reader's client send a message: a fake button), `dingtalk://` or a bare
+`https://` is never a link; "www." loses its dot to a full-width one likewise, as
+DingTalk links a bare "www.…" too. What a user typed cannot become a link, not even
+one that goes where it says (a lookalike address, a page that asks for a password).
+Folded back with NFKC, the escaped text is the text that was typed.
 
 Every text of a Message is escaped, whoever wrote it: the handlers' texts hold what
 users typed (reasons, targets, names) anywhere. The markup of this module (bold
@@ -44,11 +45,14 @@ _FULL_WIDTH = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in _INLINE})
 # Markup that opens only at the start of a line (after up to three spaces).
 _LINE_OPENERS = "#>+-="
 _ORDERED_ITEM = re.compile(r"(\d{1,9})([.)])")
-# A URL scheme before "/" ("dtmd://", "dingtalk://", "javascript:/"), but http(s); and
-# dtmd: whatever follows, being DingTalk's "send this message" link.
-_SCHEME = re.compile(r"(?<![A-Za-z0-9+.\-])(?!(?i:https?):)([A-Za-z][A-Za-z0-9+.\-]*):(?=/)")
+# A URL scheme before "/" ("https://", "dtmd://", "dingtalk://", "javascript:/"); and
+# dtmd: whatever follows, being DingTalk's "send this message" link. (An identity,
+# "dingtalk:manager01", has no "/" after its colon and reads as typed.)
+_SCHEME = re.compile(r"(?<![A-Za-z0-9+.\-])([A-Za-z][A-Za-z0-9+.\-]*):(?=/)")
 _DTMD = re.compile(r"(?i)(?<![A-Za-z0-9+.\-])(dtmd\s*):")
+_WWW = re.compile(r"(?i)(www)\.")
 _FULL_WIDTH_COLON = "\uff1a"
+_FULL_WIDTH_DOT = "\uff0e"
 LINE_BREAK = "  \n"  # two spaces: a line break inside a paragraph in every dialect
 _BLOCK_BREAK = "\n\n"
 
@@ -62,6 +66,7 @@ def _escape_line(line: str) -> str:
     line = line.translate(_FULL_WIDTH)
     line = _DTMD.sub(lambda m: m.group(1) + _FULL_WIDTH_COLON, line)
     line = _SCHEME.sub(lambda m: m.group(1) + _FULL_WIDTH_COLON, line)
+    line = _WWW.sub(lambda m: m.group(1) + _FULL_WIDTH_DOT, line)
     item = _ORDERED_ITEM.match(line)
     if item is not None:
         return item.group(1) + _full_width(item.group(2)) + line[item.end() :]

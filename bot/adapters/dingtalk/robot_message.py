@@ -9,6 +9,7 @@ once and either route can carry it.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ ACTION_CARD = "sampleActionCard"  # one button: singleTitle / singleURL
 # Two to five buttons one under the other: actionTitleN / actionURLN.
 ACTION_CARD_VERTICAL = {f"sampleActionCard{n}": n for n in range(2, 6)}
 ACTION_CARD_SIDE_BY_SIDE = "sampleActionCard6"  # two buttons: buttonTitleN / buttonUrlN
+MAX_BUTTONS = max(ACTION_CARD_VERTICAL.values())  # of an ActionCard
 
 
 def _vertical_fields(buttons: int) -> tuple[str, ...]:
@@ -65,6 +67,22 @@ class RobotMessage:
     @classmethod
     def markdown(cls, title: str, text: str) -> RobotMessage:
         return cls(MARKDOWN, {"title": title, "text": text})
+
+    @classmethod
+    def action_card(cls, title: str, text: str, buttons: Sequence[tuple[str, str]]) -> RobotMessage:
+        """An ActionCard: `text` (markdown) over 1 to MAX_BUTTONS buttons, one under the
+        other, each (its title, the URL it opens)."""
+        param = {"title": title, "text": text}
+        if len(buttons) == 1:
+            ((label, url),) = buttons
+            return cls(ACTION_CARD, param | {"singleTitle": label, "singleURL": url})
+        key = next((k for k, n in ACTION_CARD_VERTICAL.items() if n == len(buttons)), None)
+        if key is None:
+            raise ValueError(f"an ActionCard has 1 to {MAX_BUTTONS} buttons, not {len(buttons)}")
+        for n, (label, url) in enumerate(buttons, 1):
+            param[f"actionTitle{n}"] = label
+            param[f"actionURL{n}"] = url
+        return cls(key, param)
 
     def msg_param(self) -> str:
         """The OpenAPI's msgParam: the parameters as a JSON string."""

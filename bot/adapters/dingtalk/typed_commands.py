@@ -28,16 +28,17 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.adapters.dingtalk.ids import PLATFORM
+from bot.adapters.dingtalk.mentions import without_mentions
 from conversations.i18n import every_lang, t
 from conversations.ids import is_identity, qualify
 from conversations.model import Lang
 from conversations.stop_request.vocabulary import option_number
 from conversations.text import clean, fold
 from handlers.actions import Approve, Delegate, Reject, StageDecision
+from handlers.approvals import DELEGATE_TO_FIELD, REASON_FIELD
 from handlers.commands import CANCEL_ACCOUNT, SHUTDOWN_NOTICE
 from handlers.events import Actor, Button, Click, FormSubmit
-
-PLATFORM = "dingtalk"
 
 # -- the words that start a command ----------------------------------------------
 
@@ -122,20 +123,22 @@ class Decision:
                 actor=actor,
                 form=decision.id,
                 context=decision.pack(),
-                values={"reason": self.reason},
+                values={REASON_FIELD: self.reason},
             )
         if kind is Delegate and self.person and self.reason:
             return FormSubmit(
                 actor=actor,
                 form=decision.id,
                 context=decision.pack(),
-                values={"to": self.person, "reason": self.reason},
+                values={DELEGATE_TO_FIELD: self.person, REASON_FIELD: self.reason},
             )
         return Click(actor=actor, channel=channel, action=decision.id, value=decision.pack())
 
     def prefill(self) -> dict[str, str]:
         """The form's answers already typed with the command (by form field name)."""
-        return {"to": self.person} if self.action == Delegate.id and self.person else {}
+        return (
+            {DELEGATE_TO_FIELD: self.person} if self.action == Delegate.id and self.person else {}
+        )
 
 
 @dataclass(frozen=True)
@@ -153,9 +156,6 @@ class Usage:
 
 # -- reading -------------------------------------------------------------------------
 
-_MENTIONS = re.compile(r"^(?:[@＠]\S*\s*)+")
-# A mention of the bot may also end a group message ("拒绝 SR-… 不行 @stopbot").
-_TRAILING_MENTIONS = re.compile(r"(?:^|\s+)(?:[@＠]\S*\s*)+$")
 _DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63]")
 _SEPARATORS = " :,;、"  # between the words of a command, folded (so "：" and "，" too)
 _END_PUNCTUATION = " .!?。！？,;:、"
@@ -187,7 +187,12 @@ def _fold_word(word: str) -> str:
 
 
 def _without_mentions(text: str) -> str:
-    return _MENTIONS.sub("", clean(text), count=1)
+    return without_mentions(clean(text), trailing=False)
+
+
+def _without_trailing_mentions(text: str) -> str:
+    # The bot may also be named last ("拒绝 SR-… 不行 @stopbot").
+    return without_mentions(text, leading=False)
 
 
 def _starts_with_word(folded: str, word: str) -> bool:
@@ -218,7 +223,7 @@ def read_command(text: str) -> tuple[str, str] | None:
             # A command word runs into no other word: "停用申请要多久？" is a question.
             if folded[end] in _SEPARATORS:
                 args = text[origin[_skip(folded, end, _SEPARATORS)] :]
-                return name, _TRAILING_MENTIONS.sub("", args).strip()
+                return name, _without_trailing_mentions(args).strip()
     return None
 
 
@@ -245,13 +250,19 @@ def _request_id(code: str) -> str | None:
     return REQUEST_PREFIX + code if set(code) <= _ID_ALPHABET else None
 
 
-def _person(typed: str, mentioned: Sequence[str]) -> str:
-    person = unicodedata.normalize("NFKC", typed)
+def read_person(typed: str, mentioned: Sequence[str] = ()) -> str:
+    """A person as typed (in a delegate command, or as the answer to a form's person
+    field): an identity as written (`dingtalk:staffId`, `slack:U012AB`, full-width
+    allowed); a bare staffId, with or without "@", as a DingTalk one; "@name" as the
+    one person the message @-mentions (`mentioned`: DingTalk's atUsers' staffIds, the
+    bot excepted). Anything else as typed: the handler says it is no identity."""
+    person = unicodedata.normalize("NFKC", typed).strip()
     if is_identity(person):
         return person
     if person.startswith("@") and len(mentioned) == 1:
         return qualify(PLATFORM, mentioned[0])
-    return person
+    staff_id = qualify(PLATFORM, person.lstrip("@"))
+    return staff_id if ":" not in person and is_identity(staff_id) else person
 
 
 def read_decision(text: str, mentioned: Sequence[str] = ()) -> Decision | Usage | None:
@@ -260,7 +271,7 @@ def read_decision(text: str, mentioned: Sequence[str] = ()) -> Decision | Usage 
 
     `mentioned`: the staffIds of the people @-mentioned in the message, the bot
     excepted (DingTalk's atUsers): "转交 SR-… @张三 出差" delegates to the one person
-    mentioned. Otherwise the person is typed as an identity (dingtalk:staffId)."""
+    mentioned. Otherwise the person is typed: read_person."""
     text = _without_mentions(text)
     folded, origin = _folded(text)
     found = _read_verb(folded)
@@ -282,7 +293,7 @@ def read_decision(text: str, mentioned: Sequence[str] = ()) -> Decision | Usage 
         return Usage(action, lang)
     rest = text[origin[_skip(folded, after, _SEPARATORS)] :].strip()
     if action != Delegate.id:
-        rest = _TRAILING_MENTIONS.sub("", rest)
+        rest = _without_trailing_mentions(rest)
     if action == Approve.id:
         if rest.strip(_END_PUNCTUATION + "。！？，；：、"):
             return Usage(action, lang)  # "approve SR-… and SR-…" decides nothing at all
@@ -290,9 +301,9 @@ def read_decision(text: str, mentioned: Sequence[str] = ()) -> Decision | Usage 
     if action == Reject.id:
         return Decision(action, request_id, stage, lang, reason=rest)
     person, _, reason = rest.partition(" ")
-    reason = _TRAILING_MENTIONS.sub("", reason).strip()
+    reason = _without_trailing_mentions(reason).strip()
     return Decision(
-        action, request_id, stage, lang, reason=reason, person=_person(person, mentioned)
+        action, request_id, stage, lang, reason=reason, person=read_person(person, mentioned)
     )
 
 

@@ -18,7 +18,9 @@ CONSTRUCTS: dict[str, re.Pattern[str]] = {
     "mention": re.compile(r"@\S"),
     # a link that makes the reader's client act: send a message, open a page
     "message link": re.compile(r"(?i)(dtmd|dingtalk)\s*\\?:\s*\\?/"),
-    "other scheme": re.compile(r"(?i)(?<![a-z0-9+.\-])(?!https?:)[a-z][a-z0-9+.\-]*\\?:/"),
+    # any URL, which DingTalk shows as a link even bare: "https://…", "www.…"
+    "scheme": re.compile(r"(?i)(?<![a-z0-9+.\-])[a-z][a-z0-9+.\-]*\\?:/"),
+    "www": re.compile(r"(?i)www\."),
     "heading": re.compile(r"^ {0,3}#{1,6}(\s|$)", re.M),
     "list item": re.compile(r"^ {0,3}([-+*]|\d{1,9}[.)])(\s|$)", re.M),
     "quote": re.compile(r"^ {0,3}>", re.M),
@@ -59,7 +61,10 @@ ATTACKS: dict[str, tuple[str, str]] = {
     "bare message link": ("dtmd://dingtalkclient/sendMessage?content=approve SR-1", "message link"),
     "message link, spaced": ("DTMD : //dingtalkclient/sendMessage", "message link"),
     "page link": ("dingtalk://dingtalkclient/page/link?url=https%3A%2F%2Fevil", "message link"),
-    "javascript": ("javascript://%0Aalert(1)", "other scheme"),
+    "javascript": ("javascript://%0Aalert(1)", "scheme"),
+    "bare link": ("log in at https://dingtalk-sso.evil.example/login", "scheme"),
+    "bare link, upper case": ("HTTP://evil.example", "scheme"),
+    "bare www link": ("see www.evil.example/x", "www"),
     "heading": ("# Approved by the CEO", "heading"),
     "heading, indented": ("   ### urgent", "heading"),
     "list": ("- approve everything", "list item"),

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 import pytest
 
 from bot.adapters.dingtalk import actioncard, markdown
+from bot.adapters.dingtalk.robot_message import MAX_BUTTONS, RobotMessage
 from bot.adapters.dingtalk.typed_commands import Decision, read_decision
 from conversations.i18n import t
 from conversations.model import LANGS, Lang
@@ -31,8 +32,10 @@ def _content(url: str) -> str:
 def test_an_approval_card_is_a_three_button_action_card(lang: Lang) -> None:
     card = actioncard.render(_card(lang, stage=1))
     assert card is not None
-    assert card.msg_key() == "sampleActionCard3"
-    param = card.msg_param()
+    message = card.robot_message()
+    assert message.msg_key == "sampleActionCard3"
+    assert RobotMessage(card.msg_key(), card.msg_param()) == message  # as the adapter sends it
+    param = message.param
     assert set(param) == {
         "title",
         "text",
@@ -79,30 +82,35 @@ def test_the_text_says_which_command_to_send_in_a_single_chat(lang: Lang) -> Non
 def test_the_session_webhook_form() -> None:
     card = actioncard.render(_card("zh"))
     assert card is not None
-    body = card.webhook_body()
+    message = card.robot_message()
+    body = message.webhook_body()
     assert body["msgtype"] == "actionCard"
     inner = body["actionCard"]
     assert inner["title"] == card.title and inner["text"] == card.text
     assert inner["btnOrientation"] == "0"
-    assert inner["btns"] == [
-        {
-            "title": card.msg_param()[f"actionTitle{n}"],
-            "actionURL": card.msg_param()[f"actionURL{n}"],
-        }
-        for n in (1, 2, 3)
-    ]
+    assert inner["btns"] == [{"title": title, "actionURL": url} for title, url in card.buttons]
 
 
 def test_one_or_two_decisions_use_the_matching_template() -> None:
     one = _card("en").model_copy(update={"buttons": [Approve(RID, 0).button("Approve")]})
     single = actioncard.render(one)
-    assert single is not None and single.msg_key() == "sampleActionCard"
-    assert set(single.msg_param()) == {"title", "text", "singleTitle", "singleURL"}
-    assert single.webhook_body()["actionCard"]["singleTitle"] == "Approve"
+    assert single is not None
+    message = single.robot_message()
+    assert message.msg_key == "sampleActionCard"
+    assert set(message.param) == {"title", "text", "singleTitle", "singleURL"}
+    assert message.webhook_body()["actionCard"]["singleTitle"] == "Approve"
     two = _card("en").model_copy(update={"buttons": _card("en").buttons[:2]})
     pair = actioncard.render(two)
-    assert pair is not None and pair.msg_key() == "sampleActionCard2"
-    assert "actionURL2" in pair.msg_param() and "actionURL3" not in pair.msg_param()
+    assert pair is not None
+    message = pair.robot_message()
+    assert message.msg_key == "sampleActionCard2"
+    assert "actionURL2" in message.param and "actionURL3" not in message.param
+
+
+@pytest.mark.parametrize("count", [0, MAX_BUTTONS + 1])
+def test_an_actioncard_has_one_to_five_buttons(count: int) -> None:
+    with pytest.raises(ValueError, match="1 to 5 buttons"):
+        RobotMessage.action_card("t", "x", [("b", "dtmd://x")] * count)
 
 
 def test_a_decided_card_is_no_action_card() -> None:

@@ -63,7 +63,7 @@ def test_escaped_text_is_inert_and_reads_as_typed(attack: str) -> None:
 
 def test_random_text_never_becomes_markup() -> None:
     rng = random.Random(10)
-    alphabet = "[]()!<>@&#*_~`|\\:/-+=.1 \n\tdtmdingalkhps所有人＠"
+    alphabet = "[]()!<>@&#*_~`|\\:/-+=.1 \n\tdtmdingalkhpsw所有人＠"
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
         escaped = markdown.escape(text)
@@ -73,10 +73,10 @@ def test_random_text_never_becomes_markup() -> None:
         assert folded == [line.lstrip() for line in typed], text
 
 
-def test_http_links_stay_as_typed() -> None:
-    # DingTalk may show a bare URL as a link to itself: where it goes is what it says.
-    text = markdown.escape("see https://wiki.example.com/stop and HTTP://x.example")
-    assert text == "see https://wiki.example.com/stop and HTTP://x.example"
+def test_a_bare_url_reads_as_typed_but_is_no_link() -> None:
+    # DingTalk shows a bare URL as a link: typed text must not become one (issue 10 §5).
+    text = markdown.escape("see https://wiki.example.com/stop, HTTP://x.example, www.y.example")
+    assert text == "see https：//wiki.example.com/stop, HTTP：//x.example, www．y.example"
 
 
 def test_identities_stay_readable() -> None:

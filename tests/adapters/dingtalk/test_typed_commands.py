@@ -17,6 +17,7 @@ from bot.adapters.dingtalk.typed_commands import (
     pick_button,
     read_command,
     read_decision,
+    read_person,
 )
 from conversations.i18n import t
 from conversations.model import LANGS, Lang
@@ -157,8 +158,12 @@ def test_other_messages_are_no_command(typed: str) -> None:
             Decision("delegate", RID, None, "en", person="dingtalk:m1"),
         ),
         (
-            f"delegate {RID} someone else please",  # not an identity: the handler says so
-            Decision("delegate", RID, None, "en", reason="else please", person="someone"),
+            f"delegate {RID} it01 on leave",  # a bare staffId: a DingTalk one
+            Decision("delegate", RID, None, "en", reason="on leave", person="dingtalk:it01"),
+        ),
+        (
+            f"delegate {RID} 张三 please",  # no identity: the handler says so
+            Decision("delegate", RID, None, "en", reason="please", person="张三"),
         ),
     ],
 )
@@ -176,6 +181,30 @@ def test_a_mentioned_person_is_whom_a_delegation_goes_to() -> None:
     assert isinstance(two, Decision) and two.person == "@张三"
     alone = read_decision(typed)
     assert isinstance(alone, Decision) and alone.person == "@张三"
+
+
+@pytest.mark.parametrize(
+    ("typed", "person"),
+    [
+        ("dingtalk:it01", "dingtalk:it01"),
+        ("slack:U012AB", "slack:U012AB"),
+        (" it01 ", "dingtalk:it01"),  # a bare staffId is a DingTalk one
+        ("@it01", "dingtalk:it01"),
+        ("＠ｉｔ０１", "dingtalk:it01"),
+        ("ｄｉｎｇｔａｌｋ：it01", "dingtalk:it01"),
+        ("deputy/2==", "dingtalk:deputy/2=="),  # staffIds are base64-like
+        ("张三", "张三"),  # no identity: kept as typed, for the handler's refusal
+        ("it 01", "it 01"),
+        ("teams:x1", "teams:x1"),  # another platform's, unknown: not made a DingTalk id
+        ("@", "@"),
+    ],
+)
+def test_a_person_is_read_one_way(typed: str, person: str) -> None:
+    # The same reading for a delegate command and for the answer to a form's person.
+    assert read_person(typed) == person
+    found = read_decision(f"delegate {RID} {typed.strip()} away")
+    if " " not in typed.strip():
+        assert isinstance(found, Decision) and found.person == person
 
 
 @pytest.mark.parametrize(

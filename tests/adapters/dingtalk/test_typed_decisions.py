@@ -1,99 +1,90 @@
-"""Typed approval commands through the real handlers: the events they become are
-authorised exactly like a Slack click (approvers only, never the requester, a stale
-stage refused), and decide the request when they may."""
+"""Typed approval commands sent to the robot as DingTalk messages, through the real
+adapter and handlers: authorised exactly like a click (approvers only, never the
+requester), a reason given at once decides, a missing one is asked for.
+
+Covered elsewhere: a typed approval of the current stage (test_adapter.py, the
+lifecycle), a card button's command on a stage already closed and the requester
+sending one (test_adapter_actioncard.py)."""
 
 from __future__ import annotations
 
-from urllib.parse import unquote
-
-from bot.adapters.dingtalk import actioncard
-from bot.adapters.dingtalk.typed_commands import Decision, read_decision
-from conversations.i18n import t
-from conversations.model import RequestStatus, StageStatus
-from handlers.actions import Approve, Reject
-from handlers.events import Actor, Card, Ephemeral, FormErrors, Message, OpenForm, Reply
-from tests.helpers import EMPLOYEE, Harness, submit_request
+from handlers import card_keys
+from tests.adapters.dingtalk.flow import file_request
+from tests.fakes.dingtalk.rig import DingTalkRig, text_of
 
 
-async def _type(h: Harness, user: str, text: str) -> list[Reply]:
-    """`user` types `text` to the bot in their single chat; the adapter's part: read
-    it, look up the current stage when the command names none, hand the event over."""
-    found = read_decision(text)
-    assert isinstance(found, Decision), text
-    req = await h.request(found.request_id)
-    event = found.event(Actor(id=user, lang=found.lang), user, current_stage=req.current)
-    return await h.app.handle(event)
+async def _refused(dt: DingTalkRig, user: str, typed: str, said: str) -> None:
+    """`user` types `typed`; only `user` is told, with `said` in it."""
+    since = dt.mark()
+    await dt.say(user, typed)
+    await dt.wait_sent(user, said, since)
+    assert [s.to for s in dt.api.sent[since:]] == [user]
 
 
-def _refusal(replies: list[Reply], to: str) -> str:
-    assert len(replies) == 1, replies
-    reply = replies[0]
-    if isinstance(reply, FormErrors):
-        assert reply.to == to
-        return " ".join(reply.errors.values())
-    assert isinstance(reply, Ephemeral) and reply.to == to, reply
-    return reply.message.text
+async def test_the_requester_and_others_are_refused_privately_and_nothing_changes(
+    dt: DingTalkRig,
+) -> None:
+    rid = await file_request(dt)
+    before = await dt.app.store.requests.get(rid)
+    await _refused(dt, "emp01", f"approve {rid}", "You cannot approve")
+    await _refused(dt, "it01", f"同意 {rid}", "department-head")  # not this stage's
+    await _refused(dt, "emp01", f"reject {rid} mine", "You cannot approve")
+    assert await dt.app.store.requests.get(rid) == before
+    assert dt.api.cards[card_keys.stage_card(rid, 0)].updates == []
 
 
-async def test_the_requester_and_others_are_refused_and_nothing_changes(harness: Harness) -> None:
-    rid = await submit_request(harness.app)
-    before = await harness.request(rid)
-    said = _refusal(await _type(harness, EMPLOYEE, f"approve {rid}"), EMPLOYEE)
-    assert said == t("en", "deny_self_approval")
-    said = _refusal(await _type(harness, "console:it", f"同意 {rid}"), "console:it")
-    assert "department-head" in said  # only that stage's approvers
-    said = _refusal(await _type(harness, EMPLOYEE, f"reject {rid} mine"), EMPLOYEE)
-    assert said == t("en", "deny_self_approval")
-    assert await harness.request(rid) == before
+async def test_a_rejection_with_its_reason_rejects_at_once(dt: DingTalkRig) -> None:
+    rid = await file_request(dt)
+    since = dt.mark()
+    await dt.say("manager01", f"rejeter {rid} pas de budget, @all [voir](dtmd://x)")
+    told = await dt.wait_sent("emp01", "pas de budget", since)
+    assert "[voir]" not in text_of(told) and "@all" not in text_of(told)
+    request = await dt.app.store.requests.get(rid)
+    assert request is not None and request.status.value == "rejected"
+    assert request.stages[0].reason == "pas de budget, @all [voir](dtmd://x)"
+    assert request.stages[0].rejected_by == "dingtalk:manager01"
 
 
-async def test_a_typed_approval_decides_the_current_stage(harness: Harness) -> None:
-    rid = await submit_request(harness.app)
-    await _type(harness, "console:head", f"同意 {rid}")
-    req = await harness.request(rid)
-    assert req.stages[0].status is StageStatus.APPROVED
-    assert req.current == 1
-    # The stage-1 card's button, clicked after that stage closed, is refused as stale,
-    # even by an approver of the stage now open.
-    old = Message(card=Card(title=rid), buttons=[Approve(rid, 0).button("Approve")])
-    rendered = actioncard.render(old)
-    assert rendered is not None
-    sent = unquote(rendered.buttons[0][1].split("content=", 1)[1])
-    assert sent == f"approve {rid}#1"
-    said = _refusal(await _type(harness, "console:it", sent), "console:it")
-    assert said == t("en", "deny_stale_card")
-    assert (await harness.request(rid)).current == 1
+async def test_a_rejection_without_a_reason_asks_for_it(dt: DingTalkRig) -> None:
+    rid = await file_request(dt)
+    since = dt.mark()
+    await dt.say("manager01", f"拒绝 {rid}")
+    question = await dt.wait_sent("manager01", rid, since)
+    assert "取消" in text_of(question)
+    assert await dt.app.store.dingtalk_forms.get("dingtalk:manager01") is not None
+    request = await dt.app.store.requests.get(rid)
+    assert request is not None and request.status.value == "pending"
 
 
-async def test_a_rejection_with_its_reason_rejects_at_once(harness: Harness) -> None:
-    rid = await submit_request(harness.app)
-    await _type(harness, "console:head", f"approve {rid}")
-    await _type(harness, "console:it", f"rejeter {rid} pas de budget, @all [voir](dtmd://x)")
-    req = await harness.request(rid)
-    assert req.status is RequestStatus.REJECTED
-    assert req.stages[1].reason == "pas de budget, @all [voir](dtmd://x)"
-    assert req.stages[1].rejected_by == "console:it"
-
-
-async def test_a_rejection_without_a_reason_opens_the_form(harness: Harness) -> None:
-    rid = await submit_request(harness.app)
-    replies = await _type(harness, "console:head", f"拒绝 {rid}")
-    assert len(replies) == 1
-    form = replies[0]
-    assert isinstance(form, OpenForm) and form.to == "console:head"
-    assert (form.form, form.context) == (Reject.id, Reject(rid, 0).pack())
-    assert (await harness.request(rid)).status is RequestStatus.PENDING
-
-
-async def test_a_typed_delegation_hands_the_stage_over(harness: Harness) -> None:
-    rid = await submit_request(harness.app)
-    await _type(harness, "console:head", f"delegate {rid} console:deputy on leave")
-    stage = (await harness.request(rid)).stages[0]
-    assert [(d.by, d.to, d.reason) for d in stage.delegations] == [
-        ("console:head", "console:deputy", "on leave")
+async def test_a_delegation_to_no_person_is_refused_and_to_a_bare_staff_id_is_done(
+    dt: DingTalkRig,
+) -> None:
+    rid = await file_request(dt)
+    await _refused(dt, "manager01", f"转交 {rid} 张三 出差", "张三")
+    request = await dt.app.store.requests.get(rid)
+    assert request is not None and request.stages[0].delegations == []
+    # "it01" is the DingTalk person dingtalk:it01, as in the form's answer below.
+    since = dt.mark()
+    await dt.say("manager01", f"转交 {rid} it01 出差一周")
+    await dt.wait_sent("it01", rid, since)  # the delegate is told
+    request = await dt.app.store.requests.get(rid)
+    assert request is not None
+    assert [(d.by, d.to, d.reason) for d in request.stages[0].delegations] == [
+        ("dingtalk:manager01", "dingtalk:it01", "出差一周")
     ]
-    # A person that is no identity is refused by the handler, in its own words.
-    said = _refusal(
-        await _type(harness, "console:head", f"delegate {rid} deputy now"), "console:head"
-    )
-    assert "deputy" in said
+
+
+async def test_the_person_answered_in_the_form_is_read_as_a_typed_one(dt: DingTalkRig) -> None:
+    rid = await file_request(dt)
+    since = dt.mark()
+    await dt.click(card_keys.stage_card(rid, 0), "delegate", "manager01")
+    await dt.wait_sent("manager01", rid, since)  # whom to?
+    since = dt.mark()
+    await dt.say("manager01", "＠ｉｔ０１")  # typed full-width, as an IME may
+    await dt.wait_sent("manager01", rid, since)  # why?
+    since = dt.mark()
+    await dt.say("manager01", "出差一周")
+    await dt.wait_sent("it01", rid, since)
+    request = await dt.app.store.requests.get(rid)
+    assert request is not None
+    assert [d.to for d in request.stages[0].delegations] == ["dingtalk:it01"]
