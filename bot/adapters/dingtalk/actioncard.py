@@ -49,13 +49,6 @@ class ActionCard:
         """The card as either route (the OpenAPI, a session webhook) sends it."""
         return RobotMessage.action_card(self.title, self.text, self.buttons)
 
-    # The adapter builds its RobotMessage from these two; robot_message() is the same.
-    def msg_key(self) -> str:
-        return self.robot_message().msg_key
-
-    def msg_param(self) -> dict[str, str]:
-        return self.robot_message().param
-
 
 def _decisions(message: Message) -> list[tuple[str, StageDecision]]:
     found = []

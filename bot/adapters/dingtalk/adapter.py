@@ -480,7 +480,7 @@ class DingTalkAdapter:
     def _robot_message(self, message: Message) -> RobotMessage:
         card = actioncard.render(message)
         if card is not None:
-            return RobotMessage(card.msg_key(), card.msg_param())
+            return card.robot_message()
         rendered = markdown.render(message)
         return RobotMessage.markdown(rendered.title, rendered.text)
 

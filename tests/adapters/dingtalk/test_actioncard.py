@@ -34,7 +34,7 @@ def test_an_approval_card_is_a_three_button_action_card(lang: Lang) -> None:
     assert card is not None
     message = card.robot_message()
     assert message.msg_key == "sampleActionCard3"
-    assert RobotMessage(card.msg_key(), card.msg_param()) == message  # as the adapter sends it
+    assert card.robot_message() == message  # as the adapter sends it
     param = message.param
     assert set(param) == {
         "title",
