@@ -272,14 +272,19 @@ class StreamClient:
                 except GatewayRefused as exc:
                     log.warning("DingTalk stream gateway refused", extra={"why": str(exc)})
                 except (OSError, TimeoutError, WebSocketException, aiohttp.ClientError) as exc:
-                    log.warning("DingTalk stream connection lost", extra={"error": repr(exc)[:300]})
+                    log.warning(
+                        "DingTalk stream gateway unreachable or connection lost",
+                        extra={"error": repr(exc)[:300]},
+                    )
                 except Exception:
                     # A bug of ours or the SDK's must not end the stream for good.
                     log.exception("DingTalk stream connection failed")
                 if self._stopping:
                     break
                 if not planned:
-                    await self._pause(self.backoff.next())
+                    wait = self.backoff.next()
+                    log.info("DingTalk stream reconnecting in %gs", wait, extra={"in_s": wait})
+                    await self._pause(wait)
 
     async def _open(self, session: aiohttp.ClientSession) -> str:
         body = {
