@@ -13,11 +13,12 @@ PLATFORMS: tuple[str, ...] = ("slack", "dingtalk", "console")
 # openConversationIds are base64-like: `+`, `/` and `=`), and nothing that markup, a
 # Redis key or a log line could misread.
 RAW_CHARS = "A-Za-z0-9._@+/=\\-"
-ID_PATTERN = re.compile(rf"^({'|'.join(PLATFORMS)}):[{RAW_CHARS}]{{1,128}}$")
+ID_PATTERN = re.compile(rf"({'|'.join(PLATFORMS)}):[{RAW_CHARS}]{{1,128}}")
 
 
 def is_identity(text: str) -> bool:
-    return ID_PATTERN.match(text) is not None
+    # fullmatch: "$" would also accept an id followed by a newline.
+    return ID_PATTERN.fullmatch(text) is not None
 
 
 def identity_problem(value: str) -> str | None:
