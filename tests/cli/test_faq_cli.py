@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from bot import faq_eval_cli
 from bot.files.kb import bundled_kb_path
 from tests.helpers import GOOD_KB, TEAM_POLICY
 
@@ -105,14 +108,18 @@ def test_faq_without_a_support_channel_does_not_offer_a_human(tmp_path: Path) ->
     assert "[None of these: ask a human]" in faq(unsure, env=kb).stdout
 
 
-def kb_check(path: Path) -> subprocess.CompletedProcess[str]:
+def stopbot(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", "kb", "check", str(path)],
+        [sys.executable, "-m", "bot", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def kb_check(path: Path) -> subprocess.CompletedProcess[str]:
+    return stopbot("kb", "check", str(path))
 
 
 def test_kb_check_command(tmp_path: Path) -> None:
@@ -135,3 +142,65 @@ def test_kb_check_names_the_lines_of_the_example_folder(tmp_path: Path) -> None:
     refund.write_text("# refunds\ndo I get reimbursed\n")
     out = kb_check(kb)
     assert (out.returncode, out.stdout) == (0, f"{kb}: OK\n")
+
+
+def faq_eval(*args: str) -> subprocess.CompletedProcess[str]:
+    return stopbot("faq", "eval", *args)
+
+
+def test_faq_eval_scores_a_labelled_set_per_language(tmp_path: Path) -> None:
+    kb = tmp_path / "faq.yaml"
+    kb.write_text(GOOD_KB)
+    labelled = tmp_path / "set.jsonl"
+    rows = [
+        {"question": "will I get my money back", "lang": "en", "topic": "refund"},
+        {"question": "how do I reset my password", "lang": "en", "topic": "refund"},
+        {"question": "what is for lunch", "lang": "en", "topic": None},
+        {"question": "能退款吗", "lang": "zh", "topic": "refund"},
+    ]
+    labelled.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    out = faq_eval(str(labelled), "--kb", str(kb))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == (
+        "en: in-domain accuracy 0.500 (1/2), right topic among suggestions 0; "
+        "off-topic declined 1.000 (1/1)"
+    )
+    assert lines[1] == "  confusions: refund -> (unknown) x1"
+    assert lines[2].startswith("  miss 'how do I reset my password': expected refund, got declined")
+    assert lines[3].startswith("zh: in-domain accuracy 1.000 (1/1)")
+    assert lines[-1] == "all: in-domain accuracy 0.667 (2/3); off-topic declined 1.000 (1/1)"
+
+    report = json.loads(faq_eval(str(labelled), "--kb", str(kb), "--json", "--misses", "0").stdout)
+    assert report["accuracy"] == 0.6667
+    assert report["langs"]["en"]["confusions"] == [
+        {"expected": "refund", "got": "(unknown)", "count": 1}
+    ]
+    assert report["langs"]["en"]["worst_misses"] == []
+    assert set(report["langs"]) == {"en", "zh"}
+
+
+def test_faq_eval_names_the_bad_lines_of_a_set(tmp_path: Path) -> None:
+    labelled = tmp_path / "set.jsonl"
+    labelled.write_text(
+        '{"question": "ok", "lang": "en", "topic": null}\n'
+        "{not json\n"
+        '{"question": "hi", "lang": "de", "topic": null}\n'
+        '{"question": "hi"}\n'
+    )
+    out = faq_eval(str(labelled))
+    assert out.returncode == 2
+    assert out.stderr.splitlines()[1:] == [
+        f"  {labelled}:2: not JSON: Expecting property name enclosed in double quotes",
+        f"  {labelled}:3: lang 'de' is not one of en, zh, fr",
+        f'  {labelled}:4: expected {{"question": "...", "lang": "en", "topic": "<topic id>" '
+        "or null}",
+    ]
+
+
+def test_faq_eval_without_file_or_dev_set_names_the_argument(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(faq_eval_cli, "DEV_SET", tmp_path / "missing.jsonl")
+    assert faq_eval_cli.run([], bundled_kb_path()) == 2
+    assert "pass FILE, a labelled JSONL set" in capsys.readouterr().err
