@@ -118,9 +118,10 @@ def _parser() -> argparse.ArgumentParser:
         sub,
         "faq",
         "answer questions from the knowledge base (arguments, or one per stdin line); "
-        "`faq stats` prints the feedback report",
+        "`faq stats` prints the feedback report; `faq eval` scores the matcher",
         "Answers each question as the bot would in chat: the arguments, or one question\n"
-        "per stdin line. `stopbot faq stats` prints the feedback report instead.",
+        "per stdin line. `stopbot faq stats` prints the feedback report instead;\n"
+        "`stopbot faq eval [FILE]` scores the matcher on a labelled set (see its --help).",
     )
     faq.add_argument("--json", action="store_true", help="one JSON object per question")
     faq.add_argument(
@@ -205,7 +206,7 @@ def command_paths() -> list[list[str]]:
                     found += walk(child, [*path, name])
         return found
 
-    return [*walk(_parser(), []), ["faq", "stats"]]
+    return [*walk(_parser(), []), ["faq", "stats"], ["faq", "eval"]]
 
 
 def _storage(action: str) -> int:
@@ -340,6 +341,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.chat import print_faq_stats
 
         return loop.run(print_faq_stats(_bot_settings()))
+    if argv[:2] == ["faq", "eval"]:  # like `faq stats`: a word among the questions
+        from bot import faq_eval_cli
+        from bot.files.kb import bundled_kb_path
+
+        return faq_eval_cli.run(argv[2:], _settings(kb=True).kb_path or bundled_kb_path())
     args = _parser().parse_args(argv)
     if args.command == "policy":
         return _policy_check(args.path)

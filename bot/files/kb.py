@@ -1,9 +1,16 @@
-"""Reading the FAQ knowledge base file, with problems reported as ``file:line: ...``."""
+"""Reading the FAQ knowledge base file, with problems reported as ``file:line: ...``.
+
+The file may name a folder of more example questions (``examples_dir:``, relative to
+the file; see bot/files/kb_bank.py): its lines are checked and added to the topics'
+and out-of-domain examples, and any problem in it refuses the whole knowledge base.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from bot.files.kb_bank import read_bank
 from bot.files.yamlfile import YamlFileError, check_file, load_model, read_text
 from conversations.faq.kb import KnowledgeBase
 
@@ -17,19 +24,51 @@ def bundled_kb_path() -> Path:
 
 
 def load_kb_text(text: str, source: str = "<kb>") -> KnowledgeBase:
+    """The knowledge base in `text`, without its example folder (it has no place to
+    be relative to)."""
     try:
         return load_model(text, source, KnowledgeBase, "the knowledge base", "'topics:'")
     except YamlFileError as exc:
         raise KbError(exc.errors) from None
 
 
+def examples_folder(path: str | Path, kb: KnowledgeBase) -> Path | None:
+    """The folder of more examples that the knowledge base at `path` names, if any."""
+    if kb.examples_dir is None:
+        return None
+    return Path(path).parent / kb.examples_dir
+
+
 def load_kb(path: str | Path) -> KnowledgeBase:
+    """The knowledge base at `path` with the examples of the folder it names."""
     try:
-        return load_kb_text(read_text(path, "knowledge base"), str(path))
+        text = read_text(path, "knowledge base")
+        kb = load_kb_text(text, str(path))
     except YamlFileError as exc:
         raise KbError(exc.errors) from None
+    folder = examples_folder(path, kb)
+    if folder is None:
+        return kb
+    if not folder.is_dir():
+        raise KbError(
+            [
+                f"{path}:{_key_line(text, 'examples_dir')}: examples_dir: folder {str(folder)!r} "
+                "not found; copy the example folder next to the knowledge base or remove "
+                "the key"
+            ]
+        )
+    bank = read_bank(folder, kb, str(path))
+    if bank.errors:
+        raise KbError(bank.errors)
+    return kb.with_more_examples(bank.examples, bank.out_of_domain)
+
+
+def _key_line(text: str, key: str) -> int:
+    """The line of a top-level key (1 if it is not found as such)."""
+    match = re.search(rf"^{key}\s*:", text, flags=re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
 def check_kb_file(path: str | Path) -> list[str]:
-    """Validate a file; an empty list means it is fine."""
+    """Validate a file (and its example folder); an empty list means it is fine."""
     return check_file(load_kb, path)

@@ -1,8 +1,9 @@
 """The knowledge base in use, reloaded while the bot runs.
 
 A reload builds the new matcher off the event loop and swaps it in only when the
-file is valid: a broken edit is refused with its errors (file:line) and the old
-knowledge base keeps answering.
+file (and the example folder it names) is valid: a broken edit is refused with its
+errors (file:line) and the old knowledge base keeps answering. An edit to the example
+folder is picked up like an edit to the file.
 """
 
 from __future__ import annotations
@@ -13,17 +14,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.files.kb import KbError, load_kb
+from bot.files.kb import KbError, examples_folder, load_kb
+from bot.files.kb_bank import bank_stamp
 from conversations.faq.kb import KnowledgeBase
 from conversations.faq.matcher import Matcher
 
 log = logging.getLogger(__name__)
 
 
+# Modification times of the file and of the example folder's files: any change means
+# something to reload.
+Stamp = tuple[int, ...]
+
+
 @dataclass(frozen=True)
 class _Loaded:
     matcher: Matcher
-    mtime_ns: int
+    stamp: Stamp
+    folder: Path | None  # the example folder this knowledge base named
 
 
 class LiveKnowledgeBase:
@@ -31,17 +39,23 @@ class LiveKnowledgeBase:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._current = self._load()
+        self._current = self._load(None)
 
-    def _stat(self) -> int:
+    def _stat(self, folder: Path | None) -> Stamp:
         try:
-            return self.path.stat().st_mtime_ns
+            own = self.path.stat().st_mtime_ns
         except OSError:
-            return 0
+            own = 0
+        return (own, *(bank_stamp(folder) if folder is not None else ()))
 
-    def _load(self) -> _Loaded:
-        mtime = self._stat()
-        return _Loaded(Matcher(load_kb(self.path)), mtime)
+    def _load(self, folder_before: Path | None) -> _Loaded:
+        # Stamped before reading, so that an edit made while loading is seen at the next poll.
+        stamp = self._stat(folder_before)
+        kb = load_kb(self.path)
+        folder = examples_folder(self.path, kb)
+        if folder != folder_before:  # the first load, or the file names another folder
+            stamp = self._stat(folder)
+        return _Loaded(Matcher(kb), stamp, folder)
 
     @property
     def matcher(self) -> Matcher:
@@ -55,7 +69,7 @@ class LiveKnowledgeBase:
         """Loads the file again; returns its errors (empty when the new one is in use).
         A refusal is the caller's to report, once (`watch` does)."""
         try:
-            loaded = await asyncio.to_thread(self._load)
+            loaded = await asyncio.to_thread(self._load, self._current.folder)
         except KbError as exc:
             return exc.errors
         self._current = loaded
@@ -72,13 +86,13 @@ class LiveKnowledgeBase:
         reported once per change, not once per poll, and in one place: to `on_refused`
         when given (the console prints it for its user), else to the log."""
         report = on_refused or _log_refusal
-        refused_at = -1
+        refused_at: Stamp | None = None
         while not stop.is_set():
-            mtime = self._stat()
-            if mtime != self._current.mtime_ns and mtime != refused_at:
+            stamp = self._stat(self._current.folder)
+            if stamp != self._current.stamp and stamp != refused_at:
                 errors = await self.reload()
                 if errors:
-                    refused_at = mtime
+                    refused_at = stamp
                     report(errors)
             try:
                 await asyncio.wait_for(stop.wait(), timeout=interval)

@@ -4,7 +4,7 @@ keywords, synonym groups, and out-of-domain examples. Read from YAML by bot/file
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Annotated
 
 from pydantic import (
@@ -20,7 +20,9 @@ from conversations.model import LANGS, Lang
 from conversations.rules import Problem, checked_by, items, listed, text, unique
 
 TopicId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+MAX_TEXT = 2000
+"""The longest text (answer, example, keyword) a knowledge base may hold, in characters."""
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
 _TOPIC = "topic:"
 _ACTION = re.compile(rf"^(start_request|show_status|ask_human|{_TOPIC}[a-z0-9][a-z0-9-]{{0,63}})$")
 VERSION = 1
@@ -125,6 +127,32 @@ class KnowledgeBase(_Model):
     ]
     synonyms: SynonymGroups = Field(default_factory=SynonymGroups)
     out_of_domain: PerLang = Field(default_factory=PerLang)
+    # A folder of more example questions, relative to the knowledge-base file; the file
+    # loader (bot/files/kb.py) reads it and adds its lines with `with_more_examples`.
+    examples_dir: Text | None = None
 
     def topic(self, topic_id: str) -> Topic | None:
         return next((t for t in self.topics if t.id == topic_id), None)
+
+    def with_more_examples(
+        self,
+        examples: Mapping[str, Mapping[Lang, list[str]]],
+        out_of_domain: Mapping[Lang, list[str]],
+    ) -> KnowledgeBase:
+        """A copy whose topics (by id) and out-of-domain examples also hold these
+        questions, after their own, per language."""
+
+        def more(own: PerLang, extra: Mapping[Lang, list[str]]) -> PerLang:
+            return PerLang.model_validate(
+                {lang: [*own.get(lang), *extra.get(lang, [])] for lang in LANGS}
+            )
+
+        topics = [
+            topic.model_copy(update={"examples": more(topic.examples, examples[topic.id])})
+            if topic.id in examples
+            else topic
+            for topic in self.topics
+        ]
+        return self.model_copy(
+            update={"topics": topics, "out_of_domain": more(self.out_of_domain, out_of_domain)}
+        )

@@ -18,7 +18,8 @@ The verdict is honest about confidence:
   sure which: the top three topics as buttons;
 * ANSWER otherwise.
 On the labelled dev set (tests/data) the thresholds below give 0.91 in-domain
-accuracy and 0.90 out-of-domain rejection; see bench/faq_eval.py.
+accuracy and 0.90 out-of-domain rejection without the example folder; see
+`stopbot faq eval`.
 """
 
 from __future__ import annotations

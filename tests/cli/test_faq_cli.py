@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from bot import faq_eval_cli
+from bot.files.kb import bundled_kb_path
 from tests.helpers import GOOD_KB, TEAM_POLICY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,11 +57,22 @@ def faq_json(*questions: str, env: dict[str, str] | None = None) -> list[dict[st
     return [json.loads(line) for line in faq("--json", *questions, env=env).stdout.splitlines()]
 
 
-def test_faq_json_keeps_the_suggestions_of_a_did_you_mean() -> None:
+def kb_without_its_examples_folder(tmp_path: Path) -> dict[str, str]:
+    """KB_PATH for the bundled knowledge base alone. The grey-zone tests below are about
+    what a "did you mean" prints, not about the matcher: they keep questions that the
+    knowledge base alone leaves unsure, whatever the example folder adds."""
+    kb = tmp_path / "faq.yaml"
+    text = bundled_kb_path().read_text(encoding="utf-8")
+    kb.write_text(re.sub(r"(?m)^examples_dir:.*$", "", text), encoding="utf-8")
+    return {"KB_PATH": str(kb)}
+
+
+def test_faq_json_keeps_the_suggestions_of_a_did_you_mean(tmp_path: Path) -> None:
     rows = faq_json(
         "how do I know my account was actually closed",
         "quelles infos mettre : nom du logiciel, raison, date prévue ?",
         "注销账号需要领导批吗",
+        env=kb_without_its_examples_folder(tmp_path),
     )
     assert [r["topic"] for r in rows] == [None, None, None]
     assert all(set(r) == {*CONTRACT_KEYS, "suggestions"} for r in rows)
@@ -78,28 +94,113 @@ def test_faq_json_keeps_the_suggestions_of_a_did_you_mean() -> None:
 def test_faq_without_a_support_channel_does_not_offer_a_human(tmp_path: Path) -> None:
     policy = tmp_path / "policy.yaml"
     policy.write_text(TEAM_POLICY)  # no support_channel
+    kb = kb_without_its_examples_folder(tmp_path)
     unknown = "refund my train ticket"
     unsure = "how do I know my account was actually closed"
-    rows = faq_json(unknown, env={"POLICY_PATH": str(policy)})
+    rows = faq_json(unknown, env={"POLICY_PATH": str(policy), **kb})
     assert rows[0]["answer"].startswith("I don't know the answer to that")
     assert "pass your question" not in rows[0]["answer"]
-    plain = faq(unsure, env={"POLICY_PATH": str(policy)})
+    plain = faq(unsure, env={"POLICY_PATH": str(policy), **kb})
     assert "[Close an account or stop software]" in plain.stdout
     assert "ask a human" not in plain.stdout
     # The bundled policy has a support channel: there the offer stays.
-    assert "pass your question to the IT team" in faq_json(unknown)[0]["answer"]
-    assert "[None of these: ask a human]" in faq(unsure).stdout
+    assert "pass your question to the IT team" in faq_json(unknown, env=kb)[0]["answer"]
+    assert "[None of these: ask a human]" in faq(unsure, env=kb).stdout
 
 
-def test_kb_check_command(tmp_path: Path) -> None:
-    bad = tmp_path / "faq.yaml"
-    bad.write_text(GOOD_KB.replace("title:", "titel:"))
-    out = subprocess.run(
-        [sys.executable, "-m", "bot", "kb", "check", str(bad)],
+def stopbot(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def kb_check(path: Path) -> subprocess.CompletedProcess[str]:
+    return stopbot("kb", "check", str(path))
+
+
+def test_kb_check_command(tmp_path: Path) -> None:
+    bad = tmp_path / "faq.yaml"
+    bad.write_text(GOOD_KB.replace("title:", "titel:"))
+    out = kb_check(bad)
     assert out.returncode == 1
     assert f"{bad}:4: topics[0].titel: unknown key 'titel'; did you mean 'title'?" in out.stderr
+
+
+def test_kb_check_names_the_lines_of_the_example_folder(tmp_path: Path) -> None:
+    kb = tmp_path / "faq.yaml"
+    kb.write_text("examples_dir: more\n" + GOOD_KB)
+    (tmp_path / "more" / "en").mkdir(parents=True)
+    refund = tmp_path / "more" / "en" / "refund.txt"
+    refund.write_text("# refunds\ndo I get reimbursed\ndo I get reimbursed\n")
+    out = kb_check(kb)
+    assert out.returncode == 1
+    assert out.stderr.splitlines() == [f"{refund}:3: duplicate of {refund}:2"]
+    refund.write_text("# refunds\ndo I get reimbursed\n")
+    out = kb_check(kb)
+    assert (out.returncode, out.stdout) == (0, f"{kb}: OK\n")
+
+
+def faq_eval(*args: str) -> subprocess.CompletedProcess[str]:
+    return stopbot("faq", "eval", *args)
+
+
+def test_faq_eval_scores_a_labelled_set_per_language(tmp_path: Path) -> None:
+    kb = tmp_path / "faq.yaml"
+    kb.write_text(GOOD_KB)
+    labelled = tmp_path / "set.jsonl"
+    rows = [
+        {"question": "will I get my money back", "lang": "en", "topic": "refund"},
+        {"question": "how do I reset my password", "lang": "en", "topic": "refund"},
+        {"question": "what is for lunch", "lang": "en", "topic": None},
+        {"question": "能退款吗", "lang": "zh", "topic": "refund"},
+    ]
+    labelled.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    out = faq_eval(str(labelled), "--kb", str(kb))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == (
+        "en: in-domain accuracy 0.500 (1/2), right topic among suggestions 0; "
+        "off-topic declined 1.000 (1/1)"
+    )
+    assert lines[1] == "  confusions: refund -> (unknown) x1"
+    assert lines[2].startswith("  miss 'how do I reset my password': expected refund, got declined")
+    assert lines[3].startswith("zh: in-domain accuracy 1.000 (1/1)")
+    assert lines[-1] == "all: in-domain accuracy 0.667 (2/3); off-topic declined 1.000 (1/1)"
+
+    report = json.loads(faq_eval(str(labelled), "--kb", str(kb), "--json", "--misses", "0").stdout)
+    assert report["accuracy"] == 0.6667
+    assert report["langs"]["en"]["confusions"] == [
+        {"expected": "refund", "got": "(unknown)", "count": 1}
+    ]
+    assert report["langs"]["en"]["worst_misses"] == []
+    assert set(report["langs"]) == {"en", "zh"}
+
+
+def test_faq_eval_names_the_bad_lines_of_a_set(tmp_path: Path) -> None:
+    labelled = tmp_path / "set.jsonl"
+    labelled.write_text(
+        '{"question": "ok", "lang": "en", "topic": null}\n'
+        "{not json\n"
+        '{"question": "hi", "lang": "de", "topic": null}\n'
+        '{"question": "hi"}\n'
+    )
+    out = faq_eval(str(labelled))
+    assert out.returncode == 2
+    assert out.stderr.splitlines()[1:] == [
+        f"  {labelled}:2: not JSON: Expecting property name enclosed in double quotes",
+        f"  {labelled}:3: lang 'de' is not one of en, zh, fr",
+        f'  {labelled}:4: expected {{"question": "...", "lang": "en", "topic": "<topic id>" '
+        "or null}",
+    ]
+
+
+def test_faq_eval_without_file_or_dev_set_names_the_argument(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(faq_eval_cli, "DEV_SET", tmp_path / "missing.jsonl")
+    assert faq_eval_cli.run([], bundled_kb_path()) == 2
+    assert "pass FILE, a labelled JSONL set" in capsys.readouterr().err
