@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from conversations.dates import DateProblem, check_stop_date, parse_date
+from conversations.date_answer import TooFar, stop_date_answer
 from conversations.i18n import Later, t
 from conversations.lang import detect_lang
 from conversations.long_date import long_date
@@ -99,18 +99,12 @@ def _software(d: NoticeDraft, value: str, typed: bool, ctx: NoticeContext) -> No
 
 
 def _date(d: NoticeDraft, value: str, ctx: NoticeContext) -> None:
-    result = check_stop_date(value, ctx.today, d.lang)
-    if isinstance(result, date):
-        d.stop_date = result
-        return
-    if result is DateProblem.UNPARSED:
-        raise _Reask(Later("hint_date_unparsed"))
-    parsed = parse_date(value, ctx.today, d.lang)
-    shown = long_date(parsed, d.lang) if parsed else value[:40]
-    if result is DateProblem.PAST:
-        raise _Reask(Later("hint_date_past", date=shown))
-    limit = date.fromordinal(ctx.today.toordinal() + 365)
-    raise _Reask(Later("nb_hint_date_too_far", date=shown, max=long_date(limit, d.lang)))
+    found = stop_date_answer(value, ctx.today, d.lang)
+    if isinstance(found, TooFar):
+        raise _Reask(Later("nb_hint_date_too_far", date=found.shown, max=found.last))
+    if not isinstance(found, date):
+        raise _Reask(found)
+    d.stop_date = found
 
 
 def read_langs(text: str) -> list[Lang] | None:

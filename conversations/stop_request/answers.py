@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
-from conversations.dates import DateProblem, check_stop_date, parse_date
+from conversations.date_answer import TooFar, stop_date_answer
 from conversations.faq.matcher import Match, Verdict
 from conversations.faq.question import is_question
 from conversations.i18n import Later, every_lang, listing, t
@@ -21,7 +21,6 @@ from conversations.i18n.key_maps import (
 )
 from conversations.ids import is_identity
 from conversations.lang import STOP_WORDS, clearly_in
-from conversations.long_date import long_date
 from conversations.model import (
     Backup,
     Billing,
@@ -258,22 +257,12 @@ def _parse_linked(text: str) -> list[Linked]:
 
 
 def _check_date(value: str, ctx: Context, state: DialogueState) -> date:
-    lang = state.lang
-    result = check_stop_date(value, ctx.today, lang)
-    if isinstance(result, date):
-        return result
-    if result is DateProblem.UNPARSED:
-        raise _Reask(Later("hint_date_unparsed"))
-    parsed = parse_date(value, ctx.today, lang)
-    shown = long_date(parsed, lang) if parsed else value[:40]
-    if result is DateProblem.PAST:
-        raise _Reask(Later("hint_date_past", date=shown))
-    limit = (
-        ctx.today.replace(year=ctx.today.year + 1)
-        if not (ctx.today.month == 2 and ctx.today.day == 29)
-        else ctx.today.replace(year=ctx.today.year + 1, day=28)
-    )
-    raise _Reask(Later("hint_date_too_far", date=shown, max=long_date(limit, lang)))
+    found = stop_date_answer(value, ctx.today, state.lang)
+    if isinstance(found, TooFar):
+        raise _Reask(Later("hint_date_too_far", date=found.shown, max=found.last))
+    if not isinstance(found, date):
+        raise _Reask(found)
+    return found
 
 
 def _apply(
