@@ -11,6 +11,7 @@ from handlers.cards import status_line
 from handlers.events import Actor, Command, Reply
 from handlers.replies import private
 from handlers.services import Services
+from handlers.subcommand_words import COMMON
 
 # The bot's commands, without the slash: what the router answers, and what an adapter
 # that reads commands from text (the console) must pass on as commands.
@@ -19,17 +20,8 @@ SHUTDOWN_NOTICE = "shutdown-notice"  # handlers/notices.py
 NAMES = (CANCEL_ACCOUNT, SHUTDOWN_NOTICE)
 
 _SUB = {
+    **COMMON,
     "kb-reload": "kb-reload",
-    "": "start",
-    "start": "start",
-    "new": "start",
-    "开始": "start",
-    "nouveau": "start",
-    "status": "status",
-    "状态": "status",
-    "进度": "status",
-    "statut": "status",
-    "etat": "status",
     "withdraw": "withdraw",
     "撤回": "withdraw",
     "retirer": "withdraw",
@@ -44,10 +36,6 @@ _SUB = {
     "annuler": "cancel",
     "abandonner": "cancel",
     "abandon": "cancel",
-    "help": "help",
-    "帮助": "help",
-    "aide": "help",
-    "?": "help",
 }
 
 

@@ -22,24 +22,13 @@ from handlers.events import Actor, Card, Click, Command, Message, Post, Reply
 from handlers.ports import DELETE, KEEP, DialogueWrite, NoticeJob, NoticeState, NoticeStatus
 from handlers.replies import dm, private
 from handlers.services import Services, new_notice_id
+from handlers.subcommand_words import COMMON
 
 _SUB = {
-    "": "start",
-    "start": "start",
-    "new": "start",
-    "开始": "start",
-    "nouveau": "start",
-    "status": "status",
-    "状态": "status",
-    "进度": "status",
-    "statut": "status",
+    **COMMON,
     "cancel": "cancel",
     "取消": "cancel",
     "annuler": "cancel",
-    "help": "help",
-    "帮助": "help",
-    "aide": "help",
-    "?": "help",
 }
 _LISTED = 10  # jobs in `status`, failures in `status <job>`
 
