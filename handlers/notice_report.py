@@ -43,16 +43,23 @@ def progress(st: NoticeStatus, now: datetime) -> Message:
     text = t(
         lang,
         "nb_progress",
+        rate=f"{rate:.1f}",
+        eta=format_duration(left) if left is not None else "?",
+        **_counts(st),
+    )
+    return Message(text=text)
+
+
+def _counts(st: NoticeStatus) -> dict[str, object]:
+    """What every progress line says: the job, and where its targets stand."""
+    return dict(
         id=st.job.id,
         software=st.job.software or "-",
         sent=st.sent,
         failed=st.failed,
         pending=st.pending,
         total=st.total,
-        rate=f"{rate:.1f}",
-        eta=format_duration(left) if left is not None else "?",
     )
-    return Message(text=text)
 
 
 def started(st: NoticeStatus, now: datetime) -> list[Reply]:
@@ -76,14 +83,7 @@ def final(st: NoticeStatus) -> list[Reply]:
     if not st.job.report_to:
         return []
     lang = st.job.report_lang
-    params = dict(
-        id=st.job.id,
-        software=st.job.software or "-",
-        sent=st.sent,
-        failed=st.failed,
-        pending=st.pending,
-        total=st.total,
-    )
+    params = _counts(st)
     if st.state == "cancelled":
         line = t(lang, "nb_progress_cancelled", **params)
     else:
