@@ -33,6 +33,7 @@ from tests.fakes.dingtalk import payloads
 from tests.fakes.dingtalk.gateway import CLIENT_ID, CLIENT_SECRET, FakeStreamGateway, until
 from tests.fakes.dingtalk.openapi import FakeDingTalkApi, Sent
 from tests.fakes.dingtalk.rig import text_of, wait_sent
+from tests.fakes.local_server import serve_locally
 from tests.serve_process import ServeProcess, serve_process
 
 EMP = "emp+01/A="
@@ -91,10 +92,7 @@ class FakeDingTalk:
         app = web.Application(middlewares=[self._holding])
         self.api.add_routes(app)
         self.gateway.add_routes(app)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self._runner, self.base_url = await serve_locally(app)
         self.api.base_url = self.gateway.base_url = self.base_url
 
     async def stop(self) -> None:

@@ -23,6 +23,7 @@ from bot.request_body import MAX_BODY
 from tests.fakes.clock import FakeClock
 from tests.fakes.dingtalk.gateway import until
 from tests.fakes.dingtalk.payloads import bot_message, card_callback
+from tests.fakes.local_server import serve_locally
 
 SECRET = "dingclientsecret"
 
@@ -81,12 +82,8 @@ async def server(work: dict[str, Work]) -> AsyncIterator[Server]:
     endpoint = CallbackEndpoint(SECRET, on_received, clock=clock)
     app = web.Application()
     app.router.add_post(PATH, endpoint.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    srv = Server(f"http://127.0.0.1:{port}{PATH}", clock, endpoint, received)
+    runner, base_url = await serve_locally(app)
+    srv = Server(f"{base_url}{PATH}", clock, endpoint, received)
     async with aiohttp.ClientSession() as session:
         srv.session = session
         yield srv

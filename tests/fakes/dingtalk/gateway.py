@@ -36,6 +36,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from bot.adapters.dingtalk.received import TOPIC_BOT_MESSAGE, TOPIC_CARD_CALLBACK
+from tests.fakes.local_server import serve_locally
 
 OPEN_PATH = "/v1.0/gateway/connections/open"
 CONNECT_PATH = "/connect"
@@ -80,12 +81,7 @@ class FakeStreamGateway:
         """Listen on 127.0.0.1 on a free port; returns the base URL (DINGTALK_API_URL)."""
         app = web.Application()
         self.add_routes(app)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.base_url = f"http://127.0.0.1:{port}"
+        self._runner, self.base_url = await serve_locally(app)
         return self.base_url
 
     def add_routes(self, app: web.Application) -> None:

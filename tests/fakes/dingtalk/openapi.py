@@ -67,6 +67,8 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from tests.fakes.local_server import serve_locally
+
 TOKEN_HEADER = "x-acs-dingtalk-access-token"
 TOKEN_PATH = "/v1.0/oauth2/accessToken"
 TOKEN_TTL_S = 7200
@@ -231,12 +233,7 @@ class FakeDingTalkApi:
         """Listen on 127.0.0.1 on a free port; returns the base URL (no trailing slash)."""
         app = web.Application()
         self.add_routes(app)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.base_url = f"http://127.0.0.1:{port}"
+        self._runner, self.base_url = await serve_locally(app)
         return self.base_url
 
     async def stop(self) -> None:

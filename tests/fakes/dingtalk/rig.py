@@ -29,6 +29,7 @@ from tests.fakes.clock import FakeClock
 from tests.fakes.dingtalk import payloads
 from tests.fakes.dingtalk.gateway import CLIENT_ID, CLIENT_SECRET, FakeStreamGateway, until
 from tests.fakes.dingtalk.openapi import FakeDingTalkApi, Sent
+from tests.fakes.local_server import serve_locally
 
 HEAD_GROUP = "cidHead+AbC/12=="
 IT_GROUP = "cidIT/xyz+9=="
@@ -235,11 +236,7 @@ async def running_rig(
     fakes = web.Application()
     api.add_routes(fakes)
     gateway.add_routes(fakes)
-    runner = web.AppRunner(fakes, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    base_url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    runner, base_url = await serve_locally(fakes)
     api.base_url = gateway.base_url = base_url
     env = {
         "DINGTALK_CLIENT_ID": CLIENT_ID,

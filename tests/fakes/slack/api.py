@@ -46,6 +46,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.local_server import serve_locally
 from tests.fakes.slack.limits import PostingLimits
 
 BLOCK_TYPES = frozenset(
@@ -404,12 +405,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/response/{key}", self._handle_response_url)
         app.router.add_get("/socket", self._socket)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self._root = f"http://127.0.0.1:{port}"
+        self._runner, self._root = await serve_locally(app)
         self.base_url = f"{self._root}/api/"
         return self.base_url
 
