@@ -78,7 +78,7 @@ class App:
         if faq is None:
             # Building the matcher takes a moment of CPU: keep it off the event loop.
             path = settings.kb_path or bundled_kb_path()
-            faq = await asyncio.to_thread(LiveKnowledgeBase, path)
+            faq = await asyncio.to_thread(LiveKnowledgeBase, path, settings.faq_cache)
         if store is None:
             store = await open_store(
                 settings.redis_url,

@@ -272,9 +272,9 @@ def _kb_check(path: str | None) -> int:
 def _faq(questions: list[str], as_json: bool, lang: str) -> int:
     import json
 
+    from bot.faq.matchers import matcher_for
     from bot.files.kb import KbError, bundled_kb_path, load_kb
     from bot.files.policy import PolicyError, load_policy
-    from conversations.faq.matcher import Matcher
     from handlers.faq import reply_for, suggestions
 
     settings = _settings(kb=True, policy=True)
@@ -290,7 +290,7 @@ def _faq(questions: list[str], as_json: bool, lang: str) -> int:
         print("stopbot: the policy file is invalid:", *exc.errors, sep="\n  ", file=sys.stderr)
         return 2
     handoff = policy.support_channel is not None
-    matcher = Matcher(kb)
+    matcher = matcher_for(kb, settings.faq_cache)
     source = questions or (line.rstrip("\n") for line in sys.stdin)
     for question in source:
         if not question.strip():
@@ -345,7 +345,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot import faq_eval_cli
         from bot.files.kb import bundled_kb_path
 
-        return faq_eval_cli.run(argv[2:], _settings(kb=True).kb_path or bundled_kb_path())
+        settings = _settings(kb=True)
+        return faq_eval_cli.run(argv[2:], settings.kb_path or bundled_kb_path(), settings.faq_cache)
     args = _parser().parse_args(argv)
     if args.command == "policy":
         return _policy_check(args.path)

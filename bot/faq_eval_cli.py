@@ -9,10 +9,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.faq.matchers import matcher_for
 from bot.files.kb import KbError, load_kb
 from bot.files.labelled import LabelledError, read_jsonl
 from conversations.faq.evaluate import evaluate
-from conversations.faq.matcher import Matcher
 
 DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "faq-dev.jsonl"
 """The labelled set of a source checkout, the default FILE."""
@@ -57,8 +57,9 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def run(argv: Sequence[str], kb_path: Path) -> int:
-    """`kb_path` is the knowledge base from the settings, used unless --kb names one."""
+def run(argv: Sequence[str], kb_path: Path, cache: Path | None = None) -> int:
+    """`kb_path` is the knowledge base from the settings, used unless --kb names one;
+    `cache` the folder of built FAQ indexes."""
     args = parser().parse_args(argv)
     if args.misses < 0:
         parser().error("--misses must be 0 or more")
@@ -75,7 +76,7 @@ def run(argv: Sequence[str], kb_path: Path) -> int:
     except (LabelledError, KbError) as exc:
         print("stopbot faq eval: cannot evaluate:", *exc.errors, sep="\n  ", file=sys.stderr)
         return 2
-    report = evaluate(Matcher(kb), items)
+    report = evaluate(matcher_for(kb, cache), items)
     if args.json:
         print(json.dumps(report.as_dict(args.misses), ensure_ascii=False))
     else:

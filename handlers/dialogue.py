@@ -13,6 +13,7 @@ from datetime import timedelta
 from conversations import approval
 from conversations import stop_request as sr
 from conversations.faq.matcher import Match
+from conversations.faq.question import is_question
 from conversations.i18n import t
 from conversations.model import Lang
 from handlers import card_keys, faq
@@ -30,13 +31,14 @@ log = logging.getLogger(__name__)
 _EXPIRED_GRACE = timedelta(days=1)
 
 
-def _ctx(svc: Services, actor: Actor | None = None) -> sr.Context:
+def _ctx(svc: Services, actor: Actor | None = None, asked: Match | None = None) -> sr.Context:
     """`actor`: whose typed message is read, whose platform locale (if any) then fixes
-    the dialogue's language."""
+    the dialogue's language; `asked`: the FAQ's verdict on that message when it is
+    asked as a question (matched beforehand, off the event loop)."""
     return sr.Context(
         today=svc.today(),
         catalog=svc.policy.catalog,
-        faq=svc.faq.matcher.match,
+        faq=(lambda _text, _lang: asked) if asked is not None else None,
         locale=actor.lang if actor is not None else None,
     )
 
@@ -151,7 +153,8 @@ async def on_text(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Re
             return DELETE, _expired(svc, actor, lang)
         if state is None:
             return KEEP, await _without_draft(svc, actor, text, lang)
-        outcome = sr.on_text(state, text, _ctx(svc, actor), svc.now())
+        asked = await faq.ask(svc, text, state.lang) if is_question(text) else None
+        outcome = sr.on_text(state, text, _ctx(svc, actor, asked), svc.now())
         if outcome.faq is not None and outcome.state is not None:
             # A question in the middle of the dialogue: its FAQ answer, then the same
             # step again; the answers are unchanged (the language may follow the

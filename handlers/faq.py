@@ -4,6 +4,7 @@ support channel), and the offer to start a stop request when the message asks fo
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 from typing import Any
@@ -108,12 +109,18 @@ async def remember(svc: Services, actor: Actor, match: Match, qid: str = "") -> 
     return qid
 
 
+async def ask(svc: Services, text: str, lang: Lang) -> Match:
+    """The matcher's verdict, computed on a worker thread: it runs a sentence encoder
+    (a few milliseconds of numpy) that must not hold up the event loop."""
+    return await asyncio.to_thread(svc.faq.matcher.match, text, lang)
+
+
 async def answer(svc: Services, actor: Actor, channel: str, text: str, lang: Lang) -> list[Reply]:
     """Replies to a message that is not part of a dialogue."""
     kb = svc.faq.kb
     # Cleaned before it is matched, stored in the transcript or passed to a human.
     text = clean(text)
-    match = svc.faq.matcher.match(text, lang)
+    match = await ask(svc, text, lang)
     qid = await remember(svc, actor, match)
     replies: list[Reply] = []
     target = stop_intent(text, svc.policy.catalog)

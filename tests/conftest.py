@@ -22,7 +22,10 @@ from bot.storage.store import Store
 from conversations.policy import Policy
 from tests import servers
 from tests.fakes.clock import FakeClock
-from tests.helpers import START, TEAM_POLICY, Harness, make_harness
+from tests.helpers import FAQ_CACHE, START, TEAM_POLICY, Harness, make_harness
+
+# Processes the tests start find the FAQ indexes already built (tests/helpers.py).
+os.environ.setdefault("FAQ_CACHE_DIR", str(FAQ_CACHE))
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +102,7 @@ def team_policy() -> Policy:
 
 @pytest.fixture(scope="session")
 def live_kb() -> LiveKnowledgeBase:
-    return LiveKnowledgeBase(bundled_kb_path())
+    return LiveKnowledgeBase(bundled_kb_path(), FAQ_CACHE)
 
 
 @pytest.fixture

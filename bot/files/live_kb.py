@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.faq.matchers import matcher_for
 from bot.files.kb import KbError, examples_folder, load_kb
 from bot.files.kb_bank import bank_stamp
 from conversations.faq.kb import KnowledgeBase
@@ -37,8 +38,10 @@ class _Loaded:
 class LiveKnowledgeBase:
     """The knowledge base in use, replaced atomically by `reload`."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, cache: Path | None = None) -> None:
+        """`cache`: the folder of built FAQ indexes (none: built in every process)."""
         self.path = path
+        self.cache = cache
         self._current = self._load(None)
 
     def _stat(self, folder: Path | None) -> Stamp:
@@ -55,7 +58,7 @@ class LiveKnowledgeBase:
         folder = examples_folder(self.path, kb)
         if folder != folder_before:  # the first load, or the file names another folder
             stamp = self._stat(folder)
-        return _Loaded(Matcher(kb), stamp, folder)
+        return _Loaded(matcher_for(kb, self.cache), stamp, folder)
 
     @property
     def matcher(self) -> Matcher:

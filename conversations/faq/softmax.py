@@ -129,7 +129,7 @@ def train_dense(x: Floats, labels: Ints, n_classes: int, settings: Training) -> 
             batch = x[rows]
             probs = _softmax(batch @ weights)
             error = (probs - eye[labels[rows]]) / len(rows)
-            adam.update(weights, every, batch.T @ error)
+            adam.update(weights, every, (batch.T @ error).astype(np.float32))
     return weights
 
 

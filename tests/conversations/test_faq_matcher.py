@@ -89,13 +89,19 @@ def test_clear_questions_are_answered_in_their_language(matcher: Matcher) -> Non
 
 
 def test_thresholds_decide_between_answer_suggest_and_unknown(live_kb: LiveKnowledgeBase) -> None:
-    kb = live_kb.kb
+    built = live_kb.matcher
     question = "will I get my money back if we stop Webex early?"
-    assert Matcher(kb).match(question).verdict is Verdict.ANSWER
-    unsure = Matcher(kb, Thresholds(answer_confidence=1.01)).match(question)
+    assert built.match(question).verdict is Verdict.ANSWER
+
+    def matcher(thresholds: Thresholds) -> Matcher:
+        return Matcher(built.kb, built.index, built.embed, thresholds)
+
+    unsure = matcher(Thresholds(answer={"en": 1.01})).match(question)
     assert (unsure.verdict, unsure.topic) == (Verdict.SUGGEST, None)
     assert unsure.suggestions[0] == "refund" and len(unsure.suggestions) == 3
-    strict = Matcher(kb, Thresholds(similar=0.99)).match(question)
+    far = matcher(Thresholds(margin={"en": 2.0})).match(question)
+    assert (far.verdict, far.topic) == (Verdict.SUGGEST, None)
+    strict = matcher(Thresholds(answer={"en": 1.01}, suggest=1.01)).match(question)
     assert (strict.verdict, strict.topic) == (Verdict.UNKNOWN, None)
 
 

@@ -1,0 +1,166 @@
+"""Chooses the FAQ matcher's thresholds by 5-fold cross-validation on the knowledge
+base's own examples (the bundled one: its YAML and its example bank), never on the
+evaluation batch in tests/data/faq-eval. Prints the out-of-fold figures and the
+thresholds that `conversations/faq/matcher.py` should hold.
+
+Rule, per language: among the answer thresholds and nearest-example margins that
+decline at least 93 % of the off-topic examples out of fold (the gate of issue 11),
+the one with the most in-domain questions answered right minus twice those answered
+wrong: a wrong confident answer (about data loss, refunds) costs more than a "did you
+mean". The "did you mean" floor: the
+highest that still offers the right topic to 3 in 4 unanswered in-domain
+questions.
+
+Run with `make bench` (or alone: .venv/bin/python bench/faq_calibrate.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.faq.encoder import shared_encoder
+from bot.faq.matchers import index_for
+from bot.files.kb import bundled_kb_path, load_kb
+from conversations.faq.index import OUT_OF_DOMAIN, Example, text_key, train_index, training_examples
+from conversations.faq.matcher import Matcher, Thresholds, Verdict
+from conversations.faq.softmax import Floats
+from conversations.faq.tokens import Synonyms
+from conversations.lang import guess_lang
+from conversations.model import LANGS
+
+DECLINED = 0.93
+WRONG_COST = 2.0
+ANSWERS = [round(0.15 + 0.05 * i, 2) for i in range(14)]
+MARGINS = [-0.2, -0.15, -0.1, -0.05, 0.0, 0.05]
+SIMILARS = [0.0, 0.2, 0.3, 0.4, 0.5]
+SUGGESTS = [0.02, 0.05, 0.08, 0.1, 0.12, 0.15, 0.2]
+
+
+class Lookup:
+    """Embeddings already computed for the examples (the CV never calls the model)."""
+
+    name = "lookup"
+
+    def __init__(self, known: dict[str, Floats]) -> None:
+        self.known = known
+
+    def __call__(self, texts: Sequence[str]) -> Floats:
+        return np.stack([self.known[text_key(t)] for t in texts])
+
+
+def folds(examples: list[Example], k: int, seed: int = 0) -> list[int]:
+    """Stratified by topic and language."""
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, e in enumerate(examples):
+        groups[(e.label, e.lang)].append(i)
+    fold = [0] * len(examples)
+    rng = random.Random(seed)
+    for members in groups.values():
+        rng.shuffle(members)
+        for n, i in enumerate(members):
+            fold[i] = n % k
+    return fold
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--cache", type=Path, default=ROOT / ".cache" / "faq-index")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    kb = load_kb(bundled_kb_path())
+    encoder = shared_encoder()
+    lookup = Lookup(index_for(kb, args.cache, encoder).known_embeddings())
+    examples = training_examples(kb)
+    synonyms = Synonyms(kb.synonyms.model_dump())
+    fold = folds(examples, args.folds)
+    rows = []  # (lang, expected, answered topic, score, near, near off-topic, right in top 3)
+    for k in range(args.folds):
+        train = [e for e, f in zip(examples, fold, strict=True) if f != k]
+        held = [e for e, f in zip(examples, fold, strict=True) if f == k]
+        index = train_index(train, synonyms, lookup([e.text for e in train]))
+        matcher = Matcher(kb, index, lookup)
+        for e in held:
+            seen = matcher.evidence(e.text, guess_lang(e.text, e.lang))
+            top3 = [t for t, _ in seen.ranked[:3]]
+            rows.append(
+                (e.lang, e.label, seen.topic, seen.score, seen.near_topic,
+                 seen.near_off_topic, e.label in top3)
+            )  # fmt: skip
+    lang = np.array([r[0] for r in rows])
+    expected = np.array([r[1] for r in rows])
+    right = np.array([r[1] == r[2] for r in rows])
+    score = np.array([r[3] for r in rows])
+    near = np.array([r[4] for r in rows])
+    margin = near - np.array([r[5] for r in rows])
+    in_top3 = np.array([r[6] for r in rows])
+    off = expected == OUT_OF_DOMAIN
+    print(f"{len(rows)} examples, {args.folds}-fold, {time.perf_counter() - started:.0f} s")
+    chosen_answer: dict[str, float] = {}
+    chosen_margin: dict[str, float] = {}
+    chosen_similar: dict[str, float] = {}
+    for code in LANGS:
+        mine = lang == code
+        best: tuple[float, float, float, float, float, float, float] | None = None
+        for a, m, sim in itertools.product(ANSWERS, MARGINS, SIMILARS):
+            answered = (score >= a) & (margin >= m) & (near >= sim)
+            accuracy = float((answered & right)[mine & ~off].mean())
+            wrong = float((answered & ~right)[mine & ~off].mean())
+            declined = float((~answered)[mine & off].mean())
+            value = accuracy - WRONG_COST * wrong
+            if declined >= DECLINED and (best is None or value > best[0]):
+                best = (value, accuracy, wrong, declined, a, m, sim)
+        assert best is not None, code
+        _, accuracy, wrong, declined, a, m, sim = best
+        chosen_answer[code], chosen_margin[code], chosen_similar[code] = a, m, sim
+        print(
+            f"{code}: answer >= {a}, margin >= {m}, similar >= {sim}: "
+            f"in-domain right {accuracy:.3f}, "
+            f"wrong {wrong:.3f}; off-topic declined {declined:.3f} (out of fold)"
+        )
+    answered = np.zeros(len(rows), dtype=bool)
+    for code in LANGS:
+        mine = lang == code
+        answered |= (
+            mine
+            & (score >= chosen_answer[code])
+            & (margin >= chosen_margin[code])
+            & (near >= chosen_similar[code])
+        )
+    print("did you mean floor: right topic offered to unanswered in-domain / off-topic offered")
+    suggest = SUGGESTS[0]
+    for g in SUGGESTS:
+        similar = np.array([n >= chosen_similar[c] for n, c in zip(near, lang, strict=True)])
+        offered = ~answered & (score >= g) & similar
+        helped = float((offered & in_top3)[~off & ~answered].mean())
+        noise = float(offered[off].mean())
+        print(f"  suggest >= {g}: {helped:.3f} / {noise:.3f}")
+        if helped >= 0.75:
+            suggest = g
+    thresholds = Thresholds(
+        answer=chosen_answer, margin=chosen_margin, similar=chosen_similar, suggest=suggest
+    )
+    print(f"chosen: {thresholds}")
+    for code in LANGS:
+        mine = lang == code
+        verdicts = [
+            thresholds.verdict_of(s, m, code)
+            for s, m in zip(score[mine], margin[mine], strict=True)
+        ]
+        print(code, "verdicts:", {v.value: verdicts.count(v) for v in Verdict})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""What the matcher learns from a knowledge base, built once and cached by its owner.
+
+Two softmax classifiers over the topics and the off-topic examples, trained on every
+example (the KB's own, its example bank's, and its keywords), and the examples'
+sentence embeddings for the nearest-example check:
+
+* a lexical one on words and character n-grams (`lexical.py`): it knows the KB's
+  vocabulary, product names, typos and traditional characters;
+* a semantic one on multilingual sentence embeddings (an `Embedder`): it knows that
+  "export my tickets" is about a backup even when no example says "ticket".
+
+Building takes seconds (embedding thousands of examples, then training); the arrays
+it gives are what `bot/` caches on disk, keyed by `fingerprint`: the same knowledge
+base, embedder and model version always give the same index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from conversations.faq.kb import KnowledgeBase
+from conversations.faq.lexical import Vocabulary, lexical_features
+from conversations.faq.softmax import Floats, Ints, Training, train_dense, train_sparse
+from conversations.faq.tokens import Synonyms
+from conversations.model import LANGS, Lang
+
+OUT_OF_DOMAIN = "__out_of_domain__"
+MODEL_VERSION = "lexical+semantic/2"
+"""Part of the fingerprint: change it when features or training change, so that no
+cache built by older code is read."""
+TRAINING = Training(epochs=8, rate=0.05, l2=1e-5, batch=256)
+"""Chosen by 5-fold cross-validation on the bundled example bank (bench/faq_calibrate.py)."""
+
+
+class Embedder(Protocol):
+    """A multilingual sentence encoder: one L2-normalised row per text."""
+
+    @property
+    def name(self) -> str:
+        """Which model: part of the fingerprint."""
+        ...
+
+    def __call__(self, texts: Sequence[str]) -> Floats: ...
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    lang: Lang
+    label: str  # a topic id or OUT_OF_DOMAIN
+
+
+def training_examples(kb: KnowledgeBase) -> list[Example]:
+    out: list[Example] = []
+    for topic in kb.topics:
+        for lang in LANGS:
+            for text in topic.examples.get(lang) + topic.keywords.get(lang):
+                out.append(Example(text, lang, topic.id))
+    for lang in LANGS:
+        out += [Example(text, lang, OUT_OF_DOMAIN) for text in kb.out_of_domain.get(lang)]
+    return out
+
+
+def fingerprint(kb: KnowledgeBase, embedder: str) -> str:
+    digest = hashlib.sha256()
+    for part in (MODEL_VERSION, embedder, kb.model_dump_json()):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def text_key(text: str) -> str:
+    """How an example's cached embedding is found again."""
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class FaqIndex:
+    classes: list[str]  # topic ids and OUT_OF_DOMAIN, sorted
+    vocabulary: Vocabulary
+    lexical: Floats  # terms × classes
+    semantic: Floats  # (dimensions + 1) × classes, the last row the bias
+    embeddings: Floats  # examples × dimensions
+    labels: Ints  # each example's class, in class order
+    texts: list[str]  # each example's text (to reuse its embedding in the next build)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Everything as plain arrays, for a cache file (no pickles)."""
+        return {
+            "classes": _joined(self.classes),
+            "terms": _joined(list(self.vocabulary.terms)),
+            "idf": self.vocabulary.idf,
+            "lexical": self.lexical,
+            "semantic": self.semantic,
+            "embeddings": self.embeddings,
+            "labels": self.labels,
+            "texts": _joined(self.texts),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> FaqIndex:
+        return cls(
+            classes=_split(arrays["classes"]),
+            vocabulary=Vocabulary.from_list(_split(arrays["terms"]), arrays["idf"]),
+            lexical=arrays["lexical"],
+            semantic=arrays["semantic"],
+            embeddings=arrays["embeddings"],
+            labels=arrays["labels"],
+            texts=_split(arrays["texts"]),
+        )
+
+    def known_embeddings(self) -> dict[str, Floats]:
+        return {text_key(t): self.embeddings[i] for i, t in enumerate(self.texts)}
+
+
+# Strings travel as one UTF-8 buffer separated by NUL (never in a folded text).
+def _joined(strings: list[str]) -> np.ndarray:
+    return np.frombuffer("\0".join(strings).encode(), dtype=np.uint8)
+
+
+def _split(buffer: np.ndarray) -> list[str]:
+    return bytes(buffer.astype(np.uint8)).decode().split("\0")
+
+
+def build_index(
+    kb: KnowledgeBase, embed: Embedder, known: Mapping[str, Floats] | None = None
+) -> FaqIndex:
+    """Trains both classifiers on the knowledge base's examples. `known`: embeddings
+    already computed (by `text_key`), so that an edit re-embeds only what changed."""
+    examples = training_examples(kb)
+    embeddings = _embeddings([e.text for e in examples], embed, known or {})
+    return train_index(examples, Synonyms(kb.synonyms.model_dump()), embeddings)
+
+
+def train_index(examples: Sequence[Example], synonyms: Synonyms, embeddings: Floats) -> FaqIndex:
+    """The index of these examples, whose embeddings are given (row by row)."""
+    classes = sorted({e.label for e in examples} | {OUT_OF_DOMAIN})
+    index_of = {label: i for i, label in enumerate(classes)}
+    # Grouped by class, so that each class's embeddings are one slice (no copy).
+    order = sorted(range(len(examples)), key=lambda i: index_of[examples[i].label])
+    examples = [examples[i] for i in order]
+    embeddings = embeddings[order]
+    labels = np.asarray([index_of[e.label] for e in examples], dtype=np.int64)
+    documents = [lexical_features(e.text, e.lang, synonyms) for e in examples]
+    vocabulary = Vocabulary.learn(documents)
+    lexical = train_sparse(
+        vocabulary.rows(documents), labels, len(vocabulary.terms), len(classes), TRAINING
+    )
+    semantic = train_dense(embeddings, labels, len(classes), TRAINING)
+    texts = [e.text for e in examples]
+    return FaqIndex(classes, vocabulary, lexical, semantic, embeddings, labels, texts)
+
+
+def _embeddings(texts: list[str], embed: Embedder, known: Mapping[str, Floats]) -> Floats:
+    keys = [text_key(t) for t in texts]
+    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items())
+    fresh: dict[str, Floats] = dict(known)
+    if missing:
+        vectors = embed([text for _, text in missing])
+        fresh.update({key: vectors[i] for i, (key, _) in enumerate(missing)})
+    return np.stack([fresh[k] for k in keys]).astype(np.float32)
