@@ -44,7 +44,9 @@ DECLINED = 0.93
 WRONG_COST = 2.0
 ANSWERS = [round(0.15 + 0.05 * i, 2) for i in range(14)]
 MARGINS = [-0.2, -0.15, -0.1, -0.05, 0.0, 0.05]
-SIMILARS = [0.0, 0.2, 0.3, 0.4, 0.5]
+# Always some floor: a knowledge base with few off-topic examples must still decline
+# a question that is like none of its examples.
+SIMILARS = [0.2, 0.3, 0.4, 0.5]
 SUGGESTS = [0.02, 0.05, 0.08, 0.1, 0.12, 0.15, 0.2]
 
 
@@ -156,8 +158,8 @@ def main() -> None:
     for code in LANGS:
         mine = lang == code
         verdicts = [
-            thresholds.verdict_of(s, m, code)
-            for s, m in zip(score[mine], margin[mine], strict=True)
+            thresholds.verdict_of(float(s), float(n), float(n - m), code)
+            for s, n, m in zip(score[mine], near[mine], margin[mine], strict=True)
         ]
         print(code, "verdicts:", {v.value: verdicts.count(v) for v in Verdict})
 

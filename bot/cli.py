@@ -23,8 +23,9 @@ IT and finance, reminders, escalation and a full audit trail.
 
 Start with `stopbot chat` (no accounts needed). Settings come from the environment or a
 .env file: REDIS_URL (unset = embedded Redis under DATA_DIR, default ./.data),
-POLICY_PATH (approval chains; unset = the bundled example), SLACK_* and DINGTALK_*
-credentials for `serve`. See .env.example and README.md."""
+POLICY_PATH (approval chains; unset = the bundled example), KB_PATH (FAQ; unset = the
+bundled one), FAQ_CACHE_DIR (what the FAQ matcher built; unset = DATA_DIR/cache/faq),
+SLACK_* and DINGTALK_* credentials for `serve`. See .env.example and README.md."""
 
 
 # What add_subparsers returns.

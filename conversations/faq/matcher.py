@@ -56,10 +56,12 @@ class Thresholds:
     answer: dict[str, float] = field(default_factory=lambda: {"en": 0.35, "fr": 0.35, "zh": 0.4})
     # How much nearer the topic's nearest example must be than the nearest off-topic one
     # (cosine of sentence embeddings; negative: it may be a little farther).
-    margin: dict[str, float] = field(default_factory=lambda: {"en": -0.15, "fr": -0.1, "zh": -0.05})
+    margin: dict[str, float] = field(
+        default_factory=lambda: {"en": -0.15, "fr": -0.15, "zh": -0.05}
+    )
     # How near (cosine) the topic's nearest example must be at all, per language: a
     # knowledge base with few off-topic examples still declines what is like nothing.
-    similar: dict[str, float] = field(default_factory=lambda: {"en": 0.3, "fr": 0.3, "zh": 0.3})
+    similar: dict[str, float] = field(default_factory=lambda: {"en": 0.2, "fr": 0.4, "zh": 0.2})
     suggest: float = 0.2  # below this the bot does not know (no "did you mean")
 
     def verdict(self, seen: Evidence, lang: str) -> Verdict:

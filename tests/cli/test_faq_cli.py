@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,30 +56,20 @@ def faq_json(*questions: str, env: dict[str, str] | None = None) -> list[dict[st
     return [json.loads(line) for line in faq("--json", *questions, env=env).stdout.splitlines()]
 
 
-def kb_without_its_examples_folder(tmp_path: Path) -> dict[str, str]:
-    """KB_PATH for the bundled knowledge base alone. The grey-zone tests below are about
-    what a "did you mean" prints, not about the matcher: they keep questions that the
-    knowledge base alone leaves unsure, whatever the example folder adds."""
-    kb = tmp_path / "faq.yaml"
-    text = bundled_kb_path().read_text(encoding="utf-8")
-    kb.write_text(re.sub(r"(?m)^examples_dir:.*$", "", text), encoding="utf-8")
-    return {"KB_PATH": str(kb)}
-
-
-def test_faq_json_keeps_the_suggestions_of_a_did_you_mean(tmp_path: Path) -> None:
+def test_faq_json_keeps_the_suggestions_of_a_did_you_mean() -> None:
+    # Vague questions: the bundled matcher is not sure which topic they mean.
     rows = faq_json(
-        "how do I know my account was actually closed",
+        "what about the data and the money",
         "quelles infos mettre : nom du logiciel, raison, date prévue ?",
-        "注销账号需要领导批吗",
-        env=kb_without_its_examples_folder(tmp_path),
+        "数据和钱呢",
     )
     assert [r["topic"] for r in rows] == [None, None, None]
     assert all(set(r) == {*CONTRACT_KEYS, "suggestions"} for r in rows)
     assert rows[0]["answer"] == "I'm not sure I understood. Did you mean one of these?"
     assert rows[0]["suggestions"] == [
-        {"topic": "how-to-cancel", "title": "Close an account or stop software"},
-        {"topic": "after-cancel", "title": "After the stop: checks and cleanup"},
-        {"topic": "billing-after-cancel", "title": "Charges and renewal after a stop"},
+        {"topic": "refund", "title": "Refunds and cancellation fees"},
+        {"topic": "privacy", "title": "Personal data after closure"},
+        {"topic": "data-loss", "title": "Will my data be lost?"},
     ]
     # Titles in the question's language, as the buttons show them.
     fr, zh = rows[1]["suggestions"], rows[2]["suggestions"]
@@ -88,20 +77,20 @@ def test_faq_json_keeps_the_suggestions_of_a_did_you_mean(tmp_path: Path) -> Non
         "topic": "should-i-stop",
         "title": "Faut-il arrêter ce logiciel ?",
     }
-    assert len(zh) == 3 and zh[0] == {"topic": "approval-process", "title": "停用申请由谁审批"}
+    assert len(zh) == 3 and zh[0] == {"topic": "data-loss", "title": "数据会丢失吗"}
 
 
 def test_faq_without_a_support_channel_does_not_offer_a_human(tmp_path: Path) -> None:
     policy = tmp_path / "policy.yaml"
     policy.write_text(TEAM_POLICY)  # no support_channel
-    kb = kb_without_its_examples_folder(tmp_path)
+    kb: dict[str, str] = {}  # the bundled knowledge base
     unknown = "refund my train ticket"
-    unsure = "how do I know my account was actually closed"
+    unsure = "what about the data and the money"
     rows = faq_json(unknown, env={"POLICY_PATH": str(policy), **kb})
     assert rows[0]["answer"].startswith("I don't know the answer to that")
     assert "pass your question" not in rows[0]["answer"]
     plain = faq(unsure, env={"POLICY_PATH": str(policy), **kb})
-    assert "[Close an account or stop software]" in plain.stdout
+    assert "[Refunds and cancellation fees]" in plain.stdout
     assert "ask a human" not in plain.stdout
     # The bundled policy has a support channel: there the offer stays.
     assert "pass your question to the IT team" in faq_json(unknown, env=kb)[0]["answer"]
@@ -154,7 +143,7 @@ def test_faq_eval_scores_a_labelled_set_per_language(tmp_path: Path) -> None:
     labelled = tmp_path / "set.jsonl"
     rows = [
         {"question": "will I get my money back", "lang": "en", "topic": "refund"},
-        {"question": "how do I reset my password", "lang": "en", "topic": "refund"},
+        {"question": "what colour is the sky today", "lang": "en", "topic": "refund"},
         {"question": "what is for lunch", "lang": "en", "topic": None},
         {"question": "能退款吗", "lang": "zh", "topic": "refund"},
     ]
@@ -167,7 +156,9 @@ def test_faq_eval_scores_a_labelled_set_per_language(tmp_path: Path) -> None:
         "off-topic declined 1.000 (1/1)"
     )
     assert lines[1] == "  confusions: refund -> (unknown) x1"
-    assert lines[2].startswith("  miss 'how do I reset my password': expected refund, got declined")
+    assert lines[2].startswith(
+        "  miss 'what colour is the sky today': expected refund, got declined"
+    )
     assert lines[3].startswith("zh: in-domain accuracy 1.000 (1/1)")
     assert lines[-1] == "all: in-domain accuracy 0.667 (2/3); off-topic declined 1.000 (1/1)"
 
