@@ -102,6 +102,9 @@ async def test_a_retried_dm_is_answered_once(rig: Rig) -> None:
         "ts": "1700.0006",
     }
     await _sent_twice(rig, dm, "EvDmOnce")
+    # FAQ answers are matched on worker threads: a later question may be answered
+    # first, so wait for this one's answer before the later event.
+    await rig.call_where("chat.postMessage", _to("DUEMP"))
     await _then(
         rig, "chat.postMessage", _to("DUOTHER"), {**dm, "channel": "DUOTHER", "user": "UOTHER"}
     )
