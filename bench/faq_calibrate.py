@@ -7,7 +7,8 @@ Rule, per language: among the answer thresholds and nearest-example margins that
 decline at least 93 % of the off-topic examples out of fold (the gate of issue 11),
 the one with the most in-domain questions answered right minus twice those answered
 wrong: a wrong confident answer (about data loss, refunds) costs more than a "did you
-mean". The "did you mean" floor: the
+mean"; settings within half a point of the best count as ties, and the one declining
+the most off-topic examples wins. The "did you mean" floor: the
 highest that still offers the right topic to 3 in 4 unanswered in-domain
 questions.
 
@@ -43,7 +44,8 @@ from conversations.model import LANGS
 DECLINED = 0.93
 WRONG_COST = 2.0
 ANSWERS = [round(0.15 + 0.05 * i, 2) for i in range(14)]
-MARGINS = [-0.2, -0.15, -0.1, -0.05, 0.0, 0.05]
+MARGINS = [-0.3, -0.25, -0.2, -0.15, -0.1, -0.05, 0.0, 0.05]
+TIE = 0.005  # settings this close to the best are ties: the one declining most wins
 # Always some floor: a knowledge base with few off-topic examples must still decline
 # a question that is like none of its examples.
 SIMILARS = [0.2, 0.3, 0.4, 0.5]
@@ -115,16 +117,19 @@ def main() -> None:
     chosen_similar: dict[str, float] = {}
     for code in LANGS:
         mine = lang == code
-        best: tuple[float, float, float, float, float, float, float] | None = None
+        candidates = []
         for a, m, sim in itertools.product(ANSWERS, MARGINS, SIMILARS):
             answered = (score >= a) & (margin >= m) & (near >= sim)
             accuracy = float((answered & right)[mine & ~off].mean())
             wrong = float((answered & ~right)[mine & ~off].mean())
             declined = float((~answered)[mine & off].mean())
-            value = accuracy - WRONG_COST * wrong
-            if declined >= DECLINED and (best is None or value > best[0]):
-                best = (value, accuracy, wrong, declined, a, m, sim)
-        assert best is not None, code
+            if declined >= DECLINED:
+                candidates.append(
+                    (accuracy - WRONG_COST * wrong, accuracy, wrong, declined, a, m, sim)
+                )
+        assert candidates, code
+        top = max(c[0] for c in candidates)
+        best = max((c for c in candidates if c[0] >= top - TIE), key=lambda c: (c[3], c[0]))
         _, accuracy, wrong, declined, a, m, sim = best
         chosen_answer[code], chosen_margin[code], chosen_similar[code] = a, m, sim
         print(
