@@ -273,13 +273,11 @@ def _kb_check(path: str | None) -> int:
 def _faq(questions: list[str], as_json: bool, lang: str) -> int:
     import json
 
-    from bot.faq.encoder import shared_encoder
     from bot.faq.matchers import matcher_for
     from bot.files.kb import KbError, bundled_kb_path, load_kb
     from bot.files.policy import PolicyError, load_policy
     from handlers.faq import reply_for, suggestions
 
-    shared_encoder().preload()  # while the knowledge base is read
     settings = _settings(kb=True, policy=True)
     try:
         kb = load_kb(settings.kb_path or bundled_kb_path())

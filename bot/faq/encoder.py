@@ -60,13 +60,6 @@ class SentenceEncoder:
     def load(self) -> None:
         self._loaded()
 
-    def preload(self) -> None:
-        """Starts loading in the background: reading the weights (mostly zlib and numpy,
-        which release the GIL) overlaps with parsing the knowledge base and reading the
-        cached index. The first use waits for it (the lock)."""
-        if self._model is None:
-            threading.Thread(target=self._loaded, name="faq-encoder-load", daemon=True).start()
-
     def __call__(self, texts: Sequence[str]) -> Floats:
         model = self._loaded()
         rows = [model.encode(list(texts[i : i + _BATCH])) for i in range(0, len(texts), _BATCH)]

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.faq.encoder import shared_encoder
 from bot.faq.matchers import matcher_for
 from bot.files.kb import KbError, examples_folder, load_kb
 from bot.files.kb_bank import bank_stamp
@@ -43,7 +42,6 @@ class LiveKnowledgeBase:
         """`cache`: the folder of built FAQ indexes (none: built in every process)."""
         self.path = path
         self.cache = cache
-        shared_encoder().preload()
         self._current = self._load(None)
 
     def _stat(self, folder: Path | None) -> Stamp:
