@@ -27,6 +27,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/dialogue.py
 	$(BIN)/python bench/faq.py
+	$(BIN)/python bench/faq_calibrate.py
 	$(BIN)/python bench/faq_eval.py
 	$(BIN)/python bench/slack_load.py
 	$(BIN)/python bench/dingtalk_load.py

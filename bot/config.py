@@ -42,7 +42,7 @@ class Settings(BaseModel):
     kb_path: Path | None = Field(default=None, alias="KB_PATH")
     # Where the FAQ matcher keeps what it built from the knowledge base (default
     # DATA_DIR/cache/faq): a start with an unchanged knowledge base then reads it back
-    # instead of building it (about 25 s for the bundled one).
+    # instead of building it (about 30 s for the bundled one).
     faq_cache_dir: Path | None = Field(default=None, alias="FAQ_CACHE_DIR")
     slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")

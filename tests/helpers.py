@@ -40,7 +40,7 @@ START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 NO_DOTENV = Path("/nonexistent")
 
 # Where every test, and every process a test starts, keeps the FAQ indexes it built:
-# the bundled knowledge base's takes ~25 s to build and ~0.2 s to read back. Keyed by
+# the bundled knowledge base's takes ~30 s to build and ~0.2 s to read back. Keyed by
 # the knowledge base's contents, so it may outlive a run (kept out of git).
 FAQ_CACHE = Path(__file__).resolve().parents[1] / ".cache" / "faq-index"
 

@@ -1,7 +1,7 @@
 """Matchers for knowledge bases: from the process's memory, from the disk cache, or
 built (and then cached). The one place that knows the three.
 
-A build embeds every example (about 20 s for the bundled 10,000 on one thread; only
+A build embeds every example (about 25 s for the bundled 11,500 on one thread; only
 the new examples after an edit) and trains the classifiers (about 5 s); reading a
 cached index takes about 0.2 s.
 """

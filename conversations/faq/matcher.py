@@ -57,7 +57,7 @@ class Thresholds:
     declined, out of fold (near-ties go to the setting that declines more)."""
 
     # The blended probability of the best topic needed to answer, per language.
-    answer: dict[str, float] = field(default_factory=lambda: {"en": 0.4, "fr": 0.35, "zh": 0.4})
+    answer: dict[str, float] = field(default_factory=lambda: {"en": 0.4, "fr": 0.4, "zh": 0.4})
     # How much nearer the topic's nearest example must be than the nearest off-topic one
     # (cosine of sentence embeddings; negative: it may be a little farther).
     margin: dict[str, float] = field(default_factory=lambda: {"en": -0.1, "fr": -0.1, "zh": -0.05})
