@@ -55,13 +55,12 @@ SUGGESTS = [0.02, 0.05, 0.08, 0.1, 0.12, 0.15, 0.2]
 class Lookup:
     """Embeddings already computed for the examples (the CV never calls the model)."""
 
-    name = "lookup"
-
-    def __init__(self, known: dict[str, Floats]) -> None:
+    def __init__(self, known: dict[str, Floats], name: str) -> None:
         self.known = known
+        self.name = name  # the encoder that computed them: part of each key
 
     def __call__(self, texts: Sequence[str]) -> Floats:
-        return np.stack([self.known[text_key(t)] for t in texts])
+        return np.stack([self.known[text_key(t, self.name)] for t in texts])
 
 
 def folds(examples: list[Example], k: int, seed: int = 0) -> list[int]:
@@ -86,7 +85,7 @@ def main() -> None:
     started = time.perf_counter()
     kb = load_kb(bundled_kb_path())
     encoder = shared_encoder()
-    lookup = Lookup(index_for(kb, args.cache, encoder).known_embeddings())
+    lookup = Lookup(index_for(kb, args.cache, encoder).known_embeddings(), encoder.name)
     examples = training_examples(kb)
     synonyms = Synonyms(kb.synonyms.model_dump())
     fold = folds(examples, args.folds)

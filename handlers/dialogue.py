@@ -16,6 +16,7 @@ from conversations.faq.matcher import Match
 from conversations.faq.question import is_question
 from conversations.i18n import t
 from conversations.model import Lang
+from conversations.text import clean
 from handlers import card_keys, faq
 from handlers.actions import DialogueChoice
 from handlers.announce import announcer
@@ -153,14 +154,18 @@ async def on_text(svc: Services, actor: Actor, text: str, lang: Lang) -> list[Re
             return DELETE, _expired(svc, actor, lang)
         if state is None:
             return KEEP, await _without_draft(svc, actor, text, lang)
-        asked = await faq.ask(svc, text, state.lang) if is_question(text) else None
+        kb, asked = svc.faq.kb, None
+        if is_question(text):
+            # Matched as the engine would: cleaned, in the user's own language when
+            # their platform says it, else the dialogue's.
+            kb, asked = await faq.ask(svc, clean(text), actor.lang or state.lang)
         outcome = sr.on_text(state, text, _ctx(svc, actor, asked), svc.now())
         if outcome.faq is not None and outcome.state is not None:
             # A question in the middle of the dialogue: its FAQ answer, then the same
             # step again; the answers are unchanged (the language may follow the
             # question's).
             asked_faq.append(outcome.faq)
-            answer = faq.digression(svc, outcome.faq, qid)
+            answer = faq.digression(svc, kb, outcome.faq, qid)
             now = outcome.state
             write = KEEP if now.lang == state.lang else _write(svc, now)
             return write, [_say(actor, answer), _prompt(svc, now, [], outcome.prompt)]

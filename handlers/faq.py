@@ -109,18 +109,19 @@ async def remember(svc: Services, actor: Actor, match: Match, qid: str = "") -> 
     return qid
 
 
-async def ask(svc: Services, text: str, lang: Lang) -> Match:
+async def ask(svc: Services, text: str, lang: Lang) -> tuple[KnowledgeBase, Match]:
     """The matcher's verdict, computed on a worker thread: it runs a sentence encoder
-    (a few milliseconds of numpy) that must not hold up the event loop."""
-    return await asyncio.to_thread(svc.faq.matcher.match, text, lang)
+    (a few milliseconds of numpy) that must not hold up the event loop. With the
+    knowledge base it came from: a reload may swap both while the thread runs."""
+    matcher = svc.faq.matcher
+    return matcher.kb, await asyncio.to_thread(matcher.match, text, lang)
 
 
 async def answer(svc: Services, actor: Actor, channel: str, text: str, lang: Lang) -> list[Reply]:
     """Replies to a message that is not part of a dialogue."""
-    kb = svc.faq.kb
     # Cleaned before it is matched, stored in the transcript or passed to a human.
     text = clean(text)
-    match = await ask(svc, text, lang)
+    kb, match = await ask(svc, text, lang)
     qid = await remember(svc, actor, match)
     replies: list[Reply] = []
     target = stop_intent(text, svc.policy.catalog)
@@ -146,11 +147,12 @@ async def answer(svc: Services, actor: Actor, channel: str, text: str, lang: Lan
     return [Post(to=channel, message=message)]
 
 
-def digression(svc: Services, match: Match, qid: str) -> Message:
-    """An FAQ answer given in the middle of a dialogue. Pure: the dialogue step that
-    calls it may run again, so `remember` is called once, after the step committed."""
+def digression(svc: Services, kb: KnowledgeBase, match: Match, qid: str) -> Message:
+    """An FAQ answer given in the middle of a dialogue, from the knowledge base that
+    matched it. Pure: the dialogue step that calls it may run again, so `remember` is
+    called once, after the step committed."""
     assert match.topic is not None
-    return _answer_message(svc.faq.kb, match.topic, match.lang, qid, offers_handoff(svc))
+    return _answer_message(kb, match.topic, match.lang, qid, offers_handoff(svc))
 
 
 async def on_click(svc: Services, click: Click, lang: Lang) -> list[Reply]:

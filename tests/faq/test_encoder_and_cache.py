@@ -6,11 +6,13 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from bot.faq.encoder import shared_encoder
 from bot.faq.index_store import KEEP, IndexStore
 from bot.faq.matchers import index_for
 from bot.files.kb import load_kb_text
+from bot.files.live_kb import LiveKnowledgeBase
 from conversations.faq.index import build_index, fingerprint
 from tests.helpers import GOOD_KB
 
@@ -79,3 +81,28 @@ def test_only_the_newest_indexes_are_kept(tmp_path: Path) -> None:
         store.save(f"{n:040d}", index)
         os.utime(tmp_path / f"index-{n:040d}.npz", ns=(n * 10**9, n * 10**9))
     assert len(list(tmp_path.glob("index-*.npz"))) == KEEP
+
+
+async def test_a_reload_whose_build_fails_keeps_the_old_matcher(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "faq.yaml"
+    path.write_text(GOOD_KB)
+    live = LiveKnowledgeBase(path)
+    before = live.matcher
+
+    def broken(kb: object, cache: object) -> object:
+        raise MemoryError("no room")
+
+    monkeypatch.setattr("bot.files.live_kb.matcher_for", broken)
+    path.write_text(GOOD_KB.replace("will I get my money back", "is my money paid back"))
+    errors = await live.reload()
+    assert errors == [f"{path}: building the FAQ matcher failed: no room"]
+    assert live.matcher is before
+
+
+def test_a_very_long_question_is_matched_on_its_first_500_characters(
+    live_kb: LiveKnowledgeBase,
+) -> None:
+    long = "will my data be lost? " + "blah " * 8000
+    assert live_kb.matcher.match(long).topic == live_kb.matcher.match(long[:500]).topic
