@@ -20,6 +20,7 @@ from conversations.faq.index import FaqIndex, build_index, fingerprint
 from conversations.faq.kb import KnowledgeBase
 from conversations.faq.matcher import Matcher
 from conversations.faq.softmax import Floats
+from conversations.model import LANGS
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +29,22 @@ _memory: OrderedDict[str, FaqIndex] = OrderedDict()
 _lock = threading.Lock()
 
 
+FEW_OFF_TOPIC = 50
+"""Below this many off-topic examples in a language, the matcher cannot learn what to
+decline there (its nearness floor alone lets most unrelated questions through)."""
+
+
 def matcher_for(
     kb: KnowledgeBase, cache: Path | None, encoder: SentenceEncoder | None = None
 ) -> Matcher:
     encoder = encoder or shared_encoder()
+    few = [lang for lang in LANGS if len(kb.out_of_domain.get(lang)) < FEW_OFF_TOPIC]
+    if few:
+        log.warning(
+            "the FAQ knowledge base has few off-topic examples: unrelated questions may be "
+            "answered; add some (out_of_domain, or the example bank's _off-topic.txt)",
+            extra={"languages": few, "at_least": FEW_OFF_TOPIC},
+        )
     return Matcher(kb, index_for(kb, cache, encoder), encoder)
 
 
