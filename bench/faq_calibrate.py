@@ -93,7 +93,7 @@ def main() -> None:
     for k in range(args.folds):
         train = [e for e, f in zip(examples, fold, strict=True) if f != k]
         held = [e for e, f in zip(examples, fold, strict=True) if f == k]
-        index = train_index(train, synonyms, lookup([e.text for e in train]))
+        index = train_index(train, synonyms, lookup([e.text for e in train]), lookup.name)
         matcher = Matcher(kb, index, lookup)
         for e in held:
             seen = matcher.evidence(e.text, guess_lang(e.text, e.lang))
@@ -107,7 +107,8 @@ def main() -> None:
     right = np.array([r[1] == r[2] for r in rows])
     score = np.array([r[3] for r in rows])
     near = np.array([r[4] for r in rows])
-    margin = near - np.array([r[5] for r in rows])
+    near_off = np.array([r[5] for r in rows])
+    margin = near - near_off
     in_top3 = np.array([r[6] for r in rows])
     off = expected == OUT_OF_DOMAIN
     print(f"{len(rows)} examples, {args.folds}-fold, {time.perf_counter() - started:.0f} s")
@@ -162,8 +163,8 @@ def main() -> None:
     for code in LANGS:
         mine = lang == code
         verdicts = [
-            thresholds.verdict_of(float(s), float(n), float(n - m), code)
-            for s, n, m in zip(score[mine], near[mine], margin[mine], strict=True)
+            thresholds.verdict_of(float(s), float(n), float(o), code)
+            for s, n, o in zip(score[mine], near[mine], near_off[mine], strict=True)
         ]
         print(code, "verdicts:", {v.value: verdicts.count(v) for v in Verdict})
 

@@ -37,7 +37,9 @@ class IndexStore:
         return self.folder / f"{_PREFIX}{fingerprint[:40]}.npz"
 
     def load(self, fingerprint: str) -> FaqIndex | None:
-        path = self._path(fingerprint)
+        return self._read(self._path(fingerprint))
+
+    def _read(self, path: Path) -> FaqIndex | None:
         try:
             with np.load(path, allow_pickle=False) as arrays:
                 return FaqIndex.from_arrays({name: arrays[name] for name in arrays.files})
@@ -71,9 +73,7 @@ class IndexStore:
         """The most recently written index, whatever its knowledge base: its examples'
         embeddings spare the encoder work after an edit."""
         files = self._files()
-        for path in files[:1]:
-            return self.load(path.stem.removeprefix(_PREFIX))
-        return None
+        return self._read(files[0]) if files else None
 
     def _files(self) -> list[Path]:
         try:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -30,7 +30,7 @@ from conversations.faq.tokens import Synonyms
 from conversations.model import LANGS, Lang
 
 OUT_OF_DOMAIN = "__out_of_domain__"
-MODEL_VERSION = "lexical+semantic/4"
+MODEL_VERSION = "lexical+semantic/5"
 """Part of the fingerprint: change it when features or training change, so that no
 cache built by older code is read."""
 TRAINING = Training(epochs=8, rate=0.05, l2=1e-5, batch=256)
@@ -91,47 +91,53 @@ class FaqIndex:
     embeddings: Floats  # examples × dimensions
     labels: Ints  # each example's class, in class order
     texts: list[str]  # each example's text (to reuse its embedding in the next build)
+    embedder: str  # the encoder that computed `embeddings`
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Everything as plain arrays, for a cache file (no pickles)."""
         return {
-            "classes": _joined(self.classes),
-            "terms": _joined(list(self.vocabulary.terms)),
+            **_packed("classes", self.classes),
+            **_packed("terms", list(self.vocabulary.terms)),
+            **_packed("texts", self.texts),
+            **_packed("embedder", [self.embedder]),
             "idf": self.vocabulary.idf,
             "lexical": self.lexical,
             "semantic": self.semantic,
             "embeddings": self.embeddings,
             "labels": self.labels,
-            "texts": _joined(self.texts),
-            "embedder": _joined([self.embedder]),
         }
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> FaqIndex:
         return cls(
-            classes=_split(arrays["classes"]),
-            vocabulary=Vocabulary.from_list(_split(arrays["terms"]), arrays["idf"]),
+            classes=_unpacked(arrays, "classes"),
+            vocabulary=Vocabulary.from_list(_unpacked(arrays, "terms"), arrays["idf"]),
             lexical=arrays["lexical"],
             semantic=arrays["semantic"],
             embeddings=arrays["embeddings"],
             labels=arrays["labels"],
-            texts=_split(arrays["texts"]),
-            embedder=_split(arrays["embedder"])[0],
+            texts=_unpacked(arrays, "texts"),
+            embedder=_unpacked(arrays, "embedder")[0],
         )
-
-    embedder: str = ""  # the encoder that computed `embeddings`
 
     def known_embeddings(self) -> dict[str, Floats]:
         return {text_key(t, self.embedder): self.embeddings[i] for i, t in enumerate(self.texts)}
 
 
-# Strings travel as one UTF-8 buffer separated by NUL (never in a folded text).
-def _joined(strings: list[str]) -> np.ndarray:
-    return np.frombuffer("\0".join(strings).encode(), dtype=np.uint8)
+# Strings travel as one UTF-8 buffer and their lengths in bytes: no separator that an
+# example could hold.
+def _packed(name: str, strings: list[str]) -> dict[str, np.ndarray]:
+    encoded = [s.encode() for s in strings]
+    return {
+        name: np.frombuffer(b"".join(encoded), dtype=np.uint8),
+        f"{name}.lengths": np.asarray([len(e) for e in encoded], dtype=np.int64),
+    }
 
 
-def _split(buffer: np.ndarray) -> list[str]:
-    return bytes(buffer.astype(np.uint8)).decode().split("\0")
+def _unpacked(arrays: Mapping[str, np.ndarray], name: str) -> list[str]:
+    buffer = bytes(arrays[name].astype(np.uint8))
+    ends = np.cumsum(arrays[f"{name}.lengths"]).tolist()
+    return [buffer[a:b].decode() for a, b in zip([0, *ends[:-1]], ends, strict=True)]
 
 
 def build_index(
@@ -141,12 +147,13 @@ def build_index(
     already computed (by `text_key`), so that an edit re-embeds only what changed."""
     examples = training_examples(kb)
     embeddings = _embeddings([e.text for e in examples], embed, known or {})
-    index = train_index(examples, Synonyms(kb.synonyms.model_dump()), embeddings)
-    return replace(index, embedder=embed.name)
+    return train_index(examples, Synonyms(kb.synonyms.model_dump()), embeddings, embed.name)
 
 
-def train_index(examples: Sequence[Example], synonyms: Synonyms, embeddings: Floats) -> FaqIndex:
-    """The index of these examples, whose embeddings are given (row by row)."""
+def train_index(
+    examples: Sequence[Example], synonyms: Synonyms, embeddings: Floats, embedder: str
+) -> FaqIndex:
+    """The index of these examples, whose embeddings (by `embedder`) are given row by row."""
     classes = sorted({e.label for e in examples} | {OUT_OF_DOMAIN})
     index_of = {label: i for i, label in enumerate(classes)}
     # Grouped by class, so that each class's embeddings are one slice (no copy).
@@ -161,14 +168,14 @@ def train_index(examples: Sequence[Example], synonyms: Synonyms, embeddings: Flo
     )
     semantic = train_dense(embeddings, labels, len(classes), TRAINING)
     texts = [e.text for e in examples]
-    return FaqIndex(classes, vocabulary, lexical, semantic, embeddings, labels, texts)
+    return FaqIndex(classes, vocabulary, lexical, semantic, embeddings, labels, texts, embedder)
 
 
 def _embeddings(texts: list[str], embed: Embedder, known: Mapping[str, Floats]) -> Floats:
     keys = [text_key(t, embed.name) for t in texts]
     missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items())
-    fresh: dict[str, Floats] = dict(known)
+    fresh: dict[str, Floats] = {}
     if missing:
         vectors = embed([text for _, text in missing])
-        fresh.update({key: vectors[i] for i, (key, _) in enumerate(missing)})
-    return np.stack([fresh[k] for k in keys]).astype(np.float32)
+        fresh = {key: vectors[i] for i, (key, _) in enumerate(missing)}
+    return np.stack([known[k] if k in known else fresh[k] for k in keys]).astype(np.float32)

@@ -61,8 +61,9 @@ class Thresholds:
     # How much nearer the topic's nearest example must be than the nearest off-topic one
     # (cosine of sentence embeddings; negative: it may be a little farther).
     margin: dict[str, float] = field(default_factory=lambda: {"en": -0.1, "fr": -0.1, "zh": -0.05})
-    # How near (cosine) the topic's nearest example must be at all, per language: a
-    # knowledge base with few off-topic examples still declines what is like nothing.
+    # How near (cosine) the topic's nearest example must be at all, per language. Low:
+    # unrelated text sits at 0.25-0.5 from some example, so it is the off-topic examples
+    # that decline it (bot/faq/matchers.py warns when a knowledge base has few).
     similar: dict[str, float] = field(default_factory=lambda: {"en": 0.2, "fr": 0.2, "zh": 0.2})
     suggest: float = 0.2  # below this the bot does not know (no "did you mean")
 
@@ -72,12 +73,8 @@ class Thresholds:
     def verdict_of(self, score: float, near: float, near_off: float, lang: str) -> Verdict:
         """`score`: the best topic's blended probability; `near`: the cosine to its
         nearest example; `near_off`: to the nearest off-topic example."""
-        similar = near >= self.similar.get(lang, 0.3)
-        if (
-            score >= self.answer.get(lang, 0.5)
-            and similar
-            and near - near_off >= self.margin.get(lang, 0.0)
-        ):
+        similar = near >= self.similar[lang]
+        if score >= self.answer[lang] and similar and near - near_off >= self.margin[lang]:
             return Verdict.ANSWER
         return Verdict.SUGGEST if score >= self.suggest and similar else Verdict.UNKNOWN
 
@@ -105,7 +102,6 @@ class Match:
     topic: str | None  # set only when the verdict is ANSWER
     score: float  # the best topic's score, 0..1
     ranked: list[tuple[str, float]] = field(default_factory=list)  # top topics, best first
-    out_of_domain: float = 0.0  # best out-of-domain example's score
 
     @property
     def suggestions(self) -> list[str]:
@@ -141,11 +137,7 @@ class Matcher:
     def _blend(self, question: str, lang: Lang) -> tuple[np.ndarray, np.ndarray]:
         index = self.index
         row = index.vocabulary.rows([lexical_features(question, lang, self.synonyms)])
-        lexical = probabilities(
-            sparse_scores(
-                index.lexical, row.indices, row.data, np.zeros(len(row.indices), dtype=np.int64), 1
-            )
-        )[0]
+        lexical = probabilities(sparse_scores(index.lexical, row))[0]
         vector = self.embed([question[:MAX_QUESTION]])[0]  # a 40,000-character message costs 1 s
         semantic = probabilities(dense_scores(index.semantic, vector[None, :]))[0]
         blend = np.exp(LEXICAL * np.log(lexical + 1e-9) + (1 - LEXICAL) * np.log(semantic + 1e-9))
@@ -174,4 +166,4 @@ class Matcher:
         seen = self.evidence(question, lang)
         verdict = self.thresholds.verdict(seen, lang)
         topic = seen.topic if verdict is Verdict.ANSWER else None
-        return Match(question, lang, verdict, topic, seen.score, seen.ranked, seen.near_off_topic)
+        return Match(question, lang, verdict, topic, seen.score, seen.ranked)

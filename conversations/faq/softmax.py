@@ -59,8 +59,15 @@ def _softmax(z: Floats) -> Floats:
     return z
 
 
-def sparse_scores(weights: Floats, indices: Ints, data: Floats, owner: Ints, n: int) -> Floats:
-    """Per row, the sum of its features' weight rows times their values."""
+def sparse_scores(weights: Floats, x: SparseRows) -> Floats:
+    """Per row of `x`, the sum of its features' weight rows times their values."""
+    owner = np.repeat(np.arange(x.rows), np.diff(x.indptr))
+    return _scores(weights, x.indices, x.data, owner, x.rows)
+
+
+def _scores(weights: Floats, indices: Ints, data: Floats, owner: Ints, n: int) -> Floats:
+    """`sparse_scores` on entries already gathered: `owner` says which of `n` rows
+    each came from (in order)."""
     if not len(owner):
         return np.zeros((n, weights.shape[1]), dtype=np.float32)
     contributions = weights[indices] * data[:, None]
@@ -102,7 +109,7 @@ def train_sparse(
         for start in range(0, len(order), settings.batch):
             rows = order[start : start + settings.batch]
             indices, data, owner = x.take(rows)
-            probs = _softmax(sparse_scores(weights, indices, data, owner, len(rows)))
+            probs = _softmax(_scores(weights, indices, data, owner, len(rows)))
             error = (probs - eye[labels[rows]]) / len(rows)
             touched, where = np.unique(indices, return_inverse=True)
             spread = error[owner] * data[:, None]

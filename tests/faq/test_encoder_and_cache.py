@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,8 @@ from bot.faq.matchers import index_for
 from bot.files.kb import load_kb_text
 from bot.files.live_kb import LiveKnowledgeBase
 from conversations.faq.index import build_index, fingerprint
+from conversations.faq.matcher import Matcher
+from conversations.faq.softmax import Floats
 from tests.helpers import GOOD_KB
 
 TEXTS = [
@@ -101,8 +104,30 @@ async def test_a_reload_whose_build_fails_keeps_the_old_matcher(
     assert live.matcher is before
 
 
-def test_a_very_long_question_is_matched_on_its_first_500_characters(
+def test_the_encoder_reads_at_most_500_characters_of_a_question(
     live_kb: LiveKnowledgeBase,
 ) -> None:
+    built = live_kb.matcher
+    seen: list[str] = []
+
+    class Recording:
+        name = built.embed.name
+
+        def __call__(self, texts: Sequence[str]) -> Floats:
+            seen.extend(texts)
+            return built.embed(texts)
+
+    matcher = Matcher(built.kb, built.index, Recording())
     long = "will my data be lost? " + "blah " * 8000
-    assert live_kb.matcher.match(long).topic == live_kb.matcher.match(long[:500]).topic
+    matcher.match(long)
+    assert [len(text) for text in seen] == [500]
+
+
+def test_an_example_holding_any_character_survives_the_cache(tmp_path: Path) -> None:
+    odd = "a\x00b | 注销\n?"
+    kb = load_kb_text(GOOD_KB).with_more_examples({"refund": {"en": [odd]}}, {})
+    built = build_index(kb, shared_encoder())
+    store = IndexStore(tmp_path)
+    store.save("k" * 40, built)
+    read = store.load("k" * 40)
+    assert read is not None and read.texts == built.texts and odd in read.texts
