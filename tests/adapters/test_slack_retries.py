@@ -88,6 +88,8 @@ async def test_a_retried_mention_is_answered_once(rig: Rig) -> None:
         "ts": "1700.0005",
     }
     await _sent_twice(rig, mention, "EvMentionOnce")
+    # Matched on a worker thread, like the DM below: wait for this answer first.
+    await rig.call_where("chat.postMessage", _to("CGENERAL"))
     await _then(rig, "chat.postMessage", _to("CLATER"), {**mention, "channel": "CLATER"})
     assert len([c for c in rig.fake.calls_to("chat.postMessage") if _to("CGENERAL")(c)]) == 1
 
