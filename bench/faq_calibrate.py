@@ -3,13 +3,13 @@ base's own examples (the bundled one: its YAML and its example bank), never on t
 evaluation batch in tests/data/faq-eval. Prints the out-of-fold figures and the
 thresholds that `conversations/faq/matcher.py` should hold.
 
-Rule, per language: among the answer thresholds and nearest-example margins that
-decline at least 93 % of the off-topic examples out of fold (the gate of issue 11),
-the one with the most in-domain questions answered right minus twice those answered
-wrong: a wrong confident answer (about data loss, refunds) costs more than a "did you
-mean"; settings within half a point of the best count as ties, and the one declining
-the most off-topic examples wins. The "did you mean" floor: the
-highest that still offers the right topic to 3 in 4 unanswered in-domain
+Rule, per language: among the answer thresholds, off-topic ceilings and
+nearest-example margins that decline at least 93 % of the off-topic examples out of
+fold (the gate of issue 11), the one with the most in-domain questions answered right
+minus twice those answered wrong: a wrong confident answer (about data loss, refunds)
+costs more than a "did you mean"; settings within half a point of the best count as
+ties, and the one declining the most off-topic examples wins. The "did you mean"
+floor: the highest that still offers the right topic to 3 in 4 unanswered in-domain
 questions.
 
 Run with `make bench` (or alone: .venv/bin/python bench/faq_calibrate.py).
@@ -43,7 +43,8 @@ from conversations.model import LANGS
 
 DECLINED = 0.93
 WRONG_COST = 2.0
-ANSWERS = [round(0.15 + 0.05 * i, 2) for i in range(14)]
+ANSWERS = [round(0.1 + 0.05 * i, 2) for i in range(16)]
+OFF_TOPICS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1.0]  # 1.0: no ceiling
 MARGINS = [-0.3, -0.25, -0.2, -0.15, -0.1, -0.05, 0.0, 0.05]
 TIE = 0.005  # settings this close to the best are ties: the one declining most wins
 # Always some floor: a knowledge base with few off-topic examples must still decline
@@ -89,7 +90,8 @@ def main() -> None:
     examples = training_examples(kb)
     synonyms = Synonyms(kb.synonyms.model_dump())
     fold = folds(examples, args.folds)
-    rows = []  # (lang, expected, answered topic, score, near, near off-topic, right in top 3)
+    # (lang, expected, answered topic, score, off-topic, near, near off-topic, right in top 3)
+    rows = []
     for k in range(args.folds):
         train = [e for e, f in zip(examples, fold, strict=True) if f != k]
         held = [e for e, f in zip(examples, fold, strict=True) if f == k]
@@ -99,41 +101,48 @@ def main() -> None:
             seen = matcher.evidence(e.text, guess_lang(e.text, e.lang))
             top3 = [t for t, _ in seen.ranked[:3]]
             rows.append(
-                (e.lang, e.label, seen.topic, seen.score, seen.near_topic,
+                (e.lang, e.label, seen.topic, seen.score, seen.off_topic, seen.near_topic,
                  seen.near_off_topic, e.label in top3)
             )  # fmt: skip
     lang = np.array([r[0] for r in rows])
     expected = np.array([r[1] for r in rows])
     right = np.array([r[1] == r[2] for r in rows])
     score = np.array([r[3] for r in rows])
-    near = np.array([r[4] for r in rows])
-    near_off = np.array([r[5] for r in rows])
+    off_topic = np.array([r[4] for r in rows])
+    near = np.array([r[5] for r in rows])
+    near_off = np.array([r[6] for r in rows])
     margin = near - near_off
-    in_top3 = np.array([r[6] for r in rows])
+    in_top3 = np.array([r[7] for r in rows])
     off = expected == OUT_OF_DOMAIN
     print(f"{len(rows)} examples, {args.folds}-fold, {time.perf_counter() - started:.0f} s")
     chosen_answer: dict[str, float] = {}
     chosen_margin: dict[str, float] = {}
     chosen_similar: dict[str, float] = {}
+    chosen_off: dict[str, float] = {}
     for code in LANGS:
         mine = lang == code
         candidates = []
-        for a, m, sim in itertools.product(ANSWERS, MARGINS, SIMILARS):
-            answered = (score >= a) & (margin >= m) & (near >= sim)
+        for a, o, m, sim in itertools.product(ANSWERS, OFF_TOPICS, MARGINS, SIMILARS):
+            answered = (score >= a) & (off_topic < o) & (margin >= m) & (near >= sim)
             accuracy = float((answered & right)[mine & ~off].mean())
             wrong = float((answered & ~right)[mine & ~off].mean())
             declined = float((~answered)[mine & off].mean())
             if declined >= DECLINED:
                 candidates.append(
-                    (accuracy - WRONG_COST * wrong, accuracy, wrong, declined, a, m, sim)
+                    (accuracy - WRONG_COST * wrong, accuracy, wrong, declined, a, o, m, sim)
                 )
         assert candidates, code
         top = max(c[0] for c in candidates)
         best = max((c for c in candidates if c[0] >= top - TIE), key=lambda c: (c[3], c[0]))
-        _, accuracy, wrong, declined, a, m, sim = best
-        chosen_answer[code], chosen_margin[code], chosen_similar[code] = a, m, sim
+        _, accuracy, wrong, declined, a, o, m, sim = best
+        chosen_answer[code], chosen_off[code], chosen_margin[code], chosen_similar[code] = (
+            a,
+            o,
+            m,
+            sim,
+        )
         print(
-            f"{code}: answer >= {a}, margin >= {m}, similar >= {sim}: "
+            f"{code}: answer >= {a}, off-topic < {o}, margin >= {m}, similar >= {sim}: "
             f"in-domain right {accuracy:.3f}, "
             f"wrong {wrong:.3f}; off-topic declined {declined:.3f} (out of fold)"
         )
@@ -143,6 +152,7 @@ def main() -> None:
         answered |= (
             mine
             & (score >= chosen_answer[code])
+            & (off_topic < chosen_off[code])
             & (margin >= chosen_margin[code])
             & (near >= chosen_similar[code])
         )
@@ -157,14 +167,20 @@ def main() -> None:
         if helped >= 0.75:
             suggest = g
     thresholds = Thresholds(
-        answer=chosen_answer, margin=chosen_margin, similar=chosen_similar, suggest=suggest
+        answer=chosen_answer,
+        off_topic=chosen_off,
+        margin=chosen_margin,
+        similar=chosen_similar,
+        suggest=suggest,
     )
     print(f"chosen: {thresholds}")
     for code in LANGS:
         mine = lang == code
         verdicts = [
-            thresholds.verdict_of(float(s), float(n), float(o), code)
-            for s, n, o in zip(score[mine], near[mine], near_off[mine], strict=True)
+            thresholds.verdict_of(float(s), float(t), float(n), float(o), code)
+            for s, t, n, o in zip(
+                score[mine], off_topic[mine], near[mine], near_off[mine], strict=True
+            )
         ]
         print(code, "verdicts:", {v.value: verdicts.count(v) for v in Verdict})
 

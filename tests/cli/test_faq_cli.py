@@ -59,8 +59,8 @@ def faq_json(*questions: str, env: dict[str, str] | None = None) -> list[dict[st
 def test_faq_json_keeps_the_suggestions_of_a_did_you_mean() -> None:
     # Vague questions: the bundled matcher is not sure which topic they mean.
     rows = faq_json(
-        "what about the data",
-        "et les données et l'argent ?",
+        "what about my data and payments",
+        "et mes données et mes paiements ?",
         "数据和钱呢",
     )
     assert [r["topic"] for r in rows] == [None, None, None]
@@ -87,7 +87,7 @@ def test_faq_without_a_support_channel_does_not_offer_a_human(tmp_path: Path) ->
     policy.write_text(TEAM_POLICY)  # no support_channel
     kb: dict[str, str] = {}  # the bundled knowledge base
     unknown = "refund my train ticket"
-    unsure = "what about the data"
+    unsure = "what about my data and payments"
     rows = faq_json(unknown, env={"POLICY_PATH": str(policy), **kb})
     assert rows[0]["answer"].startswith("I don't know the answer to that")
     assert "pass your question" not in rows[0]["answer"]

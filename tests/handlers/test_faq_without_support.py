@@ -22,9 +22,9 @@ async def test_an_unknown_question_is_not_offered_to_a_human(team: Harness) -> N
 
 
 async def test_a_did_you_mean_has_no_way_to_a_human(team: Harness) -> None:
-    out = await team.type("what about the data")
+    out = await team.type("what about my data and payments")
     assert "Did you mean one of these?" in out
-    assert "[1] Will my data be lost?" in out
+    assert "] Will my data be lost?" in out
     assert not offers_a_human(out), out
 
 
@@ -53,7 +53,7 @@ async def test_with_a_support_channel_the_offer_stays(harness: Harness) -> None:
     out = await harness.type("why is the coffee machine on floor 3 always broken")
     assert "Want me to pass your question to the IT team?" in out
     assert "Ask a human" in out
-    out = await harness.type("what about the data")
+    out = await harness.type("what about my data and payments")
     assert "None of these: ask a human" in out
 
 
