@@ -76,8 +76,8 @@ async def _start_stopbot(
 ) -> tuple[str, Callable[[], Awaitable[None]]]:
     """The real `serve`, built as tests/adapters/test_slack.py's rig builds it."""
     from bot.clock import SystemClock
+    from bot.faq.live_kb import LiveKnowledgeBase
     from bot.files.kb import bundled_kb_path
-    from bot.files.live_kb import LiveKnowledgeBase
 
     server = await start_bot(
         Store(client_for_url(redis_url)),

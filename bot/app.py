@@ -17,8 +17,8 @@ from bot.config import Settings
 from bot.delivery.broadcast import Broadcaster, Tuning
 from bot.delivery.outbox import CannotTell, Delivered, NoRoute, Outbox
 from bot.delivery.pacing import Pacer
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.files.kb import bundled_kb_path
-from bot.files.live_kb import LiveKnowledgeBase
 from bot.files.policy import bundled_policy_path, load_policy
 from bot.metrics import Metrics
 from bot.periodic import every

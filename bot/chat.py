@@ -10,8 +10,8 @@ from collections.abc import Awaitable, Callable
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.config import Settings
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.files.kb import KbError
-from bot.files.live_kb import LiveKnowledgeBase
 from bot.files.policy import PolicyError
 from bot.logs import setup_logging
 from bot.storage.client import BadRedisUrl

@@ -15,7 +15,7 @@ from aiohttp import web
 
 from bot.app import App
 from bot.config import Settings
-from bot.files.live_kb import LiveKnowledgeBase
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.platforms import Mounted, PlatformRefused, served
 from bot.request_body import MAX_BODY
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.files.kb import bundled_kb_path
-from bot.files.live_kb import LiveKnowledgeBase
 from bot.files.policy import bundled_policy_path, load_policy, load_policy_text
 from bot.storage.client import RedisClient, client_for_url
 from bot.storage.embedded import EmbeddedRedis

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from bot.faq.encoder import SentenceEncoder, shared_encoder
 from bot.faq.index_store import IndexStore
-from conversations.faq.index import FaqIndex, build_index, fingerprint
+from bot.faq.off_topic import borrowed_near_misses
+from conversations.faq.index import FaqIndex, NearMisses, build_index, fingerprint
 from conversations.faq.kb import KnowledgeBase
 from conversations.faq.matcher import Matcher
 from conversations.faq.softmax import Floats
-from conversations.model import LANGS
 
 log = logging.getLogger(__name__)
 
@@ -29,30 +29,23 @@ _memory: OrderedDict[str, FaqIndex] = OrderedDict()
 _lock = threading.Lock()
 
 
-FEW_OFF_TOPIC = 50
-"""Below this many off-topic examples in a language, the matcher cannot learn what to
-decline there (its nearness floor alone lets most unrelated questions through)."""
-
-
 def matcher_for(
     kb: KnowledgeBase, cache: Path | None, encoder: SentenceEncoder | None = None
 ) -> Matcher:
     encoder = encoder or shared_encoder()
-    few = [lang for lang in LANGS if len(kb.out_of_domain.get(lang)) < FEW_OFF_TOPIC]
-    if few:
-        log.warning(
-            "the FAQ knowledge base has few off-topic examples: unrelated questions may be "
-            "answered; add some (out_of_domain, or the example bank's _off-topic.txt)",
-            extra={"languages": few, "at_least": FEW_OFF_TOPIC},
-        )
-    return Matcher(kb, index_for(kb, cache, encoder), encoder)
+    return Matcher(kb, index_for(kb, cache, encoder, borrowed_near_misses(kb)), encoder)
 
 
-def index_for(kb: KnowledgeBase, cache: Path | None, encoder: SentenceEncoder) -> FaqIndex:
+def index_for(
+    kb: KnowledgeBase,
+    cache: Path | None,
+    encoder: SentenceEncoder,
+    near_misses: NearMisses | None = None,
+) -> FaqIndex:
     # Loaded now (on the caller's thread, off the event loop) rather than at the first
     # question; it also limits numpy's BLAS to one thread before any training.
     encoder.load()
-    key = fingerprint(kb, encoder.name)
+    key = fingerprint(kb, encoder.name, near_misses)
     with _lock:
         index = _memory.get(key)
         if index is not None:
@@ -62,7 +55,7 @@ def index_for(kb: KnowledgeBase, cache: Path | None, encoder: SentenceEncoder) -
     index = store.load(key) if store is not None else None
     if index is None:
         started = time.perf_counter()
-        index = build_index(kb, encoder, _known_embeddings(store))
+        index = build_index(kb, encoder, _known_embeddings(store), near_misses)
         log.info(
             "FAQ index built",
             extra={

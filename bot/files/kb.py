@@ -3,6 +3,12 @@
 The file may name a folder of more example questions (``examples_dir:``, relative to
 the file; see bot/files/kb_bank.py): its lines are checked and added to the topics'
 and out-of-domain examples, and any problem in it refuses the whole knowledge base.
+
+A copy of the bundled file, edited elsewhere, still names the bundled folder
+(``faq-examples``) that was not copied with it. Then that folder is borrowed from the
+bundled knowledge base instead: its lines for the topics the copy still has, and its
+off-topic questions (which teach the matcher what to decline), are added; files for
+topics the copy dropped, and lines the copy already has, are skipped.
 """
 
 from __future__ import annotations
@@ -33,10 +39,16 @@ def load_kb_text(text: str, source: str = "<kb>") -> KnowledgeBase:
 
 
 def examples_folder(path: str | Path, kb: KnowledgeBase) -> Path | None:
-    """The folder of more examples that the knowledge base at `path` names, if any."""
+    """The folder of more examples that the knowledge base at `path` names, if any:
+    next to the file, or else the bundled folder of that name (see above)."""
     if kb.examples_dir is None:
         return None
-    return Path(path).parent / kb.examples_dir
+    beside = Path(path).parent / kb.examples_dir
+    bundled = bundled_kb_path().parent / kb.examples_dir
+    plain_name = Path(kb.examples_dir).name == kb.examples_dir  # nothing like "../x"
+    if not beside.is_dir() and plain_name and bundled.is_dir():
+        return bundled
+    return beside
 
 
 def load_kb(path: str | Path) -> KnowledgeBase:
@@ -57,7 +69,8 @@ def load_kb(path: str | Path) -> KnowledgeBase:
                 "the key"
             ]
         )
-    bank = read_bank(folder, kb, str(path))
+    borrowed = folder != Path(path).parent / str(kb.examples_dir)
+    bank = read_bank(folder, kb, str(path), borrowed=borrowed)
     if bank.errors:
         raise KbError(bank.errors)
     return kb.with_more_examples(bank.examples, bank.out_of_domain)

@@ -52,10 +52,14 @@ def _expected_file_names(kb: KnowledgeBase) -> list[str]:
     return [OFF_TOPIC, *(topic.id for topic in kb.topics)]
 
 
-def read_bank(folder: Path, kb: KnowledgeBase, kb_source: str) -> Bank:
+def read_bank(folder: Path, kb: KnowledgeBase, kb_source: str, borrowed: bool = False) -> Bank:
     """Reads and checks every file of the bank against `kb` (its topic ids, and its own
     examples, which a bank line must not repeat); `kb_source` names the KB file in
-    messages. The lines are returned even when there are errors."""
+    messages. The lines are returned even when there are errors.
+
+    `borrowed`: the bank is the bundled one, read for an edited copy of the bundled
+    knowledge base (bot/files/kb.py): files for topics the copy does not have, and
+    lines it already has, are skipped rather than refused."""
     bank = Bank()
     names = _expected_file_names(kb)
     for entry in sorted(folder.iterdir()):
@@ -63,7 +67,7 @@ def read_bank(folder: Path, kb: KnowledgeBase, kb_source: str) -> Bank:
             continue
         if entry.is_dir():
             if entry.name in LANGS:
-                _read_language(entry, entry.name, names, kb, kb_source, bank)
+                _read_language(entry, entry.name, names, kb, kb_source, bank, borrowed)
             else:
                 bank.errors.append(
                     f"{entry}: unknown language folder {entry.name!r} (expected {', '.join(LANGS)})"
@@ -77,7 +81,13 @@ def read_bank(folder: Path, kb: KnowledgeBase, kb_source: str) -> Bank:
 
 
 def _read_language(
-    folder: Path, lang: Lang, names: list[str], kb: KnowledgeBase, kb_source: str, bank: Bank
+    folder: Path,
+    lang: Lang,
+    names: list[str],
+    kb: KnowledgeBase,
+    kb_source: str,
+    bank: Bank,
+    borrowed: bool,
 ) -> None:
     # Where each question was first seen in this language: (file, line, topic name).
     seen: dict[str, tuple[str, int, str]] = {}
@@ -95,12 +105,16 @@ def _read_language(
                 f"{path}: not an example file: expected <topic-id>{SUFFIX} or {OFF_TOPIC}{SUFFIX}"
             )
             continue
+        if name not in names and borrowed:
+            continue
         if name not in names:
             guess = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
             hint = f"; did you mean {guess[0]}{SUFFIX}?" if guess else " in the knowledge base"
             bank.errors.append(f"{path}: no topic {name!r}{hint}")
             continue
-        lines = _read_lines(path, name, seen, bank.errors)
+        # Borrowed lines that repeat the copy's own examples are dropped, not refused.
+        errors: list[str] = [] if borrowed else bank.errors
+        lines = _read_lines(path, name, seen, errors)
         if name == OFF_TOPIC:
             bank.out_of_domain[lang] = lines
         else:

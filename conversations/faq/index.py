@@ -2,7 +2,9 @@
 
 Two softmax classifiers over the topics and the off-topic examples, trained on every
 example question (the KB's own and its example bank's), and the examples' sentence
-embeddings for the nearest-example check:
+embeddings for the nearest-example vote and checks (with, for a knowledge base short
+of off-topic examples, borrowed near misses that only serve as neighbours: see
+bot/faq/off_topic.py):
 
 * a lexical one on words and character n-grams (`lexical.py`): it knows the KB's
   vocabulary, product names, typos and traditional characters;
@@ -54,6 +56,10 @@ class Example:
     text: str
     lang: Lang
     label: str  # a topic id or OUT_OF_DOMAIN
+    # Only a neighbour for the nearness checks, not taught to the classifiers: a few
+    # topic examples among hundreds of borrowed near misses would teach them that
+    # almost everything is off-topic.
+    neighbour_only: bool = False
 
 
 def training_examples(kb: KnowledgeBase) -> list[Example]:
@@ -69,9 +75,22 @@ def training_examples(kb: KnowledgeBase) -> list[Example]:
     return out
 
 
-def fingerprint(kb: KnowledgeBase, embedder: str) -> str:
+NearMisses = Mapping[Lang, Sequence[str]]
+"""Off-topic questions that are only neighbours (see `Example.neighbour_only`)."""
+
+
+def near_miss_examples(near_misses: NearMisses) -> list[Example]:
+    return [
+        Example(text, lang, OUT_OF_DOMAIN, neighbour_only=True)
+        for lang in LANGS
+        for text in near_misses.get(lang, ())
+    ]
+
+
+def fingerprint(kb: KnowledgeBase, embedder: str, near_misses: NearMisses | None = None) -> str:
     digest = hashlib.sha256()
-    for part in (MODEL_VERSION, repr(TRAINING), embedder, kb.model_dump_json()):
+    borrowed = repr([(lang, list((near_misses or {}).get(lang, ()))) for lang in LANGS])
+    for part in (MODEL_VERSION, repr(TRAINING), embedder, kb.model_dump_json(), borrowed):
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()
@@ -141,11 +160,14 @@ def _unpacked(arrays: Mapping[str, np.ndarray], name: str) -> list[str]:
 
 
 def build_index(
-    kb: KnowledgeBase, embed: Embedder, known: Mapping[str, Floats] | None = None
+    kb: KnowledgeBase,
+    embed: Embedder,
+    known: Mapping[str, Floats] | None = None,
+    near_misses: NearMisses | None = None,
 ) -> FaqIndex:
     """Trains both classifiers on the knowledge base's examples. `known`: embeddings
     already computed (by `text_key`), so that an edit re-embeds only what changed."""
-    examples = training_examples(kb)
+    examples = training_examples(kb) + near_miss_examples(near_misses or {})
     embeddings = _embeddings([e.text for e in examples], embed, known or {})
     return train_index(examples, Synonyms(kb.synonyms.model_dump()), embeddings, embed.name)
 
@@ -161,12 +183,15 @@ def train_index(
     examples = [examples[i] for i in order]
     embeddings = embeddings[order]
     labels = np.asarray([index_of[e.label] for e in examples], dtype=np.int64)
-    documents = [lexical_features(e.text, e.lang, synonyms) for e in examples]
+    taught = np.asarray([not e.neighbour_only for e in examples], dtype=bool)
+    documents = [
+        lexical_features(e.text, e.lang, synonyms) for e in examples if not e.neighbour_only
+    ]
     vocabulary = Vocabulary.learn(documents)
     lexical = train_sparse(
-        vocabulary.rows(documents), labels, len(vocabulary.terms), len(classes), TRAINING
+        vocabulary.rows(documents), labels[taught], len(vocabulary.terms), len(classes), TRAINING
     )
-    semantic = train_dense(embeddings, labels, len(classes), TRAINING)
+    semantic = train_dense(embeddings[taught], labels[taught], len(classes), TRAINING)
     texts = [e.text for e in examples]
     return FaqIndex(classes, vocabulary, lexical, semantic, embeddings, labels, texts, embedder)
 

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.files.live_kb import LiveKnowledgeBase
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.storage.client import client_for_url
 from bot.storage.embedded import EmbeddedRedis
 from bot.storage.keys import Keys

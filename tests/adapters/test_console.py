@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.adapters.console import ConsoleAdapter
-from bot.files.live_kb import LiveKnowledgeBase
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.storage.client import client_for_url
 from bot.storage.store import Store
 from conversations.model import RequestStatus, StageStatus

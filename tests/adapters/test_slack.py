@@ -12,7 +12,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.files.live_kb import LiveKnowledgeBase
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.server import start_server
 from bot.storage.client import client_for_url
 from bot.storage.store import Store

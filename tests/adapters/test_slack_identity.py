@@ -9,7 +9,7 @@ import logging
 import pytest
 
 import bot.adapters.slack.identity as identity
-from bot.files.live_kb import LiveKnowledgeBase
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.storage.store import Store
 from conversations.policy import Policy
 from tests.fakes.clock import FakeClock

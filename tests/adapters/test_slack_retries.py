@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.files.live_kb import LiveKnowledgeBase
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.server import Server
 from bot.storage.store import Store
 from conversations.policy import Policy

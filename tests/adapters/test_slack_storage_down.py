@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.files.live_kb import LiveKnowledgeBase
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.storage.client import client_for_url
 from bot.storage.store import Store
 from conversations.i18n import t

@@ -39,7 +39,9 @@ def test_faq_json_batch_from_stdin() -> None:
     assert [r["suggestions"] for r in rows] == [[], [], []]  # answers and "I don't know"
 
 
-def faq(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def faq(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     """`stopbot faq ARGS` with the bundled policy unless `env` names another."""
     return subprocess.run(
         [sys.executable, "-m", "bot", "faq", *args],
@@ -47,13 +49,16 @@ def faq(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
         env={**os.environ, "POLICY_PATH": "", **(env or {})},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
         check=True,
     )
 
 
-def faq_json(*questions: str, env: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in faq("--json", *questions, env=env).stdout.splitlines()]
+def faq_json(
+    *questions: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> list[dict[str, Any]]:
+    out = faq("--json", *questions, env=env, timeout=timeout).stdout
+    return [json.loads(line) for line in out.splitlines()]
 
 
 def test_faq_json_keeps_the_suggestions_of_a_did_you_mean() -> None:
@@ -197,3 +202,26 @@ def test_faq_eval_without_file_or_dev_set_names_the_argument(
     monkeypatch.setattr(faq_eval_cli, "DEV_SET", tmp_path / "missing.jsonl")
     assert faq_eval_cli.run([], bundled_kb_path()) == 2
     assert "pass FILE, a labelled JSONL set" in capsys.readouterr().err
+
+
+def test_an_edited_copy_of_the_bundled_knowledge_base_works_on_its_own(tmp_path: Path) -> None:
+    # What an admin does first: copy the bundled file somewhere, edit an answer, point
+    # KB_PATH at it. The example bank was not copied: the bundled one is borrowed.
+    copy = tmp_path / "faq.yaml"
+    text = bundled_kb_path().read_text(encoding="utf-8")
+    copy.write_text(text.replace("Usually yes.", "Usually yes (edited).", 1), encoding="utf-8")
+    env = {"KB_PATH": str(copy)}
+    check = subprocess.run(
+        [sys.executable, "-m", "bot", "kb", "check"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (check.returncode, check.stdout.strip()) == (0, f"{copy}: OK"), check.stderr
+    # A new knowledge base: its index is trained (tens of seconds on a slow machine).
+    questions = ["will my data be lost if my CRM account is closed?", "what's for lunch"]
+    rows = faq_json(*questions, env=env, timeout=300)
+    assert rows[0]["topic"] == "data-loss" and "Usually yes (edited)." in rows[0]["answer"]
+    assert rows[1]["topic"] is None

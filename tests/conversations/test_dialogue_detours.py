@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.files.live_kb import LiveKnowledgeBase
+from bot.faq.live_kb import LiveKnowledgeBase
 from conversations.faq.matcher import Match, Verdict
 from conversations.faq.question import is_question
 from conversations.i18n import every_lang, listing, t

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.files.labelled import read_jsonl
-from bot.files.live_kb import LiveKnowledgeBase
 from conversations.faq.evaluate import evaluate
 from conversations.model import LANGS
 

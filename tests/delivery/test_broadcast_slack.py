@@ -21,7 +21,7 @@ import pytest
 
 from bot.clock import SystemClock
 from bot.delivery.pacing import Pacing
-from bot.files.live_kb import LiveKnowledgeBase
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.files.policy import load_policy_text
 from bot.server import Server
 from bot.storage.client import client_for_url

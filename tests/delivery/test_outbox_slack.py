@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 
 from bot.delivery.pacing import Pacer
-from bot.files.live_kb import LiveKnowledgeBase
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.server import Server
 from bot.storage.client import client_for_url
 from bot.storage.embedded import EmbeddedRedis

@@ -11,9 +11,9 @@ import pytest
 
 from bot.faq.encoder import shared_encoder
 from bot.faq.index_store import KEEP, IndexStore
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.faq.matchers import index_for
 from bot.files.kb import load_kb_text
-from bot.files.live_kb import LiveKnowledgeBase
 from conversations.faq.index import build_index, fingerprint
 from conversations.faq.matcher import Matcher
 from conversations.faq.softmax import Floats
@@ -97,7 +97,7 @@ async def test_a_reload_whose_build_fails_keeps_the_old_matcher(
     def broken(kb: object, cache: object) -> object:
         raise MemoryError("no room")
 
-    monkeypatch.setattr("bot.files.live_kb.matcher_for", broken)
+    monkeypatch.setattr("bot.faq.live_kb.matcher_for", broken)
     path.write_text(GOOD_KB.replace("will I get my money back", "is my money paid back"))
     errors = await live.reload()
     assert errors == [f"{path}: building the FAQ matcher failed: no room"]

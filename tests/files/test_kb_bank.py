@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.files.kb import KbError, bundled_kb_path, check_kb_file, load_kb, load_kb_text
-from bot.files.live_kb import LiveKnowledgeBase
 from conversations.faq.kb import MAX_TEXT
 from conversations.model import LANGS
 from tests.helpers import GOOD_KB
@@ -140,6 +140,35 @@ def test_the_same_question_in_two_topics_is_ambiguous(tmp_path: Path) -> None:
         f"{bank / 'en/refund.txt'}:3: also listed for topic 'data-loss' in {path}: an "
         "example must belong to one topic only (reword or drop one)",
     ]
+
+
+def test_an_edited_copy_of_the_bundled_file_borrows_the_bundled_bank(tmp_path: Path) -> None:
+    # The bundled file copied alone (its bank not copied), cut down to one topic that
+    # already holds a line of the bank: the bank's refund and off-topic lines join it,
+    # the files of the topics it dropped and the line it repeats are skipped.
+    copy = tmp_path / "faq.yaml"
+    copy.write_text(KB_WITH_BANK.replace("[will I get my money back]", "[money back?]"))
+    bank = bundled_kb_path().parent / "faq-examples"
+    kb = load_kb(copy)
+    assert check_kb_file(copy) == []
+    assert [t.id for t in kb.topics] == ["refund"]
+    refunds = kb.topics[0].examples.en
+    assert refunds.count("money back?") == 1
+    assert set(refunds) == set(_lines(bank / "en" / "refund.txt"))
+    for lang in LANGS:
+        assert kb.out_of_domain.get(lang) == _lines(bank / lang / "_off-topic.txt")
+
+
+def _lines(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"]
+
+
+def test_only_a_plain_folder_name_is_borrowed(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    path = tmp_path / "sub" / "faq.yaml"
+    path.write_text("examples_dir: ../faq-examples\n" + GOOD_KB)
+    assert check_kb_file(path)[0].startswith(f"{path}:1: examples_dir: folder ")
 
 
 def test_the_bundled_bank_is_valid_read_and_shipped(tmp_path: Path) -> None:

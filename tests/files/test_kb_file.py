@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.files.kb import KbError, bundled_kb_path, check_kb_file, load_kb_text
-from bot.files.live_kb import LiveKnowledgeBase
 from conversations.model import LANGS
 from tests.helpers import GOOD_KB, TOPICS
 

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from bot.app import App
-from bot.files.live_kb import LiveKnowledgeBase
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.storage.client import client_for_url
 from bot.storage.keys import Keys
 from bot.storage.store import Store

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from bot.files.live_kb import LiveKnowledgeBase
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.storage.client import client_for_url
 from bot.storage.embedded import EmbeddedRedis
 from bot.storage.keys import Keys, bucket, hash_slot

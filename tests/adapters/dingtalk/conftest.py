@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.files.live_kb import LiveKnowledgeBase
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.storage.store import Store
 from tests.fakes.both_rig import BothRig, cross_policy, running_both
 from tests.fakes.clock import FakeClock

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 import pytest
 
 from bot.adapters.dingtalk.actioncard import SEND_MESSAGE_URL
-from bot.files.live_kb import LiveKnowledgeBase
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.storage.store import Store
 from tests.fakes.clock import FakeClock
 from tests.fakes.dingtalk.rig import HEAD_GROUP, IT_GROUP, DingTalkRig, running_rig, text_of

@@ -13,7 +13,7 @@ import pytest
 from bot.adapters.dingtalk import card_data, signature, wire
 from bot.app import App
 from bot.config import Settings
-from bot.files.live_kb import LiveKnowledgeBase
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.platforms import PlatformRefused
 from bot.server import start_server
 from bot.storage.store import Store

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.files.live_kb import LiveKnowledgeBase
+from bot.faq.live_kb import LiveKnowledgeBase
 from bot.storage.store import Store
 from tests.fakes.clock import FakeClock
 from tests.fakes.dingtalk.rig import running_rig

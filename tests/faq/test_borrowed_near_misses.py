@@ -1,0 +1,96 @@
+"""A small knowledge base without off-topic examples still declines what it is not
+about: the bundled near misses are borrowed as neighbours (real encoder, real build)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.faq.encoder import shared_encoder
+from bot.faq.matchers import matcher_for
+from bot.faq.off_topic import FEW_OFF_TOPIC, borrowed_near_misses
+from bot.files.kb import bundled_kb_path, load_kb, load_kb_text
+from conversations.faq.index import OUT_OF_DOMAIN, fingerprint
+from conversations.faq.matcher import Matcher
+from conversations.model import LANGS
+
+SMALL_KB = """
+topics:
+  - id: refund
+    title: {en: Refunds, zh: 退款, fr: Remboursement}
+    answer: {en: Finance decides., zh: 财务决定。, fr: La finance décide.}
+    examples:
+      en: [will I get my money back, do we get a refund when we cancel]
+      zh: [能退款吗, 取消后会退钱吗]
+      fr: [vais-je être remboursé, est-ce qu'on récupère l'argent]
+  - id: data-loss
+    title: {en: Data, zh: 数据, fr: Données}
+    answer: {en: It is deleted., zh: 会删除。, fr: Elles sont supprimées.}
+    examples:
+      en: [will my data be lost, what happens to my files]
+      zh: [数据会丢失吗, 我的文件会怎样]
+      fr: [mes données seront-elles perdues, que deviennent mes fichiers]
+"""
+
+UNRELATED = {
+    "en": ["what's for lunch", "how do I reset my password", "book a meeting room for tomorrow"],
+    "fr": [
+        "on mange quoi ce midi",
+        "comment réinitialiser mon mot de passe",
+        "l'imprimante est en panne",
+    ],
+    "zh": ["中午吃什么", "怎么重置密码", "打印机坏了"],
+}
+ABOUT_IT = {
+    "en": [
+        ("do I get my money back after cancelling", "refund"),
+        ("are my files deleted", "data-loss"),
+    ],
+    "fr": [
+        ("est-ce que je serai remboursé", "refund"),
+        ("mes fichiers vont être effacés ?", "data-loss"),
+    ],
+    "zh": [("取消了能退钱吗", "refund"), ("我的数据会被删掉吗", "data-loss")],
+}
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_for(load_kb_text(SMALL_KB), tmp_path_factory.mktemp("cache"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_small_knowledge_base_declines_what_it_is_not_about(small: Matcher, lang: str) -> None:
+    for question in UNRELATED[lang]:
+        assert small.match(question, lang).topic is None, question  # type: ignore[arg-type]
+    for question, topic in ABOUT_IT[lang]:
+        assert small.match(question, lang).topic == topic, question  # type: ignore[arg-type]
+
+
+def test_the_near_misses_are_neighbours_not_lessons(small: Matcher) -> None:
+    index = small.index
+    borrowed = sum(len(v) for v in borrowed_near_misses(small.kb).values())
+    assert borrowed > 3 * 500
+    # In the index for the nearness checks, as off-topic examples...
+    assert len(index.labels) == borrowed + 12
+    ood = index.classes.index(OUT_OF_DOMAIN)
+    assert int((index.labels == ood).sum()) == borrowed
+    # ...but not taught to the classifiers: their vocabulary holds the KB's twelve
+    # short questions' words and character n-grams (a few hundred), not the tens of
+    # thousands of the borrowed lines'.
+    assert len(index.vocabulary.terms) < 1_000
+
+
+def test_a_knowledge_base_with_enough_off_topic_examples_borrows_none() -> None:
+    bundled = load_kb(bundled_kb_path())
+    assert all(len(bundled.out_of_domain.get(lang)) >= FEW_OFF_TOPIC for lang in LANGS)
+    assert borrowed_near_misses(bundled) == {}
+
+
+def test_own_examples_are_not_borrowed_back_and_the_fingerprint_knows_the_loan() -> None:
+    line = load_kb(bundled_kb_path()).out_of_domain.en[0]
+    kb = load_kb_text(SMALL_KB.replace("[will I get my money back,", f"[{line!r},"))
+    borrowed = borrowed_near_misses(kb)
+    assert set(borrowed) == set(LANGS)
+    assert line not in borrowed["en"] and len(borrowed["en"]) > 500
+    name = shared_encoder().name
+    assert fingerprint(kb, name, borrowed) != fingerprint(kb, name)
