@@ -12,16 +12,11 @@ from bot.files.kb import bundled_kb_path, load_kb, load_kb_text
 from conversations.faq.index import OUT_OF_DOMAIN, fingerprint
 from conversations.faq.matcher import Matcher
 from conversations.model import LANGS
+from tests.helpers import GOOD_KB
 
-SMALL_KB = """
-topics:
-  - id: refund
-    title: {en: Refunds, zh: 退款, fr: Remboursement}
-    answer: {en: Finance decides., zh: 财务决定。, fr: La finance décide.}
-    examples:
-      en: [will I get my money back, do we get a refund when we cancel]
-      zh: [能退款吗, 取消后会退钱吗]
-      fr: [vais-je être remboursé, est-ce qu'on récupère l'argent]
+SMALL_KB = (
+    GOOD_KB
+    + """
   - id: data-loss
     title: {en: Data, zh: 数据, fr: Données}
     answer: {en: It is deleted., zh: 会删除。, fr: Elles sont supprimées.}
@@ -30,6 +25,7 @@ topics:
       zh: [数据会丢失吗, 我的文件会怎样]
       fr: [mes données seront-elles perdues, que deviennent mes fichiers]
 """
+)
 
 UNRELATED = {
     "en": ["what's for lunch", "how do I reset my password", "book a meeting room for tomorrow"],
@@ -71,10 +67,11 @@ def test_the_near_misses_are_neighbours_not_lessons(small: Matcher) -> None:
     borrowed = sum(len(v) for v in borrowed_near_misses(small.kb).values())
     assert borrowed > 3 * 500
     # In the index for the nearness checks, as off-topic examples...
-    assert len(index.labels) == borrowed + 12
+    own = sum(len(t.examples.get(lang)) for t in small.kb.topics for lang in LANGS)
+    assert len(index.labels) == borrowed + own == borrowed + 9
     ood = index.classes.index(OUT_OF_DOMAIN)
     assert int((index.labels == ood).sum()) == borrowed
-    # ...but not taught to the classifiers: their vocabulary holds the KB's twelve
+    # ...but not taught to the classifiers: their vocabulary holds the KB's nine
     # short questions' words and character n-grams (a few hundred), not the tens of
     # thousands of the borrowed lines'.
     assert len(index.vocabulary.terms) < 1_000
@@ -88,7 +85,7 @@ def test_a_knowledge_base_with_enough_off_topic_examples_borrows_none() -> None:
 
 def test_own_examples_are_not_borrowed_back_and_the_fingerprint_knows_the_loan() -> None:
     line = load_kb(bundled_kb_path()).out_of_domain.en[0]
-    kb = load_kb_text(SMALL_KB.replace("[will I get my money back,", f"[{line!r},"))
+    kb = load_kb_text(SMALL_KB.replace("[will my data be lost,", f"[{line!r},"))
     borrowed = borrowed_near_misses(kb)
     assert set(borrowed) == set(LANGS)
     assert line not in borrowed["en"] and len(borrowed["en"]) > 500
