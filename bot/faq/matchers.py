@@ -44,7 +44,7 @@ def index_for(
 ) -> FaqIndex:
     # Loaded now (on the caller's thread, off the event loop) rather than at the first
     # question; it also limits numpy's BLAS to one thread before any training.
-    encoder.load()
+    encoder.load(cache)
     key = fingerprint(kb, encoder.name, near_misses)
     with _lock:
         index = _memory.get(key)

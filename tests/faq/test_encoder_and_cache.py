@@ -131,3 +131,33 @@ def test_an_example_holding_any_character_survives_the_cache(tmp_path: Path) -> 
     store.save("k" * 40, built)
     read = store.load("k" * 40)
     assert read is not None and read.texts == built.texts and odd in read.texts
+
+
+def test_the_encoder_maps_its_vocabulary_table_from_the_cache_folder(tmp_path: Path) -> None:
+    """The first load unpacks the table into the cache folder; the next maps it, and
+    the embeddings stay the package's own."""
+    from bot.faq.encoder import SentenceEncoder
+
+    first = SentenceEncoder()
+    first.load(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("use-")) == [
+        f"use-{first.release}-table.npy",
+        f"use-{first.release}-weights.npz",
+    ]
+    second = SentenceEncoder()
+    second.load(tmp_path)
+    assert isinstance(second.model.table, np.memmap)
+    assert not isinstance(first.model.table, np.memmap)
+    assert np.abs(second(TEXTS) - shared_encoder()(TEXTS)).max() < 1e-6
+
+
+def test_a_broken_unpacked_table_falls_back_to_the_packed_one(tmp_path: Path) -> None:
+    from bot.faq.encoder import SentenceEncoder
+
+    SentenceEncoder().load(tmp_path)
+    table = next(tmp_path.glob("use-*-table.npy"))
+    table.write_bytes(b"not an array")
+    encoder = SentenceEncoder()
+    encoder.load(tmp_path)
+    assert not isinstance(encoder.model.table, np.memmap)
+    assert np.abs(encoder(TEXTS[:2]) - shared_encoder()(TEXTS[:2])).max() < 1e-6
