@@ -23,8 +23,9 @@ from conversations.faq.matcher import Matcher
 log = logging.getLogger(__name__)
 
 
-# Modification times of the file and of the example folder's files: any change means
-# something to reload.
+# Modification times of the file and of the example folder's files, and whether the
+# folder the file names is beside it (a borrowed bundled folder is given back when it
+# appears): any change means something to reload.
 Stamp = tuple[int, ...]
 
 
@@ -32,7 +33,8 @@ Stamp = tuple[int, ...]
 class _Loaded:
     matcher: Matcher
     stamp: Stamp
-    folder: Path | None  # the example folder this knowledge base named
+    folder: Path | None  # the example folder in use (beside the file, or borrowed)
+    named: str | None  # the file's examples_dir
 
 
 class LiveKnowledgeBase:
@@ -44,21 +46,23 @@ class LiveKnowledgeBase:
         self.cache = cache
         self._current = self._load(None)
 
-    def _stat(self, folder: Path | None) -> Stamp:
+    def _stat(self, folder: Path | None, named: str | None) -> Stamp:
         try:
             own = self.path.stat().st_mtime_ns
         except OSError:
             own = 0
-        return (own, *(bank_stamp(folder) if folder is not None else ()))
+        beside = named is not None and (self.path.parent / named).is_dir()
+        return (own, int(beside), *(bank_stamp(folder) if folder is not None else ()))
 
-    def _load(self, folder_before: Path | None) -> _Loaded:
+    def _load(self, before: _Loaded | None) -> _Loaded:
         # Stamped before reading, so that an edit made while loading is seen at the next poll.
-        stamp = self._stat(folder_before)
+        folder_before, named_before = (before.folder, before.named) if before else (None, None)
+        stamp = self._stat(folder_before, named_before)
         kb = load_kb(self.path)
         folder = examples_folder(self.path, kb)
-        if folder != folder_before:  # the first load, or the file names another folder
-            stamp = self._stat(folder)
-        return _Loaded(matcher_for(kb, self.cache), stamp, folder)
+        if (folder, kb.examples_dir) != (folder_before, named_before):  # first, or another
+            stamp = self._stat(folder, kb.examples_dir)
+        return _Loaded(matcher_for(kb, self.cache), stamp, folder, kb.examples_dir)
 
     @property
     def matcher(self) -> Matcher:
@@ -72,7 +76,7 @@ class LiveKnowledgeBase:
         """Loads the file again; returns its errors (empty when the new one is in use).
         A refusal is the caller's to report, once (`watch` does)."""
         try:
-            loaded = await asyncio.to_thread(self._load, self._current.folder)
+            loaded = await asyncio.to_thread(self._load, self._current)
         except KbError as exc:
             return exc.errors
         except Exception as exc:  # building the matcher failed (memory, disk...): keep the old
@@ -94,7 +98,7 @@ class LiveKnowledgeBase:
         report = on_refused or _log_refusal
         refused_at: Stamp | None = None
         while not stop.is_set():
-            stamp = self._stat(self._current.folder)
+            stamp = self._stat(self._current.folder, self._current.named)
             if stamp != self._current.stamp and stamp != refused_at:
                 errors = await self.reload()
                 if errors:

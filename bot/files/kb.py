@@ -6,19 +6,25 @@ and out-of-domain examples, and any problem in it refuses the whole knowledge ba
 
 A copy of the bundled file, edited elsewhere, still names the bundled folder
 (``faq-examples``) that was not copied with it. Then that folder is borrowed from the
-bundled knowledge base instead: its lines for the topics the copy still has, and its
-off-topic questions (which teach the matcher what to decline), are added; files for
-topics the copy dropped, and lines the copy already has, are skipped.
+bundled knowledge base instead (and a warning says so): its lines for the topics the
+copy still has, and its off-topic questions (which teach the matcher what to
+decline), are added; files for topics the copy dropped, and lines the copy already
+has, are skipped. A file is taken for a copy when at least half of its topics are
+bundled ones; any other file naming a missing folder is refused as before.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
-from bot.files.kb_bank import read_bank
+from bot.files.kb_bank import SUFFIX, read_bank
 from bot.files.yamlfile import YamlFileError, check_file, load_model, read_text
 from conversations.faq.kb import KnowledgeBase
+from conversations.model import LANGS
+
+log = logging.getLogger(__name__)
 
 
 class KbError(YamlFileError):
@@ -44,11 +50,23 @@ def examples_folder(path: str | Path, kb: KnowledgeBase) -> Path | None:
     if kb.examples_dir is None:
         return None
     beside = Path(path).parent / kb.examples_dir
+    if beside.is_dir():
+        return beside
     bundled = bundled_kb_path().parent / kb.examples_dir
     plain_name = Path(kb.examples_dir).name == kb.examples_dir  # nothing like "../x"
-    if not beside.is_dir() and plain_name and bundled.is_dir():
+    if plain_name and bundled.is_dir() and _copies(kb, bundled):
         return bundled
     return beside
+
+
+def _copies(kb: KnowledgeBase, bank: Path) -> bool:
+    """Whether `kb` looks like a copy of the knowledge base whose bank is `bank`: at
+    least half of its topics have a file there."""
+    bundled = sum(
+        any((bank / lang / f"{topic.id}{SUFFIX}").is_file() for lang in LANGS)
+        for topic in kb.topics
+    )
+    return bool(kb.topics) and 2 * bundled >= len(kb.topics)
 
 
 def load_kb(path: str | Path) -> KnowledgeBase:
@@ -70,6 +88,11 @@ def load_kb(path: str | Path) -> KnowledgeBase:
             ]
         )
     borrowed = folder != Path(path).parent / str(kb.examples_dir)
+    if borrowed:
+        log.warning(
+            "the knowledge base's example folder is not beside it: the bundled one is used",
+            extra={"kb": str(path), "examples_dir": kb.examples_dir, "borrowed": str(folder)},
+        )
     bank = read_bank(folder, kb, str(path), borrowed=borrowed)
     if bank.errors:
         raise KbError(bank.errors)

@@ -77,6 +77,10 @@ def training_examples(kb: KnowledgeBase) -> list[Example]:
 
 NearMisses = Mapping[Lang, Sequence[str]]
 """Off-topic questions that are only neighbours (see `Example.neighbour_only`)."""
+NEAR_MISS_CEILING = 0.85
+"""A borrowed near miss at least this near (cosine) to one of the knowledge base's own
+topic examples is dropped: the knowledge base answers that kind of question (a
+"password" topic and the bundled "reset my password" near misses)."""
 
 
 def near_miss_examples(near_misses: NearMisses) -> list[Example]:
@@ -169,6 +173,14 @@ def build_index(
     already computed (by `text_key`), so that an edit re-embeds only what changed."""
     examples = training_examples(kb) + near_miss_examples(near_misses or {})
     embeddings = _embeddings([e.text for e in examples], embed, known or {})
+    borrowed = np.asarray([e.neighbour_only for e in examples], dtype=bool)
+    if borrowed.any():
+        topics = np.asarray([e.label != OUT_OF_DOMAIN for e in examples], dtype=bool)
+        nearest = (embeddings[borrowed] @ embeddings[topics].T).max(axis=1, initial=-1.0)
+        keep = ~borrowed
+        keep[np.flatnonzero(borrowed)[nearest < NEAR_MISS_CEILING]] = True
+        examples = [e for e, k in zip(examples, keep, strict=True) if k]
+        embeddings = embeddings[keep]
     return train_index(examples, Synonyms(kb.synonyms.model_dump()), embeddings, embed.name)
 
 

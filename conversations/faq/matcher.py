@@ -72,7 +72,7 @@ class Thresholds:
     off_topic: dict[str, float] = field(default_factory=lambda: {"en": 0.5, "fr": 0.3, "zh": 0.4})
     # How near (cosine) the topic's nearest example must be at all, per language. Low:
     # unrelated text sits at 0.25-0.5 from some example, so it is the off-topic examples
-    # that decline it (bot/faq/matchers.py warns when a knowledge base has few).
+    # that decline it (a knowledge base with few borrows some: bot/faq/off_topic.py).
     similar: dict[str, float] = field(default_factory=lambda: {"en": 0.4, "fr": 0.2, "zh": 0.2})
     suggest: float = 0.2  # below this the bot does not know (no "did you mean")
 

@@ -220,6 +220,7 @@ def test_an_edited_copy_of_the_bundled_knowledge_base_works_on_its_own(tmp_path:
         timeout=60,
     )
     assert (check.returncode, check.stdout.strip()) == (0, f"{copy}: OK"), check.stderr
+    assert "example folder is not beside it: the bundled one is used" in check.stderr
     # A new knowledge base: its index is trained (tens of seconds on a slow machine).
     questions = ["will my data be lost if my CRM account is closed?", "what's for lunch"]
     rows = faq_json(*questions, env=env, timeout=300)

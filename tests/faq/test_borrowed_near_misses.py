@@ -3,13 +3,16 @@ about: the bundled near misses are borrowed as neighbours (real encoder, real bu
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from bot.faq.encoder import shared_encoder
 from bot.faq.matchers import matcher_for
 from bot.faq.off_topic import FEW_OFF_TOPIC, borrowed_near_misses
 from bot.files.kb import bundled_kb_path, load_kb, load_kb_text
-from conversations.faq.index import OUT_OF_DOMAIN, fingerprint
+from conversations.faq.index import OUT_OF_DOMAIN, build_index, fingerprint
 from conversations.faq.matcher import Matcher
 from conversations.model import LANGS
 from tests.helpers import GOOD_KB
@@ -26,6 +29,16 @@ SMALL_KB = (
       fr: [mes données seront-elles perdues, que deviennent mes fichiers]
 """
 )
+
+PASSWORD_TOPIC = """
+  - id: password
+    title: {en: Passwords, zh: 密码, fr: Mots de passe}
+    answer: {en: Use the portal., zh: 用门户。, fr: Utilisez le portail.}
+    examples:
+      en: [how do I reset my password, I forgot my password]
+      zh: [怎么重置密码, 忘记密码了]
+      fr: [comment réinitialiser mon mot de passe, j'ai oublié mon mot de passe]
+"""
 
 UNRELATED = {
     "en": ["what's for lunch", "how do I reset my password", "book a meeting room for tomorrow"],
@@ -71,10 +84,27 @@ def test_the_near_misses_are_neighbours_not_lessons(small: Matcher) -> None:
     assert len(index.labels) == borrowed + own == borrowed + 9
     ood = index.classes.index(OUT_OF_DOMAIN)
     assert int((index.labels == ood).sum()) == borrowed
-    # ...but not taught to the classifiers: their vocabulary holds the KB's nine
-    # short questions' words and character n-grams (a few hundred), not the tens of
-    # thousands of the borrowed lines'.
-    assert len(index.vocabulary.terms) < 1_000
+    # ...but not taught to the classifiers: they are what the KB alone teaches.
+    alone = build_index(small.kb, shared_encoder(), index.known_embeddings())
+    assert len(alone.labels) == own
+    assert index.vocabulary.terms == alone.vocabulary.terms
+    assert np.array_equal(index.lexical, alone.lexical)
+    assert np.array_equal(index.semantic, alone.semantic)
+
+
+def test_a_topic_of_the_knowledge_base_is_not_declined_as_a_borrowed_near_miss(
+    tmp_path: Path,
+) -> None:
+    # The bundled near misses ask to reset passwords; this knowledge base answers that.
+    kb = load_kb_text(SMALL_KB + PASSWORD_TOPIC)
+    matcher = matcher_for(kb, tmp_path)
+    for question, lang in [
+        ("reset my password please", "en"),
+        ("comment changer mon mot de passe oublié", "fr"),
+        ("重置密码怎么弄", "zh"),
+    ]:
+        assert matcher.match(question, lang).topic == "password", question  # type: ignore[arg-type]
+    assert matcher.match("on mange quoi ce midi", "fr").topic is None
 
 
 def test_a_knowledge_base_with_enough_off_topic_examples_borrows_none() -> None:
@@ -91,3 +121,5 @@ def test_own_examples_are_not_borrowed_back_and_the_fingerprint_knows_the_loan()
     assert line not in borrowed["en"] and len(borrowed["en"]) > 500
     name = shared_encoder().name
     assert fingerprint(kb, name, borrowed) != fingerprint(kb, name)
+    one_less = {**borrowed, "fr": borrowed["fr"][1:]}
+    assert fingerprint(kb, name, one_less) != fingerprint(kb, name, borrowed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -138,9 +138,10 @@ def test_the_encoder_maps_its_vocabulary_table_from_the_cache_folder(tmp_path: P
     the embeddings stay the package's own."""
     from bot.faq.encoder import SentenceEncoder
 
+    (tmp_path / "use-0.0.1-table.npy").write_bytes(b"from an older release")
     first = SentenceEncoder()
     first.load(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("use-")) == [
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
         f"use-{first.release}-table.npy",
         f"use-{first.release}-weights.npz",
     ]
@@ -148,16 +149,40 @@ def test_the_encoder_maps_its_vocabulary_table_from_the_cache_folder(tmp_path: P
     second.load(tmp_path)
     assert isinstance(second.model.table, np.memmap)
     assert not isinstance(first.model.table, np.memmap)
-    assert np.abs(second(TEXTS) - shared_encoder()(TEXTS)).max() < 1e-6
+    assert np.abs(second(TEXTS) - first(TEXTS)).max() < 1e-6
 
 
-def test_a_broken_unpacked_table_falls_back_to_the_packed_one(tmp_path: Path) -> None:
+def _damage_table(path: Path) -> None:
+    table = np.load(path)
+    table[:, :] = 7  # the right shape and type, the wrong numbers
+    np.save(path, table)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda p: p.with_name(p.name.replace("table.npy", "weights.npz")).write_bytes(
+            p.with_name(p.name.replace("table.npy", "weights.npz")).read_bytes()[:1000]
+        ), id="truncated weights"),
+        pytest.param(lambda p: p.write_bytes(b""), id="empty table"),
+        pytest.param(lambda p: p.write_bytes(b"not an array"), id="garbage table"),
+        pytest.param(_damage_table, id="wrong table"),
+    ],
+)  # fmt: skip
+def test_a_damaged_unpacked_table_is_not_used_and_is_written_again(
+    tmp_path: Path, damage: Callable[[Path], object]
+) -> None:
     from bot.faq.encoder import SentenceEncoder
 
-    SentenceEncoder().load(tmp_path)
+    plain = SentenceEncoder()
+    plain.load(tmp_path)
     table = next(tmp_path.glob("use-*-table.npy"))
-    table.write_bytes(b"not an array")
+    damage(table)
     encoder = SentenceEncoder()
     encoder.load(tmp_path)
     assert not isinstance(encoder.model.table, np.memmap)
-    assert np.abs(encoder(TEXTS[:2]) - shared_encoder()(TEXTS[:2])).max() < 1e-6
+    assert np.abs(encoder(TEXTS[:2]) - plain(TEXTS[:2])).max() < 1e-6
+    again = SentenceEncoder()
+    again.load(tmp_path)  # the files were written again: mapped now
+    assert isinstance(again.model.table, np.memmap)
+    assert np.abs(again(TEXTS[:2]) - plain(TEXTS[:2])).max() < 1e-6

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -162,6 +163,37 @@ def test_an_edited_copy_of_the_bundled_file_borrows_the_bundled_bank(tmp_path: P
 def _lines(path: Path) -> list[str]:
     text = path.read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"]
+
+
+def test_a_knowledge_base_that_is_not_a_copy_borrows_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "faq.yaml"
+    path.write_text(KB_WITH_BANK.replace("id: refund", "id: vpn-access"))
+    assert check_kb_file(path) == [
+        f"{path}:1: examples_dir: folder '{tmp_path / 'faq-examples'}' not found; copy the "
+        "example folder next to the knowledge base or remove the key"
+    ]
+
+
+async def test_a_folder_put_beside_a_copy_replaces_the_borrowed_one(tmp_path: Path) -> None:
+    path = tmp_path / "faq.yaml"
+    path.write_text(KB_WITH_BANK)
+    live = LiveKnowledgeBase(path)
+    assert len(live.kb.topics[0].examples.en) > 100  # the bundled bank's refund lines
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(live.watch(stop, interval=0.01))
+    try:
+        write_kb(tmp_path, {"en/refund.txt": "do I get reimbursed\n"})  # the file unchanged
+        async with asyncio.timeout(30):
+            while len(live.kb.topics[0].examples.en) != 2:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+        assert live.kb.topics[0].examples.en == ["will I get my money back", "do I get reimbursed"]
+        shutil.rmtree(tmp_path / "faq-examples")  # and gone again: borrowed again
+        async with asyncio.timeout(30):
+            while len(live.kb.topics[0].examples.en) == 2:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+        await watcher
 
 
 def test_only_a_plain_folder_name_is_borrowed(tmp_path: Path) -> None:
