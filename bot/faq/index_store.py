@@ -13,13 +13,12 @@ the reason logged). Old indexes are pruned, the newest few kept.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from bot.faq.atomic_file import write_atomically
 from conversations.faq.index import FaqIndex
 
 log = logging.getLogger(__name__)
@@ -55,14 +54,10 @@ class IndexStore:
     def save(self, fingerprint: str, index: FaqIndex) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".npz")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    np.savez(out, allow_pickle=False, **index.arrays())
-                os.chmod(tmp, 0o644)  # readable by every process that shares the folder
-                os.replace(tmp, self._path(fingerprint))
-            finally:
-                Path(tmp).unlink(missing_ok=True)  # gone already unless the write failed
+            arrays = index.arrays()
+            write_atomically(
+                self._path(fingerprint), lambda out: np.savez(out, allow_pickle=False, **arrays)
+            )
             self._prune()
         except OSError as exc:
             log.warning(

