@@ -36,6 +36,7 @@ from bot.faq.matchers import index_for
 from bot.files.kb import bundled_kb_path, load_kb
 from conversations.faq.index import OUT_OF_DOMAIN, Example, text_key, train_index, training_examples
 from conversations.faq.matcher import Matcher, Thresholds, Verdict
+from conversations.faq.product_names import ProductNames
 from conversations.faq.softmax import Floats
 from conversations.faq.tokens import Synonyms
 from conversations.lang import guess_lang
@@ -89,13 +90,15 @@ def main() -> None:
     lookup = Lookup(index_for(kb, args.cache, encoder).known_embeddings(), encoder.name)
     examples = training_examples(kb)
     synonyms = Synonyms(kb.synonyms.model_dump())
+    names = ProductNames(kb.product_names)
     fold = folds(examples, args.folds)
     # (lang, expected, answered topic, score, off-topic, near, near off-topic, right in top 3)
     rows = []
     for k in range(args.folds):
         train = [e for e, f in zip(examples, fold, strict=True) if f != k]
         held = [e for e, f in zip(examples, fold, strict=True) if f == k]
-        index = train_index(train, synonyms, lookup([e.text for e in train]), lookup.name)
+        embeddings = lookup([names.masked(e.text) for e in train])
+        index = train_index(train, synonyms, embeddings, lookup.name, names)
         matcher = Matcher(kb, index, lookup)
         for e in held:
             seen = matcher.evidence(e.text, guess_lang(e.text, e.lang))
@@ -141,9 +144,10 @@ def main() -> None:
             m,
             sim,
         )
+        top1 = float(right[mine & ~off].mean())
         print(
             f"{code}: answer >= {a}, off-topic < {o}, margin >= {m}, similar >= {sim}: "
-            f"in-domain right {accuracy:.3f}, "
+            f"in-domain top-1 {top1:.3f}, right {accuracy:.3f}, "
             f"wrong {wrong:.3f}; off-topic declined {declined:.3f} (out of fold)"
         )
     answered = np.zeros(len(rows), dtype=bool)

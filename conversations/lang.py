@@ -123,14 +123,21 @@ def _marks(lowered: str, words: list[str]) -> tuple[int, int]:
 
 
 def guess_lang(text: str, fallback: Lang) -> Lang:
-    """zh when the text has Chinese characters; else French or English by the stop
-    words and accents it uses; `fallback` (the user's known language) when unsure."""
-    if CJK.search(text):
-        return "zh"
+    """zh when Chinese characters are at least as many as the Latin words around them
+    ("CRM账号注销后data还在吗"); else French or English by the stop words and accents
+    the Latin words use, so that a sentence naming "钉钉" or "企业微信" stays in its own
+    language: the FAQ answers in it and reads its words as such (a few Chinese lines
+    written mostly in English, such as "how to 停用 Jira", now read as English); zh when
+    those words mark neither, else `fallback` (the user's known language)."""
     lowered = unicodedata.normalize("NFKC", text[:MAX_TEXT]).lower()
-    fr, en = _marks(lowered, fold(lowered.replace("’", "'"), keep="'").split())
+    words = fold(lowered.replace("’", "'"), keep="'").split()
+    chinese = len(CJK.findall(lowered))
+    latin = [w for w in words if not CJK.search(w)]
+    if chinese and chinese >= len(latin):
+        return "zh"
+    fr, en = _marks(lowered, latin)
     if fr > en:
         return "fr"
     if en > fr:
         return "en"
-    return fallback
+    return "zh" if chinese else fallback

@@ -27,12 +27,13 @@ import numpy as np
 
 from conversations.faq.kb import KnowledgeBase
 from conversations.faq.lexical import Vocabulary, lexical_features
+from conversations.faq.product_names import NO_PRODUCT_NAMES, ProductNames
 from conversations.faq.softmax import Floats, Ints, Training, train_dense, train_sparse
 from conversations.faq.tokens import Synonyms
 from conversations.model import LANGS, Lang
 
 OUT_OF_DOMAIN = "__out_of_domain__"
-MODEL_VERSION = "lexical+semantic/5"
+MODEL_VERSION = "lexical+semantic/6"
 """Part of the fingerprint: change it when features or training change, so that no
 cache built by older code is read."""
 TRAINING = Training(epochs=8, rate=0.05, l2=1e-5, batch=256)
@@ -113,7 +114,9 @@ class FaqIndex:
     semantic: Floats  # (dimensions + 1) × classes, the last row the bias
     embeddings: Floats  # examples × dimensions
     labels: Ints  # each example's class, in class order
-    texts: list[str]  # each example's text (to reuse its embedding in the next build)
+    # Each example's text as it was embedded, product names masked (to reuse its
+    # embedding in the next build).
+    texts: list[str]
     embedder: str  # the encoder that computed `embeddings`
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -172,7 +175,8 @@ def build_index(
     """Trains both classifiers on the knowledge base's examples. `known`: embeddings
     already computed (by `text_key`), so that an edit re-embeds only what changed."""
     examples = training_examples(kb) + near_miss_examples(near_misses or {})
-    embeddings = _embeddings([e.text for e in examples], embed, known or {})
+    names = ProductNames(kb.product_names)
+    embeddings = _embeddings([names.masked(e.text) for e in examples], embed, known or {})
     borrowed = np.asarray([e.neighbour_only for e in examples], dtype=bool)
     if borrowed.any():
         topics = np.asarray([e.label != OUT_OF_DOMAIN for e in examples], dtype=bool)
@@ -181,13 +185,19 @@ def build_index(
         keep[np.flatnonzero(borrowed)[nearest < NEAR_MISS_CEILING]] = True
         examples = [e for e, k in zip(examples, keep, strict=True) if k]
         embeddings = embeddings[keep]
-    return train_index(examples, Synonyms(kb.synonyms.model_dump()), embeddings, embed.name)
+    synonyms = Synonyms(kb.synonyms.model_dump())
+    return train_index(examples, synonyms, embeddings, embed.name, names)
 
 
 def train_index(
-    examples: Sequence[Example], synonyms: Synonyms, embeddings: Floats, embedder: str
+    examples: Sequence[Example],
+    synonyms: Synonyms,
+    embeddings: Floats,
+    embedder: str,
+    names: ProductNames = NO_PRODUCT_NAMES,
 ) -> FaqIndex:
-    """The index of these examples, whose embeddings (by `embedder`) are given row by row."""
+    """The index of these examples, whose embeddings (by `embedder`, of their text with
+    `names` masked) are given row by row."""
     classes = sorted({e.label for e in examples} | {OUT_OF_DOMAIN})
     index_of = {label: i for i, label in enumerate(classes)}
     # Grouped by class, so that each class's embeddings are one slice (no copy).
@@ -204,7 +214,7 @@ def train_index(
         vocabulary.rows(documents), labels[taught], len(vocabulary.terms), len(classes), TRAINING
     )
     semantic = train_dense(embeddings[taught], labels[taught], len(classes), TRAINING)
-    texts = [e.text for e in examples]
+    texts = [names.masked(e.text) for e in examples]
     return FaqIndex(classes, vocabulary, lexical, semantic, embeddings, labels, texts, embedder)
 
 

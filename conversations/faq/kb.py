@@ -120,6 +120,19 @@ def _topics_consistent(topics: object) -> Iterator[Problem]:
                 )
 
 
+MAX_PRODUCT_NAMES = 1000
+ProductName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+def _names_unique(names: object) -> Iterator[Problem]:
+    yield from unique(
+        [n.strip().casefold() if isinstance(n, str) else n for _, n in listed(names)],
+        None,
+        "duplicate_product_name",
+        lambda name, first: f"product name {name!r} is already listed at product_names[{first}]",
+    )
+
+
 class KnowledgeBase(_Model):
     version: Annotated[int, BeforeValidator(_known_version)] = VERSION
     topics: Annotated[
@@ -127,6 +140,13 @@ class KnowledgeBase(_Model):
     ]
     synonyms: SynonymGroups = Field(default_factory=SynonymGroups)
     out_of_domain: PerLang = Field(default_factory=PerLang)
+    # Software names employees mention: the matcher reads a question's meaning without
+    # them (conversations/faq/product_names.py).
+    product_names: Annotated[
+        list[ProductName],
+        Field(max_length=MAX_PRODUCT_NAMES),
+        checked_by(_names_unique, "KnowledgeBase"),
+    ] = Field(default_factory=list)
     # A folder of more example questions, relative to the knowledge-base file; the file
     # loader (bot/files/kb.py) reads it and adds its lines with `with_more_examples`.
     examples_dir: Text | None = None

@@ -65,8 +65,8 @@ def test_faq_json_keeps_the_suggestions_of_a_did_you_mean() -> None:
     # Vague questions: the bundled matcher is not sure which topic they mean.
     rows = faq_json(
         "what about my data and payments",
-        "et mes données et mes paiements ?",
-        "数据和钱呢",
+        "données et paiements ?",
+        "钱和数据呢",
     )
     assert [r["topic"] for r in rows] == [None, None, None]
     assert all(set(r) == {*CONTRACT_KEYS, "suggestions"} for r in rows)

@@ -45,6 +45,12 @@ def test_dev_set_accuracy_and_rejection(matcher: Matcher) -> None:
         ("注销后数据会丢失吗", "zh"),
         ("註銷帳號後資料還在嗎", "zh"),
         ("CRM 可以恢复吗", "zh"),
+        ("CRM账号注销后data还在吗", "zh"),
+        ("钉钉 Jira", "zh"),
+        # A Chinese product name in a French or English sentence does not make it Chinese.
+        ("comment exporter l'historique de chat de 企业微信", "fr"),
+        ("statut de ma demande dans 钉钉", "fr"),
+        ("can we turn 企业微信 back on after disabling it", "en"),
     ],
 )
 def test_language_detection(text: str, expected: str) -> None:
@@ -106,7 +112,7 @@ def test_thresholds_decide_between_answer_suggest_and_unknown(live_kb: LiveKnowl
 
 
 def test_a_vague_question_gets_suggestions(matcher: Matcher) -> None:
-    match = matcher.match("账号的事")
+    match = matcher.match("账号和数据的事")
     assert (match.verdict, match.topic) == (Verdict.SUGGEST, None)
 
 

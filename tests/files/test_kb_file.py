@@ -44,6 +44,11 @@ def test_kb_errors_name_the_line() -> None:
     with pytest.raises(KbError) as err:
         load_kb_text(GOOD_KB.replace("title: {en: Refunds,", "title: {en: Refunds"), "faq.yaml")
     assert err.value.errors[0].startswith("faq.yaml:4: YAML syntax error")
+    with pytest.raises(KbError) as err:
+        load_kb_text(GOOD_KB + "product_names: [Zoom, OA, zoom]\n", "faq.yaml")
+    assert err.value.errors == [
+        "faq.yaml:10: product_names[2]: product name 'zoom' is already listed at product_names[0]"
+    ]
 
 
 async def test_reload_takes_a_good_file_and_refuses_a_broken_one(tmp_path: Path) -> None:
