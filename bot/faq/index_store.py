@@ -3,22 +3,28 @@ or a reload of an unchanged knowledge base reads arrays instead of training, and
 edit re-embeds only the examples it changed.
 
     <folder>/index-<fingerprint>.npz    one built index (plain arrays, no pickles)
+    <folder>/build-<fingerprint>.lock   held by the process building that index
 
 Files are written to a temporary name and renamed, so a reader never sees half of
-one and two processes building at once simply write the same file twice. A cache
-that cannot be read or written is not an error: the index is built instead (and
-the reason logged). Old indexes are pruned, the newest few kept.
+one. Processes that start (or reload the same edit) together build an index once:
+the first takes the build lock, the others wait for it and read what it wrote (the
+kernel releases the lock of a process that dies). A cache that cannot be read or
+written is not an error: the index is built instead (and the reason logged). Old
+indexes are pruned with their locks, the newest few kept.
 """
 
 from __future__ import annotations
 
 import logging
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from bot.faq.atomic_file import write_atomically
+from bot.files.file_lock import FileLock
 from conversations.faq.index import FaqIndex
 
 log = logging.getLogger(__name__)
@@ -26,6 +32,7 @@ log = logging.getLogger(__name__)
 KEEP = 4
 """Indexes kept in the folder: the one in use and a few it may be edited back to."""
 _PREFIX = "index-"
+_LOCK = "build-"
 
 
 class IndexStore:
@@ -34,6 +41,29 @@ class IndexStore:
 
     def _path(self, fingerprint: str) -> Path:
         return self.folder / f"{_PREFIX}{fingerprint[:40]}.npz"
+
+    def _lock_path(self, fingerprint: str) -> Path:
+        return self.folder / f"{_LOCK}{fingerprint[:40]}.lock"
+
+    @contextmanager
+    def building(self, fingerprint: str) -> Iterator[None]:
+        """Holds this index's build lock, waiting while another process holds it; no
+        lock (and no wait) when the folder cannot hold one."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(self._lock_path(fingerprint))
+        except OSError as exc:
+            log.warning(
+                "FAQ index build lock unavailable",
+                extra={"folder": str(self.folder), "error": str(exc)},
+            )
+            yield
+            return
+        try:
+            lock.take(wait=True)
+            yield
+        finally:
+            lock.close()
 
     def load(self, fingerprint: str) -> FaqIndex | None:
         return self._read(self._path(fingerprint))
@@ -80,3 +110,8 @@ class IndexStore:
     def _prune(self) -> None:
         for path in self._files()[KEEP:]:
             path.unlink(missing_ok=True)
+            # A process waiting on this lock still builds and saves; one arriving
+            # later makes a new lock file: at worst two builds, never a wrong index.
+            self.folder.joinpath(_LOCK + path.stem.removeprefix(_PREFIX) + ".lock").unlink(
+                missing_ok=True
+            )

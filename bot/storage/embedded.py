@@ -23,7 +23,6 @@ async callers run the slow parts (starting, stopping) through `asyncio.to_thread
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
 import os
 import secrets
@@ -34,7 +33,8 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+
+from bot.files.file_lock import FileLock
 
 # Unix socket paths are limited to 108 bytes by the kernel; deep temp dirs
 # (pytest, CI workspaces) easily exceed that.
@@ -86,24 +86,6 @@ def data_dir_problem(data_dir: Path) -> str | None:
             where = "" if path == data_dir else f" (where {data_dir} would be created)"
             return f"{path} is not writable{where}"
     return None
-
-
-class FileLock:
-    """An exclusive flock on a file under the server's home."""
-
-    def __init__(self, path: Path) -> None:
-        self.file: IO[str] = open(path, "a")
-
-    def take(self, wait: bool, shared: bool = False) -> bool:
-        mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
-        try:
-            fcntl.flock(self.file, mode | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            return False
-        return True
-
-    def close(self) -> None:
-        self.file.close()  # releases the lock
 
 
 @dataclass(frozen=True)
