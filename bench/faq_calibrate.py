@@ -39,7 +39,6 @@ from conversations.faq.matcher import Matcher, Thresholds, Verdict
 from conversations.faq.product_names import ProductNames
 from conversations.faq.softmax import Floats
 from conversations.faq.tokens import Synonyms
-from conversations.lang import guess_lang
 from conversations.model import LANGS
 
 DECLINED = 0.93
@@ -101,7 +100,7 @@ def main() -> None:
         index = train_index(train, synonyms, embeddings, lookup.name, names)
         matcher = Matcher(kb, index, lookup)
         for e in held:
-            seen = matcher.evidence(e.text, guess_lang(e.text, e.lang))
+            seen = matcher.evidence(e.text, matcher.lang_of(e.text, e.lang))
             top3 = [t for t, _ in seen.ranked[:3]]
             rows.append(
                 (e.lang, e.label, seen.topic, seen.score, seen.off_topic, seen.near_topic,

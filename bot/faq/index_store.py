@@ -16,6 +16,7 @@ indexes are pruned with their locks, the newest few kept.
 from __future__ import annotations
 
 import logging
+import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,39 @@ _PREFIX = "index-"
 _LOCK = "build-"
 
 
+BUILD_WAIT = 600.0
+"""Seconds a process waits for another's build of the same index (the bundled one
+takes about 30 s on one core) before building it itself: a stopped or hung process
+must not hold the others for ever."""
+_POLL = 0.1  # seconds between two tries of a lock another process holds
+
+
+def _take(lock: FileLock, wait: float, folder: Path) -> None:
+    deadline = time.monotonic() + wait
+    waiting = False
+    while True:
+        try:
+            if lock.take(wait=False):
+                return
+        except OSError as exc:  # a file system without flock (NFS without lockd)
+            log.warning(
+                "FAQ index build lock unavailable", extra={"folder": str(folder), "error": str(exc)}
+            )
+            return
+        if time.monotonic() >= deadline:
+            log.warning(
+                "FAQ index: another process is still building it, building here too",
+                extra={"folder": str(folder), "seconds_waited": wait},
+            )
+            return
+        if not waiting:
+            log.info(
+                "FAQ index: waiting for another process's build", extra={"folder": str(folder)}
+            )
+            waiting = True
+        time.sleep(_POLL)
+
+
 class IndexStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -46,9 +80,10 @@ class IndexStore:
         return self.folder / f"{_LOCK}{fingerprint[:40]}.lock"
 
     @contextmanager
-    def building(self, fingerprint: str) -> Iterator[None]:
-        """Holds this index's build lock, waiting while another process holds it; no
-        lock (and no wait) when the folder cannot hold one."""
+    def building(self, fingerprint: str, wait: float = BUILD_WAIT) -> Iterator[None]:
+        """Holds this index's build lock, waiting up to `wait` seconds while another
+        process holds it; builds without it after that, or at once when the folder
+        cannot hold one (a read-only folder, a file system without flock)."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             lock = FileLock(self._lock_path(fingerprint))
@@ -60,7 +95,7 @@ class IndexStore:
             yield
             return
         try:
-            lock.take(wait=True)
+            _take(lock, wait, self.folder)
             yield
         finally:
             lock.close()

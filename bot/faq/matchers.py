@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 _MEMORY = 2  # indexes kept in memory per process (~30 MB each): the one in use, the last
 _memory: OrderedDict[str, FaqIndex] = OrderedDict()
 _lock = threading.Lock()
-_building = threading.Lock()  # builds in this process, one at a time (they are rare)
+_building: dict[str, threading.Lock] = {}  # per fingerprint: one build at a time
 
 
 def matcher_for(
@@ -52,7 +52,7 @@ def index_for(
     index = _remembered(key)
     if index is not None:
         return index
-    with _building:
+    with _build_lock(key):
         index = _remembered(key)  # another thread built it while this one waited
         if index is None:
             index = _read_or_built(kb, cache, encoder, near_misses, key)
@@ -61,6 +61,11 @@ def index_for(
                 while len(_memory) > _MEMORY:
                     _memory.popitem(last=False)
     return index
+
+
+def _build_lock(key: str) -> threading.Lock:
+    with _lock:
+        return _building.setdefault(key, threading.Lock())
 
 
 def _remembered(key: str) -> FaqIndex | None:

@@ -126,7 +126,7 @@ ProductName = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 
 def _names_unique(names: object) -> Iterator[Problem]:
     yield from unique(
-        [n.strip().casefold() if isinstance(n, str) else n for _, n in listed(names)],
+        [n.strip().lower() if isinstance(n, str) else n for _, n in listed(names)],
         None,
         "duplicate_product_name",
         lambda name, first: f"product name {name!r} is already listed at product_names[{first}]",

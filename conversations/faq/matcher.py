@@ -185,8 +185,13 @@ class Matcher:
             near_off_topic=float(nearest[self._ood]),
         )
 
+    def lang_of(self, question: str, fallback: Lang) -> Lang:
+        """The question's language, read without its product names: "résilier mon compte
+        企业微信" is French."""
+        return guess_lang(self.product_names.masked(question), fallback)
+
     def match(self, question: str, fallback_lang: Lang = "en") -> Match:
-        lang = guess_lang(question, fallback_lang)
+        lang = self.lang_of(question, fallback_lang)
         if not any(ch.isalnum() for ch in question):
             return Match(question, lang, Verdict.UNKNOWN, None, 0.0)
         seen = self.evidence(question, lang)

@@ -57,6 +57,22 @@ def test_language_detection(text: str, expected: str) -> None:
     assert guess_lang(text, "en") == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("résilier mon compte 企业微信", "fr"),
+        ("how do I cancel 企业微信", "en"),
+        ("comment résilier 腾讯会议", "fr"),
+        ("钉钉 Jira", "zh"),
+        ("钉钉app怎么注销", "zh"),
+    ],
+)
+def test_the_matcher_reads_the_language_without_product_names(
+    matcher: Matcher, text: str, expected: str
+) -> None:
+    assert matcher.match(text, "en").lang == expected
+
+
 def test_language_falls_back_to_the_users_own_when_unsure() -> None:
     assert guess_lang("CRM?", "fr") == "fr"
     assert guess_lang("OA", "zh") == "zh"

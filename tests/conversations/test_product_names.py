@@ -7,7 +7,7 @@ import pytest
 from conversations.faq.product_names import NO_PRODUCT_NAMES, ProductNames
 from conversations.faq.tokens import MAX_QUESTION
 
-NAMES = ProductNames(["Asana", "Office 365", "OA", "企业微信", "Microsoft Teams", "Teams"])
+NAMES = ProductNames(["Asana", "Office 365", "OA", "企业微信", "钉钉", "Microsoft Teams", "Teams"])
 
 
 @pytest.mark.parametrize(
@@ -20,9 +20,12 @@ NAMES = ProductNames(["Asana", "Office 365", "OA", "企业微信", "Microsoft Te
             "comment exporter l'historique de chat de 企业微信",
             "comment exporter l'historique de chat de X",
         ),
-        ("企业微信账号注销", "X账号注销"),
+        ("企业微信账号注销", "X 账号注销"),
+        ("钉钉app怎么注销", "X app怎么注销"),
+        ("注销OA钉钉", "注销 X X"),
         ("close the OA account", "close the X account"),
-        ("Asana's projects", "X's projects"),
+        ("Asana's projects", "X 's projects"),
+        ("Zoomé", "Zoomé"),
         # The longest name wins; a name inside a longer Latin word is not one.
         ("stop Microsoft Teams", "stop X"),
         ("revoke the OAuth token of Asanabot", "revoke the OAuth token of Asanabot"),

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -72,37 +71,45 @@ def _python(code: str, *args: str) -> subprocess.Popen[str]:
     )
 
 
-def _waiting_on(lock: Path, pid: int) -> bool:
-    """Whether `pid` is blocked on the flock of `lock` (the kernel lists waiters in
-    /proc/locks with "->")."""
-    inode = f":{lock.stat().st_ino} "
-    return any(
-        "->" in line and f" {pid} " in line and inode in line
-        for line in Path("/proc/locks").read_text().splitlines()
-    )
-
-
 def test_a_process_waits_for_anothers_build_and_reads_it(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     path, kb = _kb(tmp_path, "first")
     key = _key(kb)
     store = IndexStore(cache)
     shared_encoder().load(cache)  # the other process maps the table instead of unpacking it
-    with store.building(key):
-        asker = _python(ASK, str(path), str(cache))
-        lock = cache / f"build-{key[:40]}.lock"
-        started = time.monotonic()
-        while not _waiting_on(lock, asker.pid):
-            assert asker.poll() is None, asker.communicate()
-            assert time.monotonic() - started < DEADLINE, "the process never waited"
-            time.sleep(0.05)
-        # This test is the "other process": it builds and saves while the asker waits.
-        store.save(key, build_index(kb, shared_encoder(), near_misses=borrowed_near_misses(kb)))
-    out, err = asker.communicate(timeout=DEADLINE)
+    asker = None
+    try:
+        with store.building(key):
+            asker = _python(ASK, str(path), str(cache))
+            assert asker.stderr is not None
+            heard = []
+            while "FAQ index: waiting for another process's build" not in heard:
+                line = asker.stderr.readline()
+                assert line, f"the process ended without waiting: {heard}"
+                heard.append(line.strip())
+            # This test is the "other process": it builds and saves while the asker waits.
+            index = build_index(kb, shared_encoder(), near_misses=borrowed_near_misses(kb))
+            store.save(key, index)
+        out, err = asker.communicate(timeout=DEADLINE)
+    finally:
+        if asker is not None and asker.poll() is None:
+            asker.kill()
+            asker.communicate()
     assert asker.returncode == 0, err
     assert "done" in out
     assert "FAQ index read after another process built it" in err
     assert "FAQ index built" not in err
+
+
+def test_a_process_that_waited_too_long_builds_itself(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = IndexStore(tmp_path / "cache")
+    with store.building("f" * 64), caplog.at_level(logging.INFO, logger="bot.faq.index_store"):
+        # Another holder of the same lock (a separate open file, as another process).
+        with store.building("f" * 64, wait=0):
+            pass
+    assert "another process is still building it, building here too" in caplog.text
 
 
 def test_a_builder_killed_with_sigkill_leaves_nobody_waiting(tmp_path: Path) -> None:
@@ -115,9 +122,10 @@ def test_a_builder_killed_with_sigkill_leaves_nobody_waiting(tmp_path: Path) -> 
     holder.communicate(timeout=DEADLINE)
     built: list[object] = []
     worker = threading.Thread(
+        daemon=True,  # a thread stuck on the lock must not keep pytest from exiting
         target=lambda: built.append(
             index_for(kb, cache, shared_encoder(), borrowed_near_misses(kb))
-        )
+        ),
     )
     worker.start()
     worker.join(DEADLINE)
@@ -139,7 +147,7 @@ def test_threads_asking_together_build_once(
         got.append(index_for(kb, cache, shared_encoder(), near_misses))
 
     with caplog.at_level(logging.INFO, logger="bot.faq.matchers"):
-        threads = [threading.Thread(target=ask) for _ in range(3)]
+        threads = [threading.Thread(target=ask, daemon=True) for _ in range(3)]
         for thread in threads:
             thread.start()
         for thread in threads:
