@@ -3,7 +3,14 @@ or a reload of an unchanged knowledge base reads arrays instead of training, and
 edit re-embeds only the examples it changed.
 
     <folder>/index-<fingerprint>.npz    one built index (plain arrays, no pickles)
+    <folder>/index-<fingerprint>.npy    its examples' embeddings, memory-mapped
     <folder>/build-<fingerprint>.lock   held by the process building that index
+
+The embeddings (24 MB for the bundled bank) are the index's largest part: mapped,
+they are pages of the file, shared by every process that reads the same index, and
+not memory of each process's own. They are written before the .npz, whose presence
+says the pair is whole; a missing, damaged or mismatched .npy makes the index
+unreadable (it is built again).
 
 Files are written to a temporary name and renamed, so a reader never sees half of
 one. Processes that start (or reload the same edit) together build an index once:
@@ -33,6 +40,7 @@ log = logging.getLogger(__name__)
 KEEP = 4
 """Indexes kept in the folder: the one in use and a few it may be edited back to."""
 _PREFIX = "index-"
+_SHAPE = "embeddings.shape"  # in the .npz: what the .npy beside it must hold
 _LOCK = "build-"
 
 
@@ -76,6 +84,10 @@ class IndexStore:
     def _path(self, fingerprint: str) -> Path:
         return self.folder / f"{_PREFIX}{fingerprint[:40]}.npz"
 
+    @staticmethod
+    def _embeddings_path(path: Path) -> Path:
+        return path.with_suffix(".npy")
+
     def _lock_path(self, fingerprint: str) -> Path:
         return self.folder / f"{_LOCK}{fingerprint[:40]}.lock"
 
@@ -105,8 +117,12 @@ class IndexStore:
 
     def _read(self, path: Path) -> FaqIndex | None:
         try:
-            with np.load(path, allow_pickle=False) as arrays:
-                return FaqIndex.from_arrays({name: arrays[name] for name in arrays.files})
+            with np.load(path, allow_pickle=False) as npz:
+                arrays = {name: npz[name] for name in npz.files}
+            embeddings = np.load(self._embeddings_path(path), mmap_mode="r", allow_pickle=False)
+            if embeddings.shape != tuple(arrays.pop(_SHAPE)) or embeddings.dtype != np.float32:
+                raise ValueError(f"embeddings of shape {embeddings.shape}, {embeddings.dtype}")
+            return FaqIndex.from_arrays({**arrays, "embeddings": embeddings})
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
@@ -120,9 +136,14 @@ class IndexStore:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             arrays = index.arrays()
+            embeddings = np.ascontiguousarray(arrays.pop("embeddings"), dtype=np.float32)
+            arrays[_SHAPE] = np.asarray(embeddings.shape, dtype=np.int64)
+            path = self._path(fingerprint)
             write_atomically(
-                self._path(fingerprint), lambda out: np.savez(out, allow_pickle=False, **arrays)
+                self._embeddings_path(path),
+                lambda out: np.save(out, embeddings, allow_pickle=False),
             )
+            write_atomically(path, lambda out: np.savez(out, allow_pickle=False, **arrays))
             self._prune()
         except OSError as exc:
             log.warning(
@@ -145,6 +166,8 @@ class IndexStore:
     def _prune(self) -> None:
         for path in self._files()[KEEP:]:
             path.unlink(missing_ok=True)
+            # A process that mapped it keeps its pages until it lets the index go.
+            self._embeddings_path(path).unlink(missing_ok=True)
             # A process waiting on this lock still builds and saves; one arriving
             # later makes a new lock file: at worst two builds, never a wrong index.
             self.folder.joinpath(_LOCK + path.stem.removeprefix(_PREFIX) + ".lock").unlink(

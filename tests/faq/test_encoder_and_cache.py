@@ -55,6 +55,28 @@ def test_an_index_is_read_back_from_the_cache_as_it_was_built(tmp_path: Path) ->
     assert read.vocabulary.terms == built.vocabulary.terms
     for name, array in built.arrays().items():
         assert np.array_equal(read.arrays()[name], array), name
+    # The embeddings, the largest part, are mapped from their file, not copied.
+    assert isinstance(read.embeddings, np.memmap)
+    assert Path(read.embeddings.filename or "") == tmp_path / f"index-{key[:40]}.npy"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda npy: npy.unlink(), id="missing"),
+        pytest.param(lambda npy: npy.write_bytes(npy.read_bytes()[:5000]), id="truncated"),
+        pytest.param(lambda npy: np.save(npy, np.zeros((4, 512), np.float32)), id="wrong-shape"),
+        pytest.param(lambda npy: npy.write_bytes(b"garbage"), id="garbage"),
+    ],
+)
+def test_damaged_embeddings_make_the_index_unreadable(
+    tmp_path: Path, damage: Callable[[Path], object]
+) -> None:
+    kb = load_kb_text(GOOD_KB)
+    store = IndexStore(tmp_path)
+    store.save("d" * 40, build_index(kb, shared_encoder()))
+    damage(tmp_path / f"index-{'d' * 40}.npy")
+    assert store.load("d" * 40) is None
 
 
 def test_a_broken_cache_file_is_rebuilt_not_fatal(tmp_path: Path) -> None:
@@ -84,6 +106,9 @@ def test_only_the_newest_indexes_are_kept(tmp_path: Path) -> None:
         store.save(f"{n:040d}", index)
         os.utime(tmp_path / f"index-{n:040d}.npz", ns=(n * 10**9, n * 10**9))
     assert len(list(tmp_path.glob("index-*.npz"))) == KEEP
+    assert {p.stem for p in tmp_path.glob("index-*.npy")} == {
+        p.stem for p in tmp_path.glob("index-*.npz")
+    }
 
 
 async def test_a_reload_whose_build_fails_keeps_the_old_matcher(
