@@ -178,7 +178,8 @@ def main() -> None:
         f"(process total {statistics.median(w[2] for w in warm):.0f} MB); "
         f"{statistics.median(w[3] for w in warm):.0f} MB after 478 more questions, "
         f"{statistics.median(w[4] for w in warm):.0f} MB of it private (the rest: pages "
-        "of the mapped encoder table, shared by the machine's processes)"
+        "of mapped files, the encoder table and the examples' embeddings, shared by the "
+        "machine's processes)"
     )
     print(f"installed size of the matcher's dependencies: {install_size()}")
 
