@@ -96,8 +96,8 @@ def main() -> None:
     for k in range(args.folds):
         train = [e for e, f in zip(examples, fold, strict=True) if f != k]
         held = [e for e, f in zip(examples, fold, strict=True) if f == k]
-        embeddings = lookup([names.masked(e.text) for e in train])
-        index = train_index(train, synonyms, embeddings, lookup.name, names)
+        embedded = [names.masked(e.text) for e in train]
+        index = train_index(train, synonyms, embedded, lookup(embedded), lookup.name)
         matcher = Matcher(kb, index, lookup)
         for e in held:
             seen = matcher.evidence(e.text, matcher.lang_of(e.text, e.lang))

@@ -51,30 +51,34 @@ must not hold the others for ever."""
 _POLL = 0.1  # seconds between two tries of a lock another process holds
 
 
-def _take(lock: FileLock, wait: float, folder: Path) -> None:
+def _taken(path: Path, wait: float) -> FileLock | None:
+    """The lock at `path`, taken; None when another process held it for `wait` seconds
+    (it is then built here too) or the folder cannot hold a lock (read-only, a file
+    system without flock): a cache that does not work is no reason not to build."""
+    lock: FileLock | None = None
     deadline = time.monotonic() + wait
-    waiting = False
-    while True:
-        try:
-            if lock.take(wait=False):
-                return
-        except OSError as exc:  # a file system without flock (NFS without lockd)
-            log.warning(
-                "FAQ index build lock unavailable", extra={"folder": str(folder), "error": str(exc)}
-            )
-            return
-        if time.monotonic() >= deadline:
-            log.warning(
-                "FAQ index: another process is still building it, building here too",
-                extra={"folder": str(folder), "seconds_waited": wait},
-            )
-            return
-        if not waiting:
-            log.info(
-                "FAQ index: waiting for another process's build", extra={"folder": str(folder)}
-            )
-            waiting = True
-        time.sleep(_POLL)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(path)
+        if not lock.take(wait=False):
+            log.info("FAQ index: waiting for another process's build", extra={"path": str(path)})
+            while not lock.take(wait=False):
+                if time.monotonic() >= deadline:
+                    log.warning(
+                        "FAQ index: another process is still building it, building here too",
+                        extra={"path": str(path), "seconds_waited": wait},
+                    )
+                    lock.close()
+                    return None
+                time.sleep(_POLL)
+        return lock
+    except OSError as exc:
+        if lock is not None:
+            lock.close()
+        log.warning(
+            "FAQ index build lock unavailable", extra={"path": str(path), "error": str(exc)}
+        )
+        return None
 
 
 class IndexStore:
@@ -94,23 +98,13 @@ class IndexStore:
     @contextmanager
     def building(self, fingerprint: str, wait: float = BUILD_WAIT) -> Iterator[None]:
         """Holds this index's build lock, waiting up to `wait` seconds while another
-        process holds it; builds without it after that, or at once when the folder
-        cannot hold one (a read-only folder, a file system without flock)."""
+        process holds it (see `_taken`)."""
+        lock = _taken(self._lock_path(fingerprint), wait)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            lock = FileLock(self._lock_path(fingerprint))
-        except OSError as exc:
-            log.warning(
-                "FAQ index build lock unavailable",
-                extra={"folder": str(self.folder), "error": str(exc)},
-            )
-            yield
-            return
-        try:
-            _take(lock, wait, self.folder)
             yield
         finally:
-            lock.close()
+            if lock is not None:
+                lock.close()
 
     def load(self, fingerprint: str) -> FaqIndex | None:
         return self._read(self._path(fingerprint))
@@ -170,6 +164,4 @@ class IndexStore:
             self._embeddings_path(path).unlink(missing_ok=True)
             # A process waiting on this lock still builds and saves; one arriving
             # later makes a new lock file: at worst two builds, never a wrong index.
-            self.folder.joinpath(_LOCK + path.stem.removeprefix(_PREFIX) + ".lock").unlink(
-                missing_ok=True
-            )
+            self._lock_path(path.stem.removeprefix(_PREFIX)).unlink(missing_ok=True)

@@ -59,7 +59,8 @@ def index_for(
             with _lock:
                 _memory[key] = index
                 while len(_memory) > _MEMORY:
-                    _memory.popitem(last=False)
+                    gone, _ = _memory.popitem(last=False)
+                    _building.pop(gone, None)  # one lock per index kept, not per index ever built
     return index
 
 

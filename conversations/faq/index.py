@@ -27,7 +27,7 @@ import numpy as np
 
 from conversations.faq.kb import KnowledgeBase
 from conversations.faq.lexical import Vocabulary, lexical_features
-from conversations.faq.product_names import NO_PRODUCT_NAMES, ProductNames
+from conversations.faq.product_names import ProductNames
 from conversations.faq.softmax import Floats, Ints, Training, train_dense, train_sparse
 from conversations.faq.tokens import Synonyms
 from conversations.model import LANGS, Lang
@@ -176,7 +176,8 @@ def build_index(
     already computed (by `text_key`), so that an edit re-embeds only what changed."""
     examples = training_examples(kb) + near_miss_examples(near_misses or {})
     names = ProductNames(kb.product_names)
-    embeddings = _embeddings([names.masked(e.text) for e in examples], embed, known or {})
+    embedded = [names.masked(e.text) for e in examples]
+    embeddings = _embeddings(embedded, embed, known or {})
     borrowed = np.asarray([e.neighbour_only for e in examples], dtype=bool)
     if borrowed.any():
         topics = np.asarray([e.label != OUT_OF_DOMAIN for e in examples], dtype=bool)
@@ -184,25 +185,27 @@ def build_index(
         keep = ~borrowed
         keep[np.flatnonzero(borrowed)[nearest < NEAR_MISS_CEILING]] = True
         examples = [e for e, k in zip(examples, keep, strict=True) if k]
+        embedded = [t for t, k in zip(embedded, keep, strict=True) if k]
         embeddings = embeddings[keep]
     synonyms = Synonyms(kb.synonyms.model_dump())
-    return train_index(examples, synonyms, embeddings, embed.name, names)
+    return train_index(examples, synonyms, embedded, embeddings, embed.name)
 
 
 def train_index(
     examples: Sequence[Example],
     synonyms: Synonyms,
+    embedded: Sequence[str],
     embeddings: Floats,
     embedder: str,
-    names: ProductNames = NO_PRODUCT_NAMES,
 ) -> FaqIndex:
-    """The index of these examples, whose embeddings (by `embedder`, of their text with
-    `names` masked) are given row by row."""
+    """The index of these examples; `embedded`: the text the encoder read for each (its
+    product names masked), `embeddings` what it gave (by `embedder`), row by row."""
     classes = sorted({e.label for e in examples} | {OUT_OF_DOMAIN})
     index_of = {label: i for i, label in enumerate(classes)}
     # Grouped by class, so that each class's embeddings are one slice (no copy).
     order = sorted(range(len(examples)), key=lambda i: index_of[examples[i].label])
     examples = [examples[i] for i in order]
+    texts = [embedded[i] for i in order]
     embeddings = embeddings[order]
     labels = np.asarray([index_of[e.label] for e in examples], dtype=np.int64)
     taught = np.asarray([not e.neighbour_only for e in examples], dtype=bool)
@@ -214,7 +217,6 @@ def train_index(
         vocabulary.rows(documents), labels[taught], len(vocabulary.terms), len(classes), TRAINING
     )
     semantic = train_dense(embeddings[taught], labels[taught], len(classes), TRAINING)
-    texts = [names.masked(e.text) for e in examples]
     return FaqIndex(classes, vocabulary, lexical, semantic, embeddings, labels, texts, embedder)
 
 

@@ -163,11 +163,15 @@ class Matcher:
 
     def evidence(self, question: str, lang: Lang) -> Evidence:
         """What the thresholds are applied to (also read by the calibration)."""
+        return self._evidence(question, self.product_names.masked(question), lang)
+
+    def _evidence(self, question: str, masked: str, lang: Lang) -> Evidence:
+        """`masked`: the question with its product names set aside, for the encoder."""
         index = self.index
         row = index.vocabulary.rows([lexical_features(question, lang, self.synonyms)])
         lexical = probabilities(sparse_scores(index.lexical, row))[0]
         # masked() keeps the first MAX_QUESTION characters: 40,000 would cost 1 s.
-        vector = self.embed([self.product_names.masked(question)])[0]
+        vector = self.embed([masked])[0]
         semantic = probabilities(dense_scores(index.semantic, vector[None, :]))[0]
         nearest = self._nearest(vector)
         log_blend = (
@@ -191,10 +195,11 @@ class Matcher:
         return guess_lang(self.product_names.masked(question), fallback)
 
     def match(self, question: str, fallback_lang: Lang = "en") -> Match:
-        lang = self.lang_of(question, fallback_lang)
+        masked = self.product_names.masked(question)  # once: for the language and the encoder
+        lang = guess_lang(masked, fallback_lang)
         if not any(ch.isalnum() for ch in question):
             return Match(question, lang, Verdict.UNKNOWN, None, 0.0)
-        seen = self.evidence(question, lang)
+        seen = self._evidence(question, masked, lang)
         verdict = self.thresholds.verdict(seen, lang)
         topic = seen.topic if verdict is Verdict.ANSWER else None
         return Match(question, lang, verdict, topic, seen.score, seen.ranked)

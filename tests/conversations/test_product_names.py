@@ -50,3 +50,10 @@ def test_a_name_with_pattern_characters_is_taken_literally() -> None:
     names = ProductNames(["C++ Builder", "S.A.P."])
     assert names.masked("cancel C++ Builder") == "cancel X"
     assert names.masked("cancel SxAxPx and C Builder") == "cancel SxAxPx and C Builder"
+
+
+def test_a_name_half_latin_half_chinese_keeps_its_latin_boundary() -> None:
+    names = ProductNames(["Zoom会议", "OA钉钉", "OA"])
+    assert names.masked("关闭Zoom会议") == "关闭 X"
+    assert names.masked("关闭xZoom会议") == "关闭xZoom会议"
+    assert names.masked("注销OA钉钉账号") == "注销 X 账号"  # the longer name wins

@@ -112,6 +112,18 @@ def test_a_process_that_waited_too_long_builds_itself(
     assert "another process is still building it, building here too" in caplog.text
 
 
+def test_a_folder_that_cannot_hold_a_lock_builds_without_one(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache folder should be")
+    entered = False
+    with caplog.at_level(logging.WARNING, logger="bot.faq.index_store"):
+        with IndexStore(blocked).building("f" * 64):
+            entered = True
+    assert entered and "FAQ index build lock unavailable" in caplog.text
+
+
 def test_a_builder_killed_with_sigkill_leaves_nobody_waiting(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     cache.mkdir()
